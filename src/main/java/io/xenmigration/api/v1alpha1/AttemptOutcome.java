@@ -1,0 +1,15 @@
+package io.xenmigration.api.v1alpha1;
+
+/** How trying one destination host ended. */
+public enum AttemptOutcome {
+  /** The VM now runs on this host. */
+  Succeeded,
+  /** XenAPI's pre-check refused the host before anything moved; the next candidate is tried. */
+  PreCheckFailed,
+  /** The migration task failed on this host and was rolled back. */
+  Failed,
+  /** The migration made no progress, or took too long, and was aborted. */
+  TimedOut,
+  /** The user cancelled the migration while this host was being tried. */
+  Cancelled
+}

@@ -1,0 +1,232 @@
+package io.xenmigration.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What happened to a migration so far. The operator records its intent here before each XenAPI side
+ * effect, so a restarted operator can tell work already issued from work still to do.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class LiveMigrationStatus {
+
+  @JsonPropertyDescription("Where the migration is in its life cycle.")
+  private MigrationPhase phase;
+
+  @JsonPropertyDescription(
+      "Condition 'Progressing' is True while the operator works on the migration; 'Succeeded'"
+          + " becomes True or False when it ends. Each has a reason and a message.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("UUID of the VM, once resolved.")
+  private String vmUuid;
+
+  @JsonPropertyDescription("Name-label of the VM, once resolved.")
+  private String vmName;
+
+  @JsonPropertyDescription("Host the VM ran on when the migration was prepared.")
+  private String sourceHost;
+
+  @JsonPropertyDescription("Host chosen for the VM.")
+  private String destinationHost;
+
+  @JsonPropertyDescription("The XenAPI operation used to move the VM.")
+  private MigrationMode mode;
+
+  @Min(0)
+  @Max(100)
+  @JsonPropertyDescription("Percent done, from 0 to 100; it never goes down.")
+  private Integer progress;
+
+  @JsonPropertyDescription("Number of the destination being tried, from 1 to spec.maxAttempts.")
+  private Integer attempt;
+
+  @JsonPropertyDescription("Every destination tried, in order, with how it went.")
+  private List<MigrationAttempt> attempts = new ArrayList<>();
+
+  @JsonPropertyDescription("How the destination was chosen.")
+  private Placement placement;
+
+  @JsonPropertyDescription("XenAPI task of the running migration.")
+  private String taskRef;
+
+  @JsonPropertyDescription("When the migration entered each phase (RFC 3339), by phase name.")
+  private Map<String, String> phaseTimestamps = new LinkedHashMap<>();
+
+  @JsonPropertyDescription("When the operator first saw the migration (RFC 3339).")
+  private String startTime;
+
+  @JsonPropertyDescription("When the migration reached a terminal phase (RFC 3339).")
+  private String completionTime;
+
+  @JsonPropertyDescription("Machine-readable reason for the current phase, in CamelCase.")
+  private String reason;
+
+  @JsonPropertyDescription("What happened, for a person, with XenAPI error codes where any.")
+  private String message;
+
+  @JsonPropertyDescription("What was undone after a failure or a cancel.")
+  private RollbackStatus rollback;
+
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  private Long observedGeneration;
+
+  public MigrationPhase getPhase() {
+    return phase;
+  }
+
+  public void setPhase(MigrationPhase phase) {
+    this.phase = phase;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  public String getVmUuid() {
+    return vmUuid;
+  }
+
+  public void setVmUuid(String vmUuid) {
+    this.vmUuid = vmUuid;
+  }
+
+  public String getVmName() {
+    return vmName;
+  }
+
+  public void setVmName(String vmName) {
+    this.vmName = vmName;
+  }
+
+  public String getSourceHost() {
+    return sourceHost;
+  }
+
+  public void setSourceHost(String sourceHost) {
+    this.sourceHost = sourceHost;
+  }
+
+  public String getDestinationHost() {
+    return destinationHost;
+  }
+
+  public void setDestinationHost(String destinationHost) {
+    this.destinationHost = destinationHost;
+  }
+
+  public MigrationMode getMode() {
+    return mode;
+  }
+
+  public void setMode(MigrationMode mode) {
+    this.mode = mode;
+  }
+
+  public Integer getProgress() {
+    return progress;
+  }
+
+  public void setProgress(Integer progress) {
+    this.progress = progress;
+  }
+
+  public Integer getAttempt() {
+    return attempt;
+  }
+
+  public void setAttempt(Integer attempt) {
+    this.attempt = attempt;
+  }
+
+  public List<MigrationAttempt> getAttempts() {
+    return attempts;
+  }
+
+  public void setAttempts(List<MigrationAttempt> attempts) {
+    this.attempts = attempts;
+  }
+
+  public Placement getPlacement() {
+    return placement;
+  }
+
+  public void setPlacement(Placement placement) {
+    this.placement = placement;
+  }
+
+  public String getTaskRef() {
+    return taskRef;
+  }
+
+  public void setTaskRef(String taskRef) {
+    this.taskRef = taskRef;
+  }
+
+  public Map<String, String> getPhaseTimestamps() {
+    return phaseTimestamps;
+  }
+
+  public void setPhaseTimestamps(Map<String, String> phaseTimestamps) {
+    this.phaseTimestamps = phaseTimestamps;
+  }
+
+  public String getStartTime() {
+    return startTime;
+  }
+
+  public void setStartTime(String startTime) {
+    this.startTime = startTime;
+  }
+
+  public String getCompletionTime() {
+    return completionTime;
+  }
+
+  public void setCompletionTime(String completionTime) {
+    this.completionTime = completionTime;
+  }
+
+  public String getReason() {
+    return reason;
+  }
+
+  public void setReason(String reason) {
+    this.reason = reason;
+  }
+
+  public String getMessage() {
+    return message;
+  }
+
+  public void setMessage(String message) {
+    this.message = message;
+  }
+
+  public RollbackStatus getRollback() {
+    return rollback;
+  }
+
+  public void setRollback(RollbackStatus rollback) {
+    this.rollback = rollback;
+  }
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+}
