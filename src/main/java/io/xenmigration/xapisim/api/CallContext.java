@@ -1,0 +1,108 @@
+package io.xenmigration.xapisim.api;
+
+import io.xenmigration.xapisim.model.SimPool;
+import io.xenmigration.xapisim.model.SimSession;
+import io.xenmigration.xapisim.model.SimTask;
+import io.xenmigration.xapisim.model.SimWorld;
+import io.xenmigration.xapisim.model.XClass;
+import io.xenmigration.xapisim.model.XObject;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One call being answered: the pool it reached, its session, its arguments and its task. */
+public final class CallContext {
+
+  final SimPool pool;
+  final SimSession session;
+  final List<Object> args;
+  private final String method;
+  private SimTask task;
+
+  CallContext(SimPool pool, SimSession session, String method, List<Object> args, SimTask task) {
+    this.pool = pool;
+    this.session = session;
+    this.method = method;
+    this.args = args;
+    this.task = task;
+  }
+
+  SimWorld world() {
+    return pool.world;
+  }
+
+  Instant now() {
+    return pool.world.clock.now();
+  }
+
+  /** The task the call runs in: the caller's for an Async call, an internal one otherwise. */
+  SimTask task() {
+    if (task == null) {
+      task = pool.register(new SimTask(pool, method, now()));
+      task.otherConfig.put("internal", "true");
+    }
+    return task;
+  }
+
+  /** Whether the call runs in the caller's task (an {@code Async.} call). */
+  boolean hasOwnTask() {
+    return task != null && !task.otherConfig.containsKey("internal");
+  }
+
+  SimTask existingTask() {
+    return task;
+  }
+
+  /** Argument {@code index} (the session not counted) as a string. */
+  String string(int index) {
+    Object value = args.get(index);
+    if (value instanceof String text) {
+      return text;
+    }
+    throw new XapiError("FIELD_TYPE_ERROR", "argument " + (index + 1));
+  }
+
+  /** Argument {@code index} as a struct of strings. */
+  Map<String, String> stringMap(int index) {
+    Object value = args.get(index);
+    if (!(value instanceof Map<?, ?> map)) {
+      throw new XapiError("FIELD_TYPE_ERROR", "argument " + (index + 1));
+    }
+    Map<String, String> strings = new LinkedHashMap<>();
+    map.forEach((k, v) -> strings.put(String.valueOf(k), String.valueOf(v)));
+    return strings;
+  }
+
+  /** Argument {@code index} as a boolean. */
+  boolean bool(int index) {
+    Object value = args.get(index);
+    if (value instanceof Boolean flag) {
+      return flag;
+    }
+    if (value instanceof String text && (text.equals("true") || text.equals("false"))) {
+      return Boolean.parseBoolean(text);
+    }
+    throw new XapiError("FIELD_TYPE_ERROR", "argument " + (index + 1));
+  }
+
+  /** The object a ref argument names, in this pool, or HANDLE_INVALID. */
+  <T extends XObject> T resolve(XClass xclass, int index) {
+    return resolve(pool, xclass, string(index));
+  }
+
+  /** The object a ref names in a given pool, or HANDLE_INVALID. */
+  static <T extends XObject> T resolve(SimPool pool, XClass xclass, String ref) {
+    T object = pool.find(xclass, ref);
+    if (object == null) {
+      throw new XapiError("HANDLE_INVALID", xclass.wireName(), ref);
+    }
+    return object;
+  }
+
+  /** Records a change for {@code event.from}. */
+  void emit(XObject object, String operation) {
+    SimPool owner = object instanceof SimPool p ? p : object.pool;
+    owner.events.emit(object, operation, now());
+  }
+}

@@ -1,0 +1,70 @@
+package io.xenmigration.xapisim.api;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Every call the simulator answered, with counters per method, for tests and benchmarks. */
+public final class CallLog {
+
+  /** One answered call: which pool, which method, and the error code if it failed. */
+  public record Entry(Instant time, String pool, String method, String errorCode) {
+    /** Whether the call succeeded. */
+    public boolean succeeded() {
+      return errorCode == null;
+    }
+  }
+
+  private static final int RETAINED = 200_000;
+
+  private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+  private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+
+  void record(Instant time, String pool, String method, String errorCode) {
+    counts.computeIfAbsent(method, m -> new LongAdder()).increment();
+    synchronized (entries) {
+      entries.addLast(new Entry(time, pool, method, errorCode));
+      if (entries.size() > RETAINED) {
+        entries.removeFirst();
+      }
+    }
+  }
+
+  /** How many times a method was called since the last {@link #clear()}. */
+  public long count(String method) {
+    LongAdder adder = counts.get(method);
+    return adder == null ? 0 : adder.sum();
+  }
+
+  /** Calls per method, sorted by method name. */
+  public Map<String, Long> counts() {
+    Map<String, Long> snapshot = new TreeMap<>();
+    counts.forEach((method, adder) -> snapshot.put(method, adder.sum()));
+    return snapshot;
+  }
+
+  /** Every call in the order answered (the most recent 200,000). */
+  public List<Entry> entries() {
+    synchronized (entries) {
+      return new ArrayList<>(entries);
+    }
+  }
+
+  /** The total number of calls. */
+  public long total() {
+    return counts.values().stream().mapToLong(LongAdder::sum).sum();
+  }
+
+  /** Forgets every call. */
+  public void clear() {
+    counts.clear();
+    synchronized (entries) {
+      entries.clear();
+    }
+  }
+}

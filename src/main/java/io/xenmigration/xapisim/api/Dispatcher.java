@@ -1,0 +1,147 @@
+package io.xenmigration.xapisim.api;
+
+import io.xenmigration.xapisim.engine.Faults;
+import io.xenmigration.xapisim.engine.MigrationEngine;
+import io.xenmigration.xapisim.model.SimPool;
+import io.xenmigration.xapisim.model.SimSession;
+import io.xenmigration.xapisim.model.SimTask;
+import io.xenmigration.xapisim.model.XClass;
+import io.xenmigration.xapisim.wire.XmlRpc;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Routes a call to its handler after xapi's generic checks, in xapi's order: unknown method,
+ * parameter count, session, then the handler (whose first act is resolving its refs).
+ */
+public final class Dispatcher {
+
+  /** A call's handler; it returns a value, or a future for work that finishes later. */
+  @FunctionalInterface
+  interface Handler {
+    Object call(CallContext context);
+  }
+
+  /** A method: its required and optional argument counts (the session not counted). */
+  record Method(
+      String name, int required, int optional, boolean session, boolean async, Handler handler) {}
+
+  private final Map<String, Method> methods = new HashMap<>();
+  private final Faults faults;
+  private final CallLog calls;
+  final MigrationEngine engine;
+
+  public Dispatcher(MigrationEngine engine, Faults faults, CallLog calls) {
+    this.engine = engine;
+    this.faults = faults;
+    this.calls = calls;
+    ObjectCalls.register(this);
+    SessionCalls.register(this);
+    HostCalls.register(this);
+    VmCalls.register(this);
+    TaskCalls.register(this);
+    EventCalls.register(this);
+  }
+
+  void add(String name, int required, int optional, boolean async, Handler handler) {
+    methods.put(name, new Method(name, required, optional, true, async, handler));
+  }
+
+  void addWithoutSession(String name, int required, int optional, Handler handler) {
+    methods.put(name, new Method(name, required, optional, false, false, handler));
+  }
+
+  /** Every method name served, without the {@code Async.} forms. */
+  public List<String> methodNames() {
+    return methods.keySet().stream().sorted().toList();
+  }
+
+  /**
+   * Answers one call; the caller holds the world's lock. Returns the value, or a future that
+   * completes with it; throws {@link XapiError} for a failure.
+   */
+  public Object dispatch(SimPool pool, XmlRpc.Call call) {
+    String error = null;
+    try {
+      Object result = answer(pool, call);
+      return result;
+    } catch (XapiError e) {
+      error = e.code();
+      throw e;
+    } finally {
+      calls.record(pool.world.clock.now(), pool.nameLabel, call.method(), error);
+    }
+  }
+
+  private Object answer(SimPool pool, XmlRpc.Call call) {
+    String name = call.method();
+    boolean async = name.startsWith("Async.");
+    Method method = methods.get(async ? name.substring("Async.".length()) : name);
+    if (method == null || (async && !method.async)) {
+      throw new XapiError("MESSAGE_METHOD_UNKNOWN", name);
+    }
+    faults.checkCall(name);
+    List<Object> params = call.params();
+    int given = params.size() - (method.session ? 1 : 0);
+    if (given < method.required || given > method.required + method.optional) {
+      int expected = given < method.required ? method.required : method.required + method.optional;
+      throw new XapiError("MESSAGE_PARAMETER_COUNT_MISMATCH", name, expected, Math.max(given, 0));
+    }
+    SimSession session = null;
+    if (method.session) {
+      Object ref = params.get(0);
+      session = ref instanceof String text ? pool.find(XClass.SESSION, text) : null;
+      if (session == null || !session.valid) {
+        throw new XapiError("SESSION_INVALID", String.valueOf(ref));
+      }
+    }
+    List<Object> args = params.subList(method.session ? 1 : 0, params.size());
+    if (!async) {
+      CallContext context = new CallContext(pool, session, name, args, null);
+      Object result = method.handler.call(context);
+      return forgetInternalTask(context, result);
+    }
+    SimTask task = pool.register(new SimTask(pool, name, pool.world.clock.now()));
+    CallContext context = new CallContext(pool, session, name, args, task);
+    context.emit(task, "add");
+    try {
+      Object result = method.handler.call(context);
+      if (result instanceof CompletableFuture<?>) {
+        return task.ref; // the work (a migration) finishes the task itself
+      }
+      finish(context, task, result, null);
+    } catch (XapiError e) {
+      finish(context, task, null, e);
+    }
+    return task.ref;
+  }
+
+  /** A synchronous call's internal task disappears once the call has its answer. */
+  private static Object forgetInternalTask(CallContext context, Object result) {
+    SimTask internal = context.existingTask();
+    if (internal == null) {
+      return result;
+    }
+    if (result instanceof CompletableFuture<?> future) {
+      return future.whenComplete((value, error) -> internal.pool.unregister(internal));
+    }
+    internal.pool.unregister(internal);
+    return result;
+  }
+
+  private static void finish(CallContext context, SimTask task, Object result, XapiError error) {
+    task.progress = 1.0;
+    task.finished = context.now();
+    task.cancellable = false;
+    if (error == null) {
+      task.status = "success";
+      task.result = result == null || "".equals(result) ? "" : XmlRpc.valueText(result);
+    } else {
+      task.status = "failure";
+      task.errorInfo = new java.util.ArrayList<>(error.description());
+    }
+    context.emit(task, "mod");
+  }
+}

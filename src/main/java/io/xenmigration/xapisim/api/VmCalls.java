@@ -1,0 +1,286 @@
+package io.xenmigration.xapisim.api;
+
+import io.xenmigration.xapisim.engine.MigrationEngine;
+import io.xenmigration.xapisim.engine.MigrationEngine.Kind;
+import io.xenmigration.xapisim.model.SimHost;
+import io.xenmigration.xapisim.model.SimNetwork;
+import io.xenmigration.xapisim.model.SimPool;
+import io.xenmigration.xapisim.model.SimSession;
+import io.xenmigration.xapisim.model.SimSr;
+import io.xenmigration.xapisim.model.SimVbd;
+import io.xenmigration.xapisim.model.SimVdi;
+import io.xenmigration.xapisim.model.SimVif;
+import io.xenmigration.xapisim.model.SimVm;
+import io.xenmigration.xapisim.model.XClass;
+import io.xenmigration.xapisim.model.XObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * VM migration calls with xapi's checks in xapi's order ({@code xapi_vm_lifecycle.ml}, {@code
+ * xapi_vm_helpers.ml}, {@code xapi_vm_migrate.ml}), and VDI destruction for failed mirrors.
+ */
+final class VmCalls {
+
+  /** The virtual hardware platform versions every simulated host supports. */
+  private static final long MAX_HARDWARE_PLATFORM_VERSION = 2;
+
+  private VmCalls() {}
+
+  static void register(Dispatcher dispatcher) {
+    dispatcher.add("VM.assert_can_boot_here", 2, 0, true, VmCalls::assertCanBootHere);
+    // vgpu_map is the optional seventh argument of assert_can_migrate and migrate_send.
+    dispatcher.add("VM.assert_can_migrate", 6, 1, true, c -> assertCanMigrate(c, plan(c)));
+    dispatcher.add("VM.pool_migrate", 3, 0, true, c -> poolMigrate(c, dispatcher.engine));
+    dispatcher.add("VM.migrate_send", 6, 1, true, c -> migrateSend(c, dispatcher.engine));
+    dispatcher.add("VDI.destroy", 1, 0, true, VmCalls::destroyVdi);
+  }
+
+  /** A {@code migrate_send} or {@code assert_can_migrate} request with its refs resolved. */
+  private record Plan(
+      SimVm vm,
+      SimHost destination,
+      boolean intraPool,
+      Map<SimVdi, SimSr> vdiMap,
+      Map<SimVif, SimNetwork> vifMap,
+      Map<String, String> options) {}
+
+  private static Plan plan(CallContext context) {
+    SimVm vm = context.resolve(XClass.VM, 0);
+    Map<String, String> dest = context.stringMap(1);
+    context.bool(2);
+    String hostRef = dest.get("host");
+    if (hostRef == null) {
+      throw new XapiError("INTERNAL_ERROR", "Missing key 'host' in the destination map");
+    }
+    XObject found = context.world().lookup(hostRef);
+    if (!(found instanceof SimHost destination)) {
+      throw new XapiError("HANDLE_INVALID", "host", hostRef);
+    }
+    SimPool target = destination.pool;
+    boolean intraPool = target == vm.pool;
+    if (!intraPool) {
+      // The sender talks to the remote master with the session migrate_receive opened there.
+      SimSession remote = target.find(XClass.SESSION, String.valueOf(dest.get("session_id")));
+      if (remote == null || !remote.valid) {
+        throw new XapiError("SESSION_INVALID", String.valueOf(dest.get("session_id")));
+      }
+    }
+    Map<SimVdi, SimSr> vdiMap = new LinkedHashMap<>();
+    context
+        .stringMap(3)
+        .forEach(
+            (vdi, sr) ->
+                vdiMap.put(
+                    CallContext.resolve(vm.pool, XClass.VDI, vdi),
+                    CallContext.resolve(target, XClass.SR, sr)));
+    Map<SimVif, SimNetwork> vifMap = new LinkedHashMap<>();
+    context
+        .stringMap(4)
+        .forEach(
+            (vif, network) ->
+                vifMap.put(
+                    CallContext.resolve(vm.pool, XClass.VIF, vif),
+                    CallContext.resolve(target, XClass.NETWORK, network)));
+    return new Plan(vm, destination, intraPool, vdiMap, vifMap, context.stringMap(5));
+  }
+
+  /** The check every VM operation passes first ({@code with_vm_operation}); first match wins. */
+  private static void assertOperationAllowed(SimVm vm, String operation, String... powerStates) {
+    String reason = vm.blockedOperations.get(operation);
+    if (reason != null) {
+      throw new XapiError("OPERATION_BLOCKED", vm.ref, reason);
+    }
+    String actual = vm.powerState.toLowerCase(java.util.Locale.ROOT);
+    if (!java.util.Arrays.asList(powerStates).contains(actual)) {
+      throw new XapiError("VM_BAD_POWER_STATE", vm.ref, String.join(",", powerStates), actual);
+    }
+    if (!vm.currentOperations.isEmpty()) {
+      var running = vm.currentOperations.entrySet().iterator().next();
+      throw new XapiError(
+          "OTHER_OPERATION_IN_PROGRESS", "VM", vm.ref, running.getValue(), running.getKey().ref);
+    }
+    if (vm.isATemplate || vm.isASnapshot) {
+      throw new XapiError("VM_IS_TEMPLATE", vm.ref, operation);
+    }
+    if (vm.isControlDomain) {
+      throw new XapiError(
+          "OPERATION_NOT_ALLOWED", "This operation is not allowed on a control domain");
+    }
+  }
+
+  private static Object assertCanBootHere(CallContext context) {
+    SimVm vm = context.resolve(XClass.VM, 0);
+    SimHost host = context.resolve(XClass.HOST, 1);
+    checkBoot(vm, host, true);
+    return "";
+  }
+
+  /** {@code assert_can_boot_here}: can this host run this VM now? */
+  private static void checkBoot(SimVm vm, SimHost host, boolean checkStorage) {
+    if (!host.metrics.live) {
+      throw new XapiError("HOST_NOT_LIVE");
+    }
+    if (!host.enabled && vm.residentOn != host) {
+      throw new XapiError("HOST_DISABLED", host.ref);
+    }
+    if (vm.hardwarePlatformVersion > MAX_HARDWARE_PLATFORM_VERSION) {
+      throw new XapiError(
+          "VM_HOST_INCOMPATIBLE_VIRTUAL_HARDWARE_PLATFORM_VERSION",
+          host.ref,
+          "[0; 1; 2]",
+          vm.ref,
+          vm.hardwarePlatformVersion);
+    }
+    if (checkStorage) {
+      for (SimVbd vbd : vm.vbds) {
+        if (!vbd.empty() && !host.sees(vbd.vdi.sr)) {
+          throw new XapiError("VM_REQUIRES_SR", vm.ref, vbd.vdi.sr.ref);
+        }
+      }
+    }
+    for (SimVif vif : vm.vifs) {
+      if (vif.network != null && host.pifOn(vif.network) == null) {
+        throw new XapiError("VM_REQUIRES_NET", vm.ref, vif.network.ref);
+      }
+    }
+    checkMemoryAndCpus(vm, host);
+  }
+
+  private static void checkMemoryAndCpus(SimVm vm, SimHost host) {
+    if (vm.residentOn != host && host.freeMemory() < vm.memoryFootprint()) {
+      throw new XapiError("HOST_NOT_ENOUGH_FREE_MEMORY", vm.memoryFootprint(), host.freeMemory());
+    }
+    if (vm.vcpusMax > host.cpuCount) {
+      throw new XapiError("HOST_NOT_ENOUGH_PCPUS", vm.vcpusMax, host.cpuCount);
+    }
+  }
+
+  /** Rolling-upgrade rule: never move a VM to a host running older software. */
+  private static boolean olderThan(SimHost destination, SimHost source) {
+    return source != null
+        && compareVersions(destination.platformVersion, source.platformVersion) < 0;
+  }
+
+  private static int compareVersions(String a, String b) {
+    String[] left = a.split("\\.");
+    String[] right = b.split("\\.");
+    for (int i = 0; i < Math.max(left.length, right.length); i++) {
+      int l = i < left.length ? Integer.parseInt(left[i]) : 0;
+      int r = i < right.length ? Integer.parseInt(right[i]) : 0;
+      if (l != r) {
+        return Integer.compare(l, r);
+      }
+    }
+    return 0;
+  }
+
+  /** {@code assert_can_migrate}: the checks of a storage or cross-pool migration. */
+  private static Object assertCanMigrate(CallContext context, Plan plan) {
+    SimVm vm = plan.vm;
+    SimHost destination = plan.destination;
+    for (SimVbd vbd : vm.vbds) {
+      if (!vbd.empty() && "Disk".equals(vbd.type) && !plan.vdiMap.containsKey(vbd.vdi)) {
+        throw new XapiError("VDI_NOT_IN_MAP", vbd.vdi.ref);
+      }
+    }
+    if (plan.intraPool) {
+      if (olderThan(destination, vm.residentOn)) {
+        throw new XapiError("NOT_SUPPORTED_DURING_UPGRADE");
+      }
+      checkBoot(vm, destination, false);
+      if (!plan.vifMap.isEmpty()) {
+        throw new XapiError(
+            "OPERATION_NOT_ALLOWED",
+            "VIF mapping is not allowed for intra-pool migration -all VIFs must be on the same"
+                + " network");
+      }
+    } else {
+      if (olderThan(destination, vm.residentOn)) {
+        // xapi sends [vm, host] although the error is declared [host, vm].
+        throw new XapiError("VM_HOST_INCOMPATIBLE_VERSION_MIGRATE", vm.ref, destination.ref);
+      }
+      if ("true".equals(plan.options.get("copy")) && !"Halted".equals(vm.powerState)) {
+        throw new XapiError(
+            "VM_BAD_POWER_STATE",
+            vm.ref,
+            "halted",
+            vm.powerState.toLowerCase(java.util.Locale.ROOT));
+      }
+      if (vm.hardwarePlatformVersion > MAX_HARDWARE_PLATFORM_VERSION) {
+        throw new XapiError(
+            "VM_HOST_INCOMPATIBLE_VIRTUAL_HARDWARE_PLATFORM_VERSION",
+            destination.ref,
+            "[0; 1; 2]",
+            vm.ref,
+            vm.hardwarePlatformVersion);
+      }
+      if (!destination.metrics.live) {
+        throw new XapiError("HOST_NOT_LIVE");
+      }
+      if (!destination.enabled) {
+        throw new XapiError("HOST_DISABLED", destination.ref);
+      }
+      for (SimVif vif : vm.vifs) {
+        if (!plan.vifMap.containsKey(vif)) {
+          throw new XapiError("VIF_NOT_IN_MAP", vif.ref);
+        }
+      }
+      checkMemoryAndCpus(vm, destination);
+    }
+    for (SimVdi vdi : plan.vdiMap.keySet()) {
+      if (vdi.cbtEnabled) {
+        throw new XapiError("VDI_CBT_ENABLED", vdi.ref);
+      }
+    }
+    return "";
+  }
+
+  private static Object poolMigrate(CallContext context, MigrationEngine engine) {
+    SimVm vm = context.resolve(XClass.VM, 0);
+    SimHost destination = context.resolve(XClass.HOST, 1);
+    context.stringMap(2);
+    assertOperationAllowed(vm, "pool_migrate", "running");
+    if (olderThan(destination, vm.residentOn)) {
+      throw new XapiError("NOT_SUPPORTED_DURING_UPGRADE");
+    }
+    checkBoot(vm, destination, true);
+    return engine.start(
+        new MigrationEngine.Request(
+            Kind.POOL_MIGRATE, context.task(), vm, destination, Map.of(), Map.of()));
+  }
+
+  private static Object migrateSend(CallContext context, MigrationEngine engine) {
+    Plan plan = plan(context);
+    // The simulator moves running VMs only; xapi also copies halted and suspended ones.
+    assertOperationAllowed(plan.vm, "migrate_send", "running");
+    assertCanMigrate(context, plan);
+    int limit = engine.settings().maxStorageMigrationsPerHost;
+    if (engine.storageMigrationsFrom(plan.vm.residentOn) >= limit) {
+      throw new XapiError("TOO_MANY_STORAGE_MIGRATES", limit);
+    }
+    if (plan.intraPool && "true".equals(plan.options.get("copy"))) {
+      throw new XapiError("OPERATION_NOT_ALLOWED", "copy is not allowed within a pool");
+    }
+    return engine.start(
+        new MigrationEngine.Request(
+            plan.intraPool ? Kind.STORAGE_MIGRATE : Kind.CROSS_POOL,
+            context.task(),
+            plan.vm,
+            plan.destination,
+            plan.vdiMap,
+            plan.vifMap));
+  }
+
+  /** Destroys a VDI no VBD uses, such as one a failed mirror left behind. */
+  private static Object destroyVdi(CallContext context) {
+    SimVdi vdi = context.resolve(XClass.VDI, 0);
+    if (!vdi.vbds.isEmpty()) {
+      throw new XapiError("VDI_IN_USE", vdi.ref, "destroy");
+    }
+    vdi.sr.vdis.remove(vdi);
+    context.pool.unregister(vdi);
+    context.emit(vdi, "del");
+    return "";
+  }
+}

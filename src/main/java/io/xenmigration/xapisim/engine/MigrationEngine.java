@@ -1,0 +1,463 @@
+package io.xenmigration.xapisim.engine;
+
+import io.xenmigration.xapisim.api.XapiError;
+import io.xenmigration.xapisim.model.SimHost;
+import io.xenmigration.xapisim.model.SimNetwork;
+import io.xenmigration.xapisim.model.SimPool;
+import io.xenmigration.xapisim.model.SimSr;
+import io.xenmigration.xapisim.model.SimTask;
+import io.xenmigration.xapisim.model.SimVbd;
+import io.xenmigration.xapisim.model.SimVdi;
+import io.xenmigration.xapisim.model.SimVif;
+import io.xenmigration.xapisim.model.SimVm;
+import io.xenmigration.xapisim.model.SimWorld;
+import io.xenmigration.xapisim.model.XObject;
+import io.xenmigration.xapisim.wire.XmlRpc;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs migrations in simulated time: disks are mirrored, then memory is pre-copied in rounds while
+ * the guest dirties pages, then the VM moves. Progress rises in steps; the task can be cancelled
+ * until the point of no return; success moves the VM atomically; failure leaves it running on its
+ * source host.
+ */
+public final class MigrationEngine {
+
+  private static final Logger LOG = Logger.getLogger(MigrationEngine.class.getName());
+
+  /** Which XenAPI operation moves the VM. */
+  public enum Kind {
+    /** {@code VM.pool_migrate}: memory only, same pool. */
+    POOL_MIGRATE("pool_migrate"),
+    /** {@code VM.migrate_send} within the pool: disks are mirrored. */
+    STORAGE_MIGRATE("migrate_send"),
+    /** {@code VM.migrate_send} to another pool. */
+    CROSS_POOL("migrate_send");
+
+    final String operation;
+
+    Kind(String operation) {
+      this.operation = operation;
+    }
+  }
+
+  /** Everything one migration needs, checked by the caller before {@link #start}. */
+  public record Request(
+      Kind kind,
+      SimTask task,
+      SimVm vm,
+      SimHost destination,
+      Map<SimVdi, SimSr> vdiMap,
+      Map<SimVif, SimNetwork> vifMap) {}
+
+  private final SimWorld world;
+  private final Faults faults;
+  private final SimSettings settings;
+
+  public MigrationEngine(SimWorld world, Faults faults, SimSettings settings) {
+    this.world = world;
+    this.faults = faults;
+    this.settings = settings;
+  }
+
+  /** The settings in force; changes apply to migrations started afterwards. */
+  public SimSettings settings() {
+    return settings;
+  }
+
+  /** Storage migrations now leaving a host. */
+  public int storageMigrationsFrom(SimHost host) {
+    int count = 0;
+    for (SimVm vm : host.residentVms) {
+      if (vm.currentOperations.containsValue("migrate_send")) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /**
+   * Starts a checked migration under the world's lock: marks the VM and both hosts busy, reserves
+   * memory on the destination and schedules the progress. The future completes with the task's
+   * result, or fails with the task's error.
+   */
+  public CompletableFuture<Object> start(Request request) {
+    Migration migration = new Migration(request, world.clock.now());
+    SimVm vm = request.vm;
+    SimHost source = vm.residentOn;
+    vm.currentOperations.put(request.task, request.kind.operation);
+    source.currentOperations.put(request.task, "vm_migrate");
+    request.destination.currentOperations.put(request.task, "vm_migrate");
+    request.destination.reservations.put(request.task, vm.memoryFootprint());
+    migration.source = source;
+    migration.fault = faults.takeMigrationFault(vm.uuid, vm.nameLabel);
+    emit(vm, "mod");
+    emit(source, "mod");
+    emit(request.destination, "mod");
+    emit(request.task, "mod");
+    scheduleNextStep(migration);
+    return migration.done;
+  }
+
+  /** Asks a running migration to stop; it notices at its next step, as xapi's workers do. */
+  public void requestCancel(SimTask task) {
+    Migration migration = running.get(task);
+    if (migration != null) {
+      world.clock.schedule(world.clock.now(), () -> step(migration));
+    }
+  }
+
+  private final Map<SimTask, Migration> running = new LinkedHashMap<>();
+
+  /** A migration in flight. */
+  private final class Migration {
+    final Request request;
+    final Instant started;
+    final Duration diskPhase;
+    final Duration memoryPhase;
+    final boolean converges;
+    final CompletableFuture<Object> done = new CompletableFuture<>();
+    SimHost source;
+    Faults.MigrationFault fault;
+    boolean hung;
+
+    Migration(Request request, Instant started) {
+      this.request = request;
+      this.started = started;
+      long diskBytes = 0;
+      if (request.kind != Kind.POOL_MIGRATE) {
+        for (Map.Entry<SimVdi, SimSr> entry : request.vdiMap.entrySet()) {
+          if (entry.getKey().sr != entry.getValue()) {
+            diskBytes += entry.getKey().virtualSize;
+          }
+        }
+      }
+      this.diskPhase = seconds((double) diskBytes / settings.storageBandwidth);
+      long memory = request.vm.memoryDynamicMax;
+      long dirty = request.vm.dirtyBytesPerSecond;
+      this.converges = dirty < settings.memoryBandwidth;
+      this.memoryPhase = seconds(precopySeconds(memory, dirty));
+      running.put(request.task, this);
+    }
+
+    Duration total() {
+      return diskPhase.plus(memoryPhase);
+    }
+
+    /** Progress at a time: the share of the planned transfer time that has passed. */
+    double progressAt(Instant now) {
+      double elapsed = Duration.between(started, now).toNanos();
+      double planned = total().toNanos();
+      double progress = planned <= 0 ? 1.0 : Math.min(1.0, elapsed / planned);
+      if (!converges) {
+        // Pages are dirtied faster than they are sent: after the first round the transfer
+        // never gets closer to the end.
+        double firstRound = diskPhase.toNanos() + precopyFirstRoundNanos();
+        progress = Math.min(progress, firstRound / Math.max(1, planned) * 0.999);
+      }
+      return progress;
+    }
+
+    private double precopyFirstRoundNanos() {
+      return (double) request.vm.memoryDynamicMax / settings.memoryBandwidth * 1e9;
+    }
+  }
+
+  /** Seconds of pre-copy for a guest of this memory dirtying pages at this rate. */
+  double precopySeconds(long memory, long dirtyPerSecond) {
+    double bandwidth = settings.memoryBandwidth;
+    double toSend = memory;
+    double seconds = 0;
+    for (int round = 0; round < settings.maxPrecopyRounds; round++) {
+      double roundSeconds = toSend / bandwidth;
+      seconds += roundSeconds;
+      toSend = dirtyPerSecond * roundSeconds;
+      if (toSend <= settings.stopCopyThreshold) {
+        break;
+      }
+    }
+    // The remaining dirty pages are sent while the guest is paused.
+    return seconds + Math.min(toSend, memory) / bandwidth;
+  }
+
+  private static Duration seconds(double seconds) {
+    return Duration.ofNanos((long) (seconds * 1e9));
+  }
+
+  private void scheduleNextStep(Migration migration) {
+    Duration total = migration.total();
+    Duration step = seconds(total.toNanos() / 1e9 * settings.progressStep);
+    if (step.compareTo(settings.maxProgressInterval) > 0) {
+      step = settings.maxProgressInterval;
+    }
+    if (step.isZero()) {
+      step = Duration.ofMillis(1);
+    }
+    world.clock.schedule(world.clock.now().plus(step), () -> step(migration));
+  }
+
+  /** One step: cancel, fault, host failure, progress or completion, under the world's lock. */
+  private void step(Migration migration) {
+    try {
+      synchronized (world) {
+        SimTask task = migration.request.task;
+        if (!task.pending() || !running.containsKey(task)) {
+          return;
+        }
+        if (task.cancelRequested && task.cancellable) {
+          fail(migration, new XapiError("TASK_CANCELLED", task.ref), "cancelled");
+          return;
+        }
+        for (SimHost host : List.of(migration.source, migration.request.destination)) {
+          if (!host.metrics.live) {
+            fail(migration, new XapiError("HOST_OFFLINE", host.ref), "failure");
+            return;
+          }
+        }
+        if (migration.hung) {
+          return; // frozen until cancelled; a cancel schedules a step
+        }
+        double progress = migration.progressAt(world.clock.now());
+        Faults.MigrationFault fault = migration.fault;
+        if (fault != null && progress >= fault.atProgress()) {
+          if (fault.hang()) {
+            migration.hung = true;
+            setProgress(task, Math.min(fault.atProgress(), progress));
+            return;
+          }
+          setProgress(task, fault.atProgress());
+          List<String> error = fault.error();
+          fail(
+              migration,
+              new XapiError(error.get(0), error.subList(1, error.size()).toArray()),
+              "failure");
+          return;
+        }
+        if (progress >= 1.0) {
+          complete(migration);
+          return;
+        }
+        if (progress >= settings.pointOfNoReturn && task.cancellable) {
+          task.cancellable = false;
+        }
+        setProgress(task, progress);
+        scheduleNextStep(migration);
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "simulated migration step failed", e);
+    }
+  }
+
+  private void setProgress(SimTask task, double progress) {
+    if (progress > task.progress) {
+      task.progress = progress;
+      emit(task, "mod");
+    }
+  }
+
+  private void complete(Migration migration) {
+    Request request = migration.request;
+    SimVm vm = request.vm;
+    SimHost source = migration.source;
+    SimHost destination = request.destination;
+    release(migration);
+    SimVm arrived;
+    if (request.kind == Kind.CROSS_POOL) {
+      arrived = moveToPool(vm, destination, request.vdiMap, request.vifMap);
+    } else {
+      if (request.kind == Kind.STORAGE_MIGRATE) {
+        remapDisks(vm, request.vdiMap);
+      }
+      source.residentVms.remove(vm);
+      destination.residentVms.add(vm);
+      vm.residentOn = destination;
+      vm.domid = nextDomid(destination);
+      arrived = vm;
+      emit(vm, "mod");
+    }
+    emit(source, "mod");
+    emit(destination, "mod");
+    SimTask task = request.task;
+    task.progress = 1.0;
+    task.status = "success";
+    task.finished = world.clock.now();
+    task.cancellable = false;
+    task.result = request.kind == Kind.POOL_MIGRATE ? "" : XmlRpc.valueText(arrived.ref);
+    emit(task, "mod");
+    migration.done.complete(request.kind == Kind.POOL_MIGRATE ? "" : arrived.ref);
+  }
+
+  private void fail(Migration migration, XapiError error, String status) {
+    Request request = migration.request;
+    release(migration);
+    if (request.kind != Kind.POOL_MIGRATE
+        && migration.progressAt(world.clock.now()) > 0
+        && Duration.between(migration.started, world.clock.now()).compareTo(migration.diskPhase)
+            < 0) {
+      leavePartialCopies(request);
+    }
+    emit(request.vm, "mod");
+    emit(migration.source, "mod");
+    emit(request.destination, "mod");
+    SimTask task = request.task;
+    task.status = status;
+    task.finished = world.clock.now();
+    task.progress = 1.0;
+    task.errorInfo = new ArrayList<>(error.description());
+    emit(task, "mod");
+    migration.done.completeExceptionally(error);
+  }
+
+  private void release(Migration migration) {
+    SimTask task = migration.request.task;
+    running.remove(task);
+    migration.request.vm.currentOperations.remove(task);
+    migration.source.currentOperations.remove(task);
+    migration.request.destination.currentOperations.remove(task);
+    migration.request.destination.reservations.remove(task);
+  }
+
+  /** A failed mirror leaves what it had copied on the destination SR, as a real pool can. */
+  private void leavePartialCopies(Request request) {
+    for (Map.Entry<SimVdi, SimSr> entry : request.vdiMap.entrySet()) {
+      SimVdi original = entry.getKey();
+      SimSr target = entry.getValue();
+      if (original.sr == target) {
+        continue;
+      }
+      SimVdi partial = target.pool.register(new SimVdi(target.pool));
+      partial.nameLabel = original.nameLabel;
+      partial.sr = target;
+      partial.virtualSize = original.virtualSize;
+      target.vdis.add(partial);
+      emit(partial, "add");
+    }
+  }
+
+  /** Storage migration within a pool: each disk becomes a new VDI on its target SR. */
+  private void remapDisks(SimVm vm, Map<SimVdi, SimSr> vdiMap) {
+    for (SimVbd vbd : vm.vbds) {
+      SimVdi original = vbd.vdi;
+      SimSr target = original == null ? null : vdiMap.get(original);
+      if (target == null || target == original.sr) {
+        continue;
+      }
+      SimPool pool = vm.pool;
+      SimVdi copy = pool.register(new SimVdi(pool));
+      copy.nameLabel = original.nameLabel;
+      copy.sr = target;
+      copy.virtualSize = original.virtualSize;
+      target.vdis.add(copy);
+      copy.vbds.add(vbd);
+      vbd.vdi = copy;
+      original.vbds.remove(vbd);
+      original.sr.vdis.remove(original);
+      pool.unregister(original);
+      emit(copy, "add");
+      emit(original, "del");
+      emit(vbd, "mod");
+    }
+  }
+
+  /** Cross-pool: the VM is created in the destination pool and destroyed in the source pool. */
+  private SimVm moveToPool(
+      SimVm vm, SimHost destination, Map<SimVdi, SimSr> vdiMap, Map<SimVif, SimNetwork> vifMap) {
+    SimPool target = destination.pool;
+    SimVm copy = target.register(new SimVm(target, vm.uuid));
+    copy.nameLabel = vm.nameLabel;
+    copy.powerState = vm.powerState;
+    copy.memoryStaticMin = vm.memoryStaticMin;
+    copy.memoryStaticMax = vm.memoryStaticMax;
+    copy.memoryDynamicMin = vm.memoryDynamicMin;
+    copy.memoryDynamicMax = vm.memoryDynamicMax;
+    copy.memoryOverhead = vm.memoryOverhead;
+    copy.vcpusMax = vm.vcpusMax;
+    copy.dirtyBytesPerSecond = vm.dirtyBytesPerSecond;
+    copy.hardwarePlatformVersion = vm.hardwarePlatformVersion;
+    copy.otherConfig.putAll(vm.otherConfig);
+    copy.residentOn = destination;
+    copy.domid = nextDomid(destination);
+    destination.residentVms.add(copy);
+    for (SimVbd vbd : vm.vbds) {
+      SimVbd newVbd = target.register(new SimVbd(target, copy));
+      newVbd.type = vbd.type;
+      newVbd.mode = vbd.mode;
+      newVbd.userdevice = vbd.userdevice;
+      newVbd.bootable = vbd.bootable;
+      if (!vbd.empty() && vdiMap.containsKey(vbd.vdi)) {
+        SimSr sr = vdiMap.get(vbd.vdi);
+        SimVdi newVdi = target.register(new SimVdi(target));
+        newVdi.nameLabel = vbd.vdi.nameLabel;
+        newVdi.sr = sr;
+        newVdi.virtualSize = vbd.vdi.virtualSize;
+        sr.vdis.add(newVdi);
+        newVdi.vbds.add(newVbd);
+        newVbd.vdi = newVdi;
+        emit(newVdi, "add");
+      }
+      copy.vbds.add(newVbd);
+      emit(newVbd, "add");
+    }
+    for (SimVif vif : vm.vifs) {
+      SimVif newVif = target.register(new SimVif(target, copy));
+      newVif.device = vif.device;
+      newVif.mac = vif.mac;
+      newVif.network = vifMap.get(vif);
+      if (newVif.network != null) {
+        newVif.network.vifs.add(newVif);
+      }
+      copy.vifs.add(newVif);
+      emit(newVif, "add");
+    }
+    emit(copy, "add");
+    destroy(vm);
+    return copy;
+  }
+
+  /** Removes a VM with its disks and interfaces from its pool. */
+  private void destroy(SimVm vm) {
+    SimPool pool = vm.pool;
+    if (vm.residentOn != null) {
+      vm.residentOn.residentVms.remove(vm);
+    }
+    for (SimVbd vbd : vm.vbds) {
+      if (!vbd.empty()) {
+        vbd.vdi.sr.vdis.remove(vbd.vdi);
+        pool.unregister(vbd.vdi);
+        emit(vbd.vdi, "del");
+      }
+      pool.unregister(vbd);
+      emit(vbd, "del");
+    }
+    for (SimVif vif : vm.vifs) {
+      if (vif.network != null) {
+        vif.network.vifs.remove(vif);
+      }
+      pool.unregister(vif);
+      emit(vif, "del");
+    }
+    pool.unregister(vm);
+    emit(vm, "del");
+  }
+
+  private static long nextDomid(SimHost host) {
+    long max = 0;
+    for (SimVm resident : host.residentVms) {
+      max = Math.max(max, resident.domid);
+    }
+    return max + 1;
+  }
+
+  private void emit(XObject object, String operation) {
+    SimPool pool = object instanceof SimPool p ? p : object.pool;
+    pool.events.emit(object, operation, world.clock.now());
+  }
+}

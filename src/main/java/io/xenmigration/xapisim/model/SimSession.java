@@ -1,0 +1,60 @@
+package io.xenmigration.xapisim.model;
+
+import static io.xenmigration.xapisim.model.Records.fields;
+
+import java.time.Instant;
+import java.util.Map;
+
+/** A login session; valid until logout or until a fault expires it. */
+public final class SimSession extends XObject {
+
+  public final String username;
+  public final Instant lastActive;
+  public boolean valid = true;
+
+  public SimSession(SimPool pool, String username, Instant lastActive) {
+    super(pool);
+    this.username = username;
+    this.lastActive = lastActive;
+  }
+
+  @Override
+  public XClass xclass() {
+    return XClass.SESSION;
+  }
+
+  @Override
+  public Map<String, Object> record() {
+    return fields(
+        "uuid",
+        uuid,
+        "this_host",
+        pool.master.ref,
+        "this_user",
+        "OpaqueRef:NULL",
+        "last_active",
+        lastActive,
+        "pool",
+        false,
+        "other_config",
+        Map.of(),
+        "is_local_superuser",
+        true,
+        "subject",
+        "OpaqueRef:NULL",
+        "validation_time",
+        lastActive,
+        "auth_user_sid",
+        "",
+        "auth_user_name",
+        username,
+        "rbac_permissions",
+        java.util.List.of(),
+        "tasks",
+        java.util.List.of(),
+        "parent",
+        "OpaqueRef:NULL",
+        "originator",
+        "");
+  }
+}

@@ -1,0 +1,68 @@
+package io.xenmigration.xapisim.model;
+
+import static io.xenmigration.xapisim.model.Records.fields;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A XenAPI task: the handle of an asynchronous call, its progress and its outcome. */
+public final class SimTask extends XObject {
+
+  public final String nameLabel;
+  public final Instant created;
+  public String status = "pending";
+  public double progress;
+  public Instant finished = Instant.EPOCH;
+  public String result = "";
+  public List<String> errorInfo = new ArrayList<>();
+
+  /** Whether {@code task.cancel} may still stop the work (until its point of no return). */
+  public boolean cancellable = true;
+
+  public boolean cancelRequested;
+  public final Map<String, String> currentOperations = new LinkedHashMap<>();
+  public final Map<String, String> otherConfig = new LinkedHashMap<>();
+  public final SimHost residentOn;
+
+  public SimTask(SimPool pool, String nameLabel, Instant created) {
+    super(pool);
+    this.nameLabel = nameLabel;
+    this.created = created;
+    this.residentOn = pool.master;
+  }
+
+  @Override
+  public XClass xclass() {
+    return XClass.TASK;
+  }
+
+  /** Whether the task is still running. */
+  public boolean pending() {
+    return "pending".equals(status);
+  }
+
+  @Override
+  public Map<String, Object> record() {
+    return fields(
+        "uuid", uuid,
+        "name_label", nameLabel,
+        "name_description", "",
+        "allowed_operations", pending() && cancellable ? List.of("cancel") : List.of(),
+        "current_operations", currentOperations,
+        "created", created,
+        "finished", finished,
+        "status", status,
+        "resident_on", refOf(residentOn),
+        "progress", progress,
+        "type", "<none/>",
+        "result", result,
+        "error_info", errorInfo,
+        "other_config", otherConfig,
+        "subtask_of", NULL_REF,
+        "subtasks", List.of(),
+        "backtrace", "()");
+  }
+}

@@ -1,0 +1,99 @@
+package io.xenmigration.xapisim.model;
+
+import static io.xenmigration.xapisim.model.Records.fields;
+import static io.xenmigration.xapisim.model.Records.refs;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A virtual disk image on an SR. */
+public final class SimVdi extends XObject {
+
+  public String nameLabel;
+  public SimSr sr;
+  public long virtualSize = 20L << 30;
+  public boolean isASnapshot;
+  public boolean cbtEnabled;
+  public String onBoot = "persist";
+  public final List<SimVbd> vbds = new ArrayList<>();
+
+  public SimVdi(SimPool pool) {
+    super(pool);
+  }
+
+  @Override
+  public XClass xclass() {
+    return XClass.VDI;
+  }
+
+  @Override
+  public Map<String, Object> record() {
+    return fields(
+        "uuid",
+        uuid,
+        "name_label",
+        nameLabel,
+        "name_description",
+        "",
+        "allowed_operations",
+        List.of("clone", "copy", "snapshot", "mirror", "resize"),
+        "current_operations",
+        Map.of(),
+        "SR",
+        refOf(sr),
+        "VBDs",
+        refs(vbds),
+        "crash_dumps",
+        List.of(),
+        "virtual_size",
+        virtualSize,
+        "physical_utilisation",
+        virtualSize / 2,
+        "type",
+        "user",
+        "sharable",
+        false,
+        "read_only",
+        false,
+        "other_config",
+        Map.of(),
+        "storage_lock",
+        false,
+        "location",
+        uuid,
+        "managed",
+        true,
+        "missing",
+        false,
+        "parent",
+        NULL_REF,
+        "xenstore_data",
+        Map.of(),
+        "sm_config",
+        Map.of(),
+        "is_a_snapshot",
+        isASnapshot,
+        "snapshot_of",
+        NULL_REF,
+        "snapshots",
+        List.of(),
+        "snapshot_time",
+        Instant.EPOCH,
+        "tags",
+        List.of(),
+        "allow_caching",
+        false,
+        "on_boot",
+        onBoot,
+        "metadata_of_pool",
+        NULL_REF,
+        "metadata_latest",
+        false,
+        "is_tools_iso",
+        false,
+        "cbt_enabled",
+        cbtEnabled);
+  }
+}
