@@ -12,11 +12,16 @@ import java.util.concurrent.atomic.LongAdder;
 /** Every call the simulator answered, with counters per method, for tests and benchmarks. */
 public final class CallLog {
 
-  /** One answered call: which pool, which method, and the error code if it failed. */
-  public record Entry(Instant time, String pool, String method, String errorCode) {
+  /** One answered call: which pool, which method, and the error description if it failed. */
+  public record Entry(Instant time, String pool, String method, List<String> error) {
     /** Whether the call succeeded. */
     public boolean succeeded() {
-      return errorCode == null;
+      return error == null;
+    }
+
+    /** The error code, or null after a success. */
+    public String errorCode() {
+      return error == null ? null : error.get(0);
     }
   }
 
@@ -25,10 +30,10 @@ public final class CallLog {
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
   private final ArrayDeque<Entry> entries = new ArrayDeque<>();
 
-  void record(Instant time, String pool, String method, String errorCode) {
+  void record(Instant time, String pool, String method, List<String> error) {
     counts.computeIfAbsent(method, m -> new LongAdder()).increment();
     synchronized (entries) {
-      entries.addLast(new Entry(time, pool, method, errorCode));
+      entries.addLast(new Entry(time, pool, method, error));
       if (entries.size() > RETAINED) {
         entries.removeFirst();
       }
@@ -52,6 +57,13 @@ public final class CallLog {
   public List<Entry> entries() {
     synchronized (entries) {
       return new ArrayList<>(entries);
+    }
+  }
+
+  /** The most recent call. */
+  public Entry last() {
+    synchronized (entries) {
+      return entries.peekLast();
     }
   }
 

@@ -63,12 +63,11 @@ public final class Dispatcher {
    * completes with it; throws {@link XapiError} for a failure.
    */
   public Object dispatch(SimPool pool, XmlRpc.Call call) {
-    String error = null;
+    List<String> error = null;
     try {
-      Object result = answer(pool, call);
-      return result;
+      return answer(pool, call);
     } catch (XapiError e) {
-      error = e.code();
+      error = e.description();
       throw e;
     } finally {
       calls.record(pool.world.clock.now(), pool.nameLabel, call.method(), error);
