@@ -4,12 +4,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Simulated time that runs {@code scale} times faster than the wall clock: at scale 1000 a
  * 60-second migration takes 60 ms. Actions run on one daemon thread.
  */
 public final class ScaledClock implements SimClock {
+
+  private static final Logger LOG = Logger.getLogger(ScaledClock.class.getName());
 
   private final double scale;
   private final Instant start;
@@ -49,7 +53,15 @@ public final class ScaledClock implements SimClock {
   public Scheduled schedule(Instant at, Runnable action) {
     long simulatedNanos = Math.max(0, Duration.between(now(), at).toNanos());
     long wallNanos = (long) (simulatedNanos / scale);
-    var future = executor.schedule(action, wallNanos, TimeUnit.NANOSECONDS);
+    Runnable logged =
+        () -> {
+          try {
+            action.run();
+          } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "simulator action failed", e);
+          }
+        };
+    var future = executor.schedule(logged, wallNanos, TimeUnit.NANOSECONDS);
     return () -> future.cancel(false);
   }
 

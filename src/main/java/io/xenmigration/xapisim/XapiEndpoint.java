@@ -60,7 +60,7 @@ final class XapiEndpoint {
       request.response().setStatusCode(405).putHeader("Allow", "POST").end();
       return;
     }
-    if (faults.takeConnectionReset()) {
+    if (faults.takeConnectionReset() || masterDown()) {
       request.connection().close();
       return;
     }
@@ -72,6 +72,13 @@ final class XapiEndpoint {
         .body()
         .onSuccess(body -> answer(request, body))
         .onFailure(e -> request.response().setStatusCode(400).end());
+  }
+
+  /** A pool whose master is offline answers nothing at all. */
+  private boolean masterDown() {
+    synchronized (pool.world) {
+      return pool.master != null && !pool.master.metrics.live;
+    }
   }
 
   private void answer(HttpServerRequest request, Buffer body) {

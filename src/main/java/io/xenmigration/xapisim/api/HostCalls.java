@@ -14,22 +14,23 @@ final class HostCalls {
   private HostCalls() {}
 
   static void register(Dispatcher dispatcher) {
-    dispatcher.add(
-        "host.compute_free_memory",
-        1,
-        0,
-        true,
-        c -> c.<SimHost>resolve(XClass.HOST, 0).freeMemory());
+    dispatcher.add("host.compute_free_memory", 1, 0, true, c -> reachable(c).freeMemory());
     dispatcher.add("host.disable", 1, 0, true, c -> setEnabled(c, false));
     dispatcher.add("host.enable", 1, 0, true, c -> setEnabled(c, true));
     dispatcher.add("host.migrate_receive", 3, 0, true, HostCalls::migrateReceive);
   }
 
-  private static Object setEnabled(CallContext context, boolean enabled) {
+  /** The host argument, which must be up to answer: calls to a dead host fail. */
+  private static SimHost reachable(CallContext context) {
     SimHost host = context.resolve(XClass.HOST, 0);
-    if (enabled && !host.metrics.live) {
+    if (!host.metrics.live) {
       throw new XapiError("HOST_OFFLINE", host.ref);
     }
+    return host;
+  }
+
+  private static Object setEnabled(CallContext context, boolean enabled) {
+    SimHost host = reachable(context);
     if (host.enabled != enabled) {
       host.enabled = enabled;
       context.emit(host, "mod");
@@ -42,7 +43,7 @@ final class HostCalls {
    * passes to {@code VM.migrate_send}, with a new session on this pool.
    */
   private static Object migrateReceive(CallContext context) {
-    SimHost host = context.resolve(XClass.HOST, 0);
+    SimHost host = reachable(context);
     SimNetwork network = context.resolve(XClass.NETWORK, 1);
     context.stringMap(2);
     SimPif pif = host.pifOn(network);

@@ -61,6 +61,7 @@ public final class MigrationEngine {
   private final SimWorld world;
   private final Faults faults;
   private final SimSettings settings;
+  private final Map<SimTask, Migration> running = new LinkedHashMap<>();
 
   public MigrationEngine(SimWorld world, Faults faults, SimSettings settings) {
     this.world = world;
@@ -114,8 +115,6 @@ public final class MigrationEngine {
       world.clock.schedule(world.clock.now(), () -> step(migration));
     }
   }
-
-  private final Map<SimTask, Migration> running = new LinkedHashMap<>();
 
   /** A migration in flight. */
   private final class Migration {
@@ -292,7 +291,16 @@ public final class MigrationEngine {
     task.cancellable = false;
     task.result = request.kind == Kind.POOL_MIGRATE ? "" : XmlRpc.valueText(arrived.ref);
     emit(task, "mod");
+    destroyIfAsked(task);
     migration.done.complete(request.kind == Kind.POOL_MIGRATE ? "" : arrived.ref);
+  }
+
+  /** A task destroyed while it ran goes away once it finishes, as in xapi. */
+  private void destroyIfAsked(SimTask task) {
+    if (task.currentOperations.containsValue("destroy")) {
+      task.pool.unregister(task);
+      emit(task, "del");
+    }
   }
 
   private void fail(Migration migration, XapiError error, String status) {
@@ -313,6 +321,7 @@ public final class MigrationEngine {
     task.progress = 1.0;
     task.errorInfo = new ArrayList<>(error.description());
     emit(task, "mod");
+    destroyIfAsked(task);
     migration.done.completeExceptionally(error);
   }
 
