@@ -2,7 +2,9 @@ package io.xenmigration.xapisim;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.xenmigration.xapisim.api.CallLog;
 import io.xenmigration.xapisim.api.Dispatcher;
 import io.xenmigration.xapisim.engine.Faults;
@@ -48,6 +50,8 @@ public final class XapiSimulator implements AutoCloseable {
   private final Map<String, XapiEndpoint> endpoints = new LinkedHashMap<>();
   private final Map<String, XapiEndpoint> memberEndpoints = new LinkedHashMap<>();
   private final String bindHost;
+  private final TlsMaterial tls;
+  private AdminEndpoint admin;
 
   private XapiSimulator(Builder builder) {
     this.world = new SimWorld(builder.clock);
@@ -56,10 +60,16 @@ public final class XapiSimulator implements AutoCloseable {
     this.ownVertx = builder.vertx == null;
     this.vertx = ownVertx ? Vertx.vertx() : builder.vertx;
     this.bindHost = builder.bindHost;
+    this.tls = builder.tls;
     int subnet = 0;
     synchronized (world) {
       for (Map.Entry<String, Consumer<PoolBuilder>> entry : builder.pools.entrySet()) {
         SimPool pool = world.addPool(entry.getKey());
+        String[] credentials = builder.credentials.get(entry.getKey());
+        if (credentials != null) {
+          pool.username = credentials[0];
+          pool.password = credentials[1];
+        }
         entry.getValue().accept(new PoolBuilder(pool, ++subnet));
       }
     }
@@ -78,11 +88,32 @@ public final class XapiSimulator implements AutoCloseable {
     private String bindHost = "127.0.0.1";
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final List<String> members = new ArrayList<>();
+    private final Map<String, String[]> credentials = new LinkedHashMap<>();
+    private TlsMaterial tls;
+    private Integer adminPort;
     private Vertx vertx;
 
     /** Adds a pool, built by the given function. */
     public Builder pool(String name, Consumer<PoolBuilder> contents) {
       pools.put(name, contents);
+      return this;
+    }
+
+    /** The user and password a pool accepts; default {@code root} / {@code password}. */
+    public Builder credentials(String pool, String username, String password) {
+      credentials.put(pool, new String[] {username, password});
+      return this;
+    }
+
+    /** Serves HTTPS with this certificate instead of HTTP. */
+    public Builder tls(TlsMaterial material) {
+      this.tls = material;
+      return this;
+    }
+
+    /** Also serves the JSON admin endpoint on this port (0: a free one) of the bind address. */
+    public Builder adminPort(int port) {
+      this.adminPort = port;
       return this;
     }
 
@@ -130,6 +161,10 @@ public final class XapiSimulator implements AutoCloseable {
       XapiSimulator simulator = new XapiSimulator(this);
       try {
         simulator.listen(ports, members);
+        if (adminPort != null) {
+          simulator.admin = new AdminEndpoint(simulator);
+          await(simulator.admin.listen(simulator.vertx, simulator.bindHost, adminPort));
+        }
       } catch (RuntimeException e) {
         simulator.close();
         throw e;
@@ -140,6 +175,14 @@ public final class XapiSimulator implements AutoCloseable {
 
   private void listen(Map<String, Integer> ports, List<String> members) {
     HttpServerOptions options = new HttpServerOptions().setCompressionSupported(false);
+    if (tls != null) {
+      options
+          .setSsl(true)
+          .setKeyCertOptions(
+              new PemKeyCertOptions()
+                  .addCertValue(Buffer.buffer(tls.certificatePem()))
+                  .addKeyValue(Buffer.buffer(tls.privateKeyPem())));
+    }
     for (SimPool pool : world.pools()) {
       XapiEndpoint endpoint = new XapiEndpoint(pool, dispatcher, faults, null);
       await(endpoint.listen(vertx, options, bindHost, ports.getOrDefault(pool.nameLabel, 0)));
@@ -178,9 +221,26 @@ public final class XapiSimulator implements AutoCloseable {
     return endpoint;
   }
 
-  private static URL url(String host, int port) {
+  /** The certificate the endpoints present, or null for plain HTTP. */
+  public TlsMaterial tls() {
+    return tls;
+  }
+
+  private URL url(String host, int port) {
     try {
-      return new URL("http", host, port, "/");
+      return new URL(tls == null ? "http" : "https", host, port, "/");
+    } catch (MalformedURLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The URL of the JSON admin endpoint. */
+  public URL adminUrl() {
+    if (admin == null) {
+      throw new IllegalStateException("the admin endpoint was not asked for");
+    }
+    try {
+      return new URL("http", bindHost, admin.port(), "/");
     } catch (MalformedURLException e) {
       throw new IllegalStateException(e);
     }
@@ -249,6 +309,9 @@ public final class XapiSimulator implements AutoCloseable {
 
   @Override
   public void close() {
+    if (admin != null) {
+      admin.close();
+    }
     for (XapiEndpoint endpoint : endpoints.values()) {
       endpoint.close();
     }

@@ -1,0 +1,150 @@
+package io.xenmigration.xapisim;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.xenmigration.xapisim.model.PoolBuilder;
+import io.xenmigration.xapisim.model.SimHost;
+import io.xenmigration.xapisim.model.SimPool;
+import io.xenmigration.xapisim.model.SimSr;
+import io.xenmigration.xapisim.model.SimVm;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Pools described in a YAML or JSON file, for the command line and the sandbox:
+ *
+ * <pre>
+ * pools:
+ *   - name: pool-a
+ *     password: secret          # user root unless given
+ *     port: 8443                # a free port unless given
+ *     sharedSrs: [nfs-a]        # the first is the default SR
+ *     hosts:
+ *       - {name: a-host-1, memoryGiB: 64, cpus: 16}
+ *     vms:
+ *       - {name: web-01, host: a-host-1, memoryGiB: 4, sr: nfs-a, diskGiB: 20}
+ *       - {name: db-01, host: a-host-1, memoryGiB: 8, sr: local, dirtyMiBPerSecond: 300}
+ *     templates: [Debian Bookworm 12]
+ *   - name: big
+ *     generate: {hosts: 200, vms: 4000, hostMemoryGiB: 512}
+ * </pre>
+ */
+public final class PoolFile {
+
+  private static final long GIB = 1L << 30;
+
+  /** The whole file. */
+  public record Spec(List<PoolSpec> pools) {}
+
+  /** One pool: listed hosts and VMs, or a generated pool. */
+  public record PoolSpec(
+      String name,
+      String username,
+      String password,
+      Integer port,
+      List<String> sharedSrs,
+      List<HostSpec> hosts,
+      List<VmSpec> vms,
+      List<String> templates,
+      Generate generate) {}
+
+  /** A host. */
+  public record HostSpec(String name, Long memoryGiB, Integer cpus, String productVersion) {}
+
+  /** A running VM; {@code sr: local} puts its disk on its host's local SR. */
+  public record VmSpec(
+      String name,
+      String host,
+      Long memoryGiB,
+      Integer vcpus,
+      String sr,
+      Long diskGiB,
+      Long dirtyMiBPerSecond) {}
+
+  /** A generated pool, see {@link PoolGenerator}. */
+  public record Generate(int hosts, int vms, Long hostMemoryGiB) {}
+
+  private PoolFile() {}
+
+  /** Reads a file; YAML is a superset of JSON, so both work. */
+  public static Spec read(Path file) throws IOException {
+    ObjectMapper mapper =
+        new YAMLMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    Spec spec = mapper.readValue(file.toFile(), Spec.class);
+    if (spec.pools() == null || spec.pools().isEmpty()) {
+      throw new IOException(file + " describes no pools");
+    }
+    return spec;
+  }
+
+  /** Adds the file's pools to a simulator description. */
+  public static XapiSimulator.Builder addTo(XapiSimulator.Builder builder, Spec spec) {
+    for (PoolSpec pool : spec.pools()) {
+      Objects.requireNonNull(pool.name(), "every pool needs a name");
+      builder.pool(pool.name(), contents(pool));
+      if (pool.port() != null) {
+        builder.port(pool.name(), pool.port());
+      }
+      builder.credentials(
+          pool.name(),
+          Objects.requireNonNullElse(pool.username(), "root"),
+          Objects.requireNonNullElse(pool.password(), "password"));
+    }
+    return builder;
+  }
+
+  private static java.util.function.Consumer<PoolBuilder> contents(PoolSpec pool) {
+    if (pool.generate() != null) {
+      Generate g = pool.generate();
+      return PoolGenerator.pool(
+          pool.name(), g.hosts(), g.vms(), Objects.requireNonNullElse(g.hostMemoryGiB(), 256L));
+    }
+    return builder -> {
+      SimPool simPool = builder.pool();
+      for (String sr :
+          Objects.requireNonNullElse(pool.sharedSrs(), List.of(pool.name() + "-nfs"))) {
+        builder.addSharedSr(sr);
+      }
+      for (HostSpec host : Objects.requireNonNullElse(pool.hosts(), List.<HostSpec>of())) {
+        SimHost simHost =
+            builder.addHost(host.name(), Objects.requireNonNullElse(host.memoryGiB(), 64L) * GIB);
+        simHost.cpuCount = Objects.requireNonNullElse(host.cpus(), 16);
+        if (host.productVersion() != null) {
+          simHost.productVersion = host.productVersion();
+        }
+      }
+      for (VmSpec vm : Objects.requireNonNullElse(pool.vms(), List.<VmSpec>of())) {
+        SimHost host = simPool.host(vm.host());
+        if (host == null) {
+          throw new IllegalArgumentException(
+              "VM " + vm.name() + " names unknown host " + vm.host() + " in pool " + pool.name());
+        }
+        String srName = Objects.requireNonNullElse(vm.sr(), "shared");
+        SimSr sr =
+            switch (srName) {
+              case "local" -> builder.localSr(host);
+              case "shared" -> simPool.defaultSr;
+              default -> simPool.sr(srName);
+            };
+        if (sr == null) {
+          throw new IllegalArgumentException("VM " + vm.name() + " names unknown SR " + srName);
+        }
+        SimVm simVm =
+            builder.addVm(
+                vm.name(),
+                host,
+                Objects.requireNonNullElse(vm.memoryGiB(), 2L) * GIB,
+                sr,
+                Objects.requireNonNullElse(vm.diskGiB(), 20L) * GIB);
+        simVm.vcpusMax = Objects.requireNonNullElse(vm.vcpus(), 2);
+        simVm.dirtyBytesPerSecond = Objects.requireNonNullElse(vm.dirtyMiBPerSecond(), 0L) << 20;
+      }
+      for (String template : Objects.requireNonNullElse(pool.templates(), List.<String>of())) {
+        builder.addTemplate(template);
+      }
+    };
+  }
+}
