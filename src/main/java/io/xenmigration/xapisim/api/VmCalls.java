@@ -66,23 +66,27 @@ final class VmCalls {
         throw new XapiError("SESSION_INVALID", String.valueOf(dest.get("session_id")));
       }
     }
-    Map<SimVdi, SimSr> vdiMap = new LinkedHashMap<>();
-    context
-        .stringMap(3)
-        .forEach(
-            (vdi, sr) ->
-                vdiMap.put(
-                    CallContext.resolve(vm.pool, XClass.VDI, vdi),
-                    CallContext.resolve(target, XClass.SR, sr)));
-    Map<SimVif, SimNetwork> vifMap = new LinkedHashMap<>();
-    context
-        .stringMap(4)
-        .forEach(
-            (vif, network) ->
-                vifMap.put(
-                    CallContext.resolve(vm.pool, XClass.VIF, vif),
-                    CallContext.resolve(target, XClass.NETWORK, network)));
+    Map<SimVdi, SimSr> vdiMap =
+        resolveMap(context.stringMap(3), vm.pool, XClass.VDI, target, XClass.SR);
+    Map<SimVif, SimNetwork> vifMap =
+        resolveMap(context.stringMap(4), vm.pool, XClass.VIF, target, XClass.NETWORK);
     return new Plan(vm, destination, intraPool, vdiMap, vifMap, context.stringMap(5));
+  }
+
+  /** A map of refs as objects: keys from the sender's pool, values from the destination's. */
+  private static <K extends XObject, V extends XObject> Map<K, V> resolveMap(
+      Map<String, String> refs,
+      SimPool keyPool,
+      XClass keyClass,
+      SimPool valuePool,
+      XClass valueClass) {
+    Map<K, V> resolved = new LinkedHashMap<>();
+    refs.forEach(
+        (key, value) ->
+            resolved.put(
+                CallContext.resolve(keyPool, keyClass, key),
+                CallContext.resolve(valuePool, valueClass, value)));
+    return resolved;
   }
 
   /** The check every VM operation passes first ({@code with_vm_operation}); first match wins. */

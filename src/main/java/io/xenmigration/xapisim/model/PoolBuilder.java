@@ -121,12 +121,7 @@ public final class PoolBuilder {
 
   /** A running VM on a host with one disk on the given SR and one VIF on the management network. */
   public SimVm addVm(String nameLabel, SimHost host, long memory, SimSr diskSr, long diskSize) {
-    SimVm vm = pool.register(new SimVm(pool));
-    vm.nameLabel = nameLabel;
-    vm.memoryStaticMax = memory;
-    vm.memoryDynamicMax = memory;
-    vm.memoryDynamicMin = memory;
-    vm.memoryStaticMin = Math.min(memory, 512L << 20);
+    SimVm vm = newVm(nameLabel, memory);
     vm.residentOn = host;
     vm.domid = nextDomid++;
     host.residentVms.add(vm);
@@ -138,14 +133,20 @@ public final class PoolBuilder {
 
   /** A halted VM with no host, such as one a test powers on later. */
   public SimVm addHaltedVm(String nameLabel, long memory, SimSr diskSr, long diskSize) {
+    SimVm vm = newVm(nameLabel, memory);
+    vm.powerState = "Halted";
+    addDisk(vm, diskSr, diskSize, "0");
+    addVif(vm, pool.managementNetwork, "0");
+    return vm;
+  }
+
+  private SimVm newVm(String nameLabel, long memory) {
     SimVm vm = pool.register(new SimVm(pool));
     vm.nameLabel = nameLabel;
-    vm.powerState = "Halted";
     vm.memoryStaticMax = memory;
     vm.memoryDynamicMax = memory;
     vm.memoryDynamicMin = memory;
-    addDisk(vm, diskSr, diskSize, "0");
-    addVif(vm, pool.managementNetwork, "0");
+    vm.memoryStaticMin = Math.min(memory, 512L << 20);
     return vm;
   }
 

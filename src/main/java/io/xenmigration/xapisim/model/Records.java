@@ -20,6 +20,25 @@ final class Records {
     return record;
   }
 
+  /** The runtime fields xapi gives every virtual device (VBD, VIF), idle values. */
+  static Map<String, Object> deviceRuntime() {
+    return fields(
+        "status_code",
+        0L,
+        "status_detail",
+        "",
+        "runtime_properties",
+        Map.of(),
+        "qos_algorithm_type",
+        "",
+        "qos_algorithm_params",
+        Map.of(),
+        "qos_supported_algorithms",
+        List.of(),
+        "metrics",
+        XObject.NULL_REF);
+  }
+
   /** The refs of some objects, in order. */
   static List<String> refs(Collection<? extends XObject> objects) {
     List<String> refs = new ArrayList<>(objects.size());

@@ -207,20 +207,19 @@ public final class XmlRpc {
 
   /** {@code {Status: Success, Value: value}}. */
   public static String success(Object value) {
-    StringBuilder out = new StringBuilder(256);
-    out.append("<?xml version=\"1.0\"?><methodResponse><params><param><value><struct>");
-    member(out, "Status", "Success");
-    member(out, "Value", value);
-    out.append("</struct></value></param></params></methodResponse>");
-    return out.toString();
+    return response("Success", "Value", value);
   }
 
   /** {@code {Status: Failure, ErrorDescription: [code, params...]}}, every element a string. */
   public static String failure(List<String> errorDescription) {
+    return response("Failure", "ErrorDescription", errorDescription);
+  }
+
+  private static String response(String status, String key, Object value) {
     StringBuilder out = new StringBuilder(256);
     out.append("<?xml version=\"1.0\"?><methodResponse><params><param><value><struct>");
-    member(out, "Status", "Failure");
-    member(out, "ErrorDescription", errorDescription);
+    member(out, "Status", status);
+    member(out, key, value);
     out.append("</struct></value></param></params></methodResponse>");
     return out.toString();
   }
