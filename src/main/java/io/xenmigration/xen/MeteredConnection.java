@@ -1,0 +1,150 @@
+package io.xenmigration.xen;
+
+import com.xensource.xenapi.Connection;
+import com.xensource.xenapi.Types;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Map;
+import javax.net.ssl.HostnameVerifier;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import org.apache.xmlrpc.XmlRpcException;
+import org.apache.xmlrpc.client.XmlRpcClient;
+import org.apache.xmlrpc.client.XmlRpcSunHttpTransport;
+import org.apache.xmlrpc.client.XmlRpcSunHttpTransportFactory;
+import org.apache.xmlrpc.client.XmlRpcTransport;
+
+/**
+ * An SDK connection that counts every call and verifies TLS against the pool's own CA (or, when
+ * asked, not at all) without touching the JVM-wide HTTPS defaults other pools rely on.
+ */
+final class MeteredConnection extends Connection {
+
+  private final CallMeter meter;
+
+  MeteredConnection(PoolEndpoint endpoint, CallMeter meter) throws XenApiException {
+    super(
+        endpoint.url(),
+        seconds(endpoint.replyTimeout().toMillis()),
+        seconds(endpoint.connectTimeout().toMillis()));
+    this.meter = meter;
+    getConfig().setReplyTimeout((int) endpoint.replyTimeout().toMillis());
+    getConfig().setConnectionTimeout((int) endpoint.connectTimeout().toMillis());
+    if ("https".equalsIgnoreCase(endpoint.url().getProtocol())) {
+      installTls(endpoint);
+    }
+  }
+
+  private static int seconds(long millis) {
+    return (int) Math.max(1, (millis + 999) / 1000);
+  }
+
+  @Override
+  @SuppressWarnings("rawtypes")
+  protected Map dispatch(String method, Object[] params)
+      throws XmlRpcException, Types.XenAPIException {
+    meter.count(method);
+    return super.dispatch(method, params);
+  }
+
+  /**
+   * The SDK keeps its XML-RPC client private and uses the JVM's default HTTPS settings; the
+   * client's transport factory is replaced so this connection alone gets the pool's trust.
+   */
+  private void installTls(PoolEndpoint endpoint) throws XenApiException {
+    SSLSocketFactory sockets = socketFactory(endpoint);
+    HostnameVerifier hostnames =
+        endpoint.insecureSkipTlsVerify()
+            ? (host, session) -> true
+            : HttpsURLConnection.getDefaultHostnameVerifier();
+    try {
+      Field field = Connection.class.getDeclaredField("client");
+      field.setAccessible(true);
+      XmlRpcClient client = (XmlRpcClient) field.get(this);
+      client.setTransportFactory(
+          new XmlRpcSunHttpTransportFactory(client) {
+            @Override
+            public XmlRpcTransport getTransport() {
+              return new XmlRpcSunHttpTransport(client) {
+                @Override
+                protected URLConnection newURLConnection(URL url) throws IOException {
+                  URLConnection connection = super.newURLConnection(url);
+                  if (connection instanceof HttpsURLConnection https) {
+                    https.setSSLSocketFactory(sockets);
+                    https.setHostnameVerifier(hostnames);
+                  }
+                  return connection;
+                }
+              };
+            }
+          });
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("the XenServer SDK's connection has changed shape", e);
+    }
+  }
+
+  private static SSLSocketFactory socketFactory(PoolEndpoint endpoint) throws XenApiException {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      if (endpoint.insecureSkipTlsVerify()) {
+        context.init(null, new TrustManager[] {new TrustEverything()}, new SecureRandom());
+      } else if (endpoint.caCertificatePem() != null && !endpoint.caCertificatePem().isBlank()) {
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        int index = 0;
+        for (Certificate certificate :
+            CertificateFactory.getInstance("X.509")
+                .generateCertificates(
+                    new ByteArrayInputStream(
+                        endpoint.caCertificatePem().getBytes(StandardCharsets.US_ASCII)))) {
+          store.setCertificateEntry("ca-" + index++, certificate);
+        }
+        if (index == 0) {
+          throw new GeneralSecurityException("no certificate in the CA PEM");
+        }
+        TrustManagerFactory trust =
+            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(store);
+        context.init(null, trust.getTrustManagers(), new SecureRandom());
+      } else {
+        return (SSLSocketFactory) SSLSocketFactory.getDefault();
+      }
+      return context.getSocketFactory();
+    } catch (GeneralSecurityException | IOException e) {
+      throw new XenApiException(
+          XenApiException.TLS_VERIFICATION_FAILED,
+          java.util.List.of(),
+          XenApiException.Kind.TERMINAL,
+          "the CA certificate cannot be used: " + e.getMessage(),
+          e);
+    }
+  }
+
+  /** Accepts any certificate: only for {@code insecureSkipTlsVerify}. */
+  private static final class TrustEverything implements X509TrustManager {
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package io.xenmigration.xen;
+
+import com.xensource.xenapi.Connection;
+import com.xensource.xenapi.Session;
+import com.xensource.xenapi.Types;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One logged-in session with a pool: logs in on first use, follows a member's HOST_IS_SLAVE to the
+ * master, logs in again once when the session has expired, and logs out on close. Safe for
+ * concurrent use.
+ */
+final class PoolSession implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(PoolSession.class.getName());
+
+  /** The API version asked for at login: 2.14 is the highest the SDK 8.1.0 knows. */
+  private static final String API_VERSION = "2.14";
+
+  /** One SDK call on a logged-in connection. */
+  @FunctionalInterface
+  interface SdkCall<T> {
+    T run(Connection connection) throws Exception;
+  }
+
+  private final PoolEndpoint configured;
+  private final CallMeter meter;
+  private PoolEndpoint current;
+  private Connection connection;
+
+  PoolSession(PoolEndpoint endpoint, CallMeter meter) {
+    this.configured = endpoint;
+    this.current = endpoint;
+    this.meter = meter;
+  }
+
+  /** The URL in use: the master's, which differs from the configured one after a redirect. */
+  synchronized URL url() {
+    return current.url();
+  }
+
+  /** Whether the configured URL turned out to be a pool member. */
+  synchronized boolean redirected() {
+    return !current.url().equals(configured.url());
+  }
+
+  /** Runs a call, logging in first if needed and once more if the session expired. */
+  <T> T call(SdkCall<T> call) throws XenApiException {
+    Connection used = connection();
+    try {
+      return call.run(used);
+    } catch (Types.SessionInvalid expired) {
+      LOG.fine(() -> "session on " + current.url() + " expired; logging in again");
+      synchronized (this) {
+        if (connection == used) {
+          connection = null;
+        }
+      }
+      try {
+        return call.run(connection());
+      } catch (Exception e) {
+        throw SdkErrors.convert(e);
+      }
+    } catch (Exception e) {
+      throw SdkErrors.convert(e);
+    }
+  }
+
+  private synchronized Connection connection() throws XenApiException {
+    if (connection == null) {
+      connection = login();
+    }
+    return connection;
+  }
+
+  private Connection login() throws XenApiException {
+    PoolEndpoint target = current;
+    for (int hop = 0; hop < 2; hop++) {
+      MeteredConnection fresh = new MeteredConnection(target, meter);
+      try {
+        Session.loginWithPassword(fresh, target.username(), target.password(), API_VERSION);
+        current = target;
+        return fresh;
+      } catch (Types.HostIsSlave member) {
+        LOG.info(
+            target.url()
+                + " is a pool member; following it to the master at "
+                + member.masterIPAddress);
+        target = target.at(masterUrl(target.url(), member.masterIPAddress));
+      } catch (Types.SessionAuthenticationFailed e) {
+        throw new XenApiException(
+            "SESSION_AUTHENTICATION_FAILED",
+            List.of(target.username()),
+            XenApiException.Kind.TERMINAL,
+            "the pool refused the user name or password",
+            e);
+      } catch (Exception e) {
+        throw SdkErrors.convert(e);
+      }
+    }
+    throw new XenApiException(
+        "HOST_IS_SLAVE",
+        List.of(target.url().getHost()),
+        XenApiException.Kind.TERMINAL,
+        "the master the pool named is itself a member",
+        null);
+  }
+
+  /** The master's URL: the member's scheme, port and path with the master's address. */
+  static URL masterUrl(URL member, String masterAddress) throws XenApiException {
+    String host =
+        masterAddress.contains(":") && !masterAddress.startsWith("[")
+            ? "[" + masterAddress + "]"
+            : masterAddress;
+    try {
+      return new URL(member.getProtocol(), host, member.getPort(), member.getFile());
+    } catch (MalformedURLException e) {
+      throw new XenApiException(
+          "HOST_IS_SLAVE",
+          List.of(masterAddress),
+          XenApiException.Kind.TERMINAL,
+          "the master's address is not usable",
+          e);
+    }
+  }
+
+  /** Logs out; the pool would otherwise keep the session until it times out. */
+  @Override
+  public synchronized void close() {
+    if (connection == null) {
+      return;
+    }
+    try {
+      Session.logout(connection);
+    } catch (Exception e) {
+      LOG.log(Level.FINE, "logout from " + current.url() + " failed", e);
+    }
+    connection = null;
+  }
+}
