@@ -1,14 +1,23 @@
 package io.xenmigration.xen;
 
+import com.xensource.xenapi.Event;
+import com.xensource.xenapi.EventBatch;
 import com.xensource.xenapi.Host;
 import com.xensource.xenapi.HostMetrics;
+import com.xensource.xenapi.Network;
 import com.xensource.xenapi.PBD;
 import com.xensource.xenapi.PIF;
 import com.xensource.xenapi.Pool;
+import com.xensource.xenapi.SR;
+import com.xensource.xenapi.Task;
 import com.xensource.xenapi.Types;
+import com.xensource.xenapi.VBD;
+import com.xensource.xenapi.VDI;
+import com.xensource.xenapi.VIF;
 import com.xensource.xenapi.VM;
 import java.net.URL;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,9 +27,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * One pool, in the operator's words: what it holds, which VM a name means, and (to come) how to
- * move one. The only place that speaks the XenServer SDK; every failure leaves as a {@link
- * XenApiException}.
+ * One pool, in the operator's words: what it holds, which VM a name means, and how to check, start,
+ * follow, cancel and clean up a migration. The only place that speaks the XenServer SDK; every
+ * failure leaves as a {@link XenApiException}.
  */
 public final class XenApiDriver implements AutoCloseable {
 
@@ -194,6 +203,292 @@ public final class XenApiDriver implements AutoCloseable {
                 null);
           });
     }
+  }
+
+  /** A VM's state, disks and interfaces, read fresh: the VM, then each VBD, VDI and VIF. */
+  public VmFacts vmFacts(String vmRef) throws XenApiException {
+    try (CallMeter.Scope scope = meter.operation("vmFacts")) {
+      return session.call(
+          connection -> {
+            VM vm = Types.toVM(vmRef);
+            VM.Record record = vm.getRecord(connection);
+            List<VmFacts.Disk> disks = new ArrayList<>();
+            for (VBD vbd : record.VBDs) {
+              VBD.Record drive = vbd.getRecord(connection);
+              if (drive.type == Types.VbdType.DISK && !Boolean.TRUE.equals(drive.empty)) {
+                VDI.Record disk = drive.VDI.getRecord(connection);
+                disks.add(
+                    new VmFacts.Disk(
+                        drive.VDI.toWireString(), ref(disk.SR), nonNull(disk.virtualSize)));
+              }
+            }
+            List<VmFacts.Nic> nics = new ArrayList<>();
+            for (VIF vif : record.VIFs) {
+              VIF.Record nic = vif.getRecord(connection);
+              nics.add(new VmFacts.Nic(vif.toWireString(), nic.device, nic.MAC, ref(nic.network)));
+            }
+            Map<String, String> operations = new HashMap<>();
+            if (record.currentOperations != null) {
+              record.currentOperations.forEach(
+                  (task, op) -> operations.put(task, String.valueOf(op)));
+            }
+            return new VmFacts(
+                vmInfo(vm, record),
+                (int) nonNull(record.VCPUsMax),
+                List.copyOf(disks),
+                List.copyOf(nics),
+                Map.copyOf(operations));
+          });
+    }
+  }
+
+  /** A VM's state now; VM_NOT_FOUND when it no longer exists in this pool. */
+  public VmInfo vm(String vmRef) throws XenApiException {
+    try (CallMeter.Scope scope = meter.operation("vm")) {
+      return session.call(
+          connection -> {
+            VM vm = Types.toVM(vmRef);
+            try {
+              return vmInfo(vm, vm.getRecord(connection));
+            } catch (Types.HandleInvalid gone) {
+              throw new XenApiException(
+                  "VM_NOT_FOUND",
+                  List.of(vmRef),
+                  XenApiException.Kind.TERMINAL,
+                  "the VM no longer exists in this pool",
+                  gone);
+            }
+          });
+    }
+  }
+
+  /**
+   * The network to migrate over: the one with this name-label, or the master's management network
+   * when the name is null.
+   */
+  public String migrationNetwork(String nameLabel) throws XenApiException {
+    try (CallMeter.Scope scope = meter.operation("migrationNetwork")) {
+      return session.call(
+          connection -> {
+            if (nameLabel != null) {
+              Set<Network> named = Network.getByNameLabel(connection, nameLabel);
+              if (named.size() != 1) {
+                throw new XenApiException(
+                    named.isEmpty() ? "NETWORK_NOT_FOUND" : "NETWORK_NAME_AMBIGUOUS",
+                    List.of(nameLabel),
+                    XenApiException.Kind.TERMINAL,
+                    named.size() + " networks are named '" + nameLabel + "'",
+                    null);
+              }
+              return named.iterator().next().toWireString();
+            }
+            Host master = Pool.getAll(connection).iterator().next().getMaster(connection);
+            for (PIF pif : master.getPIFs(connection)) {
+              PIF.Record record = pif.getRecord(connection);
+              if (Boolean.TRUE.equals(record.management)) {
+                return record.network.toWireString();
+              }
+            }
+            throw new XenApiException(
+                "NETWORK_NOT_FOUND",
+                List.of("management"),
+                XenApiException.Kind.TERMINAL,
+                "the pool master has no management interface",
+                null);
+          });
+    }
+  }
+
+  /** Asks the destination host to receive a VM with its disks ({@code host.migrate_receive}). */
+  public DestinationTicket prepareDestination(String hostRef, String networkRef)
+      throws XenApiException {
+    try (CallMeter.Scope scope = meter.operation("prepareDestination")) {
+      return session.call(
+          connection ->
+              new DestinationTicket(
+                  hostRef,
+                  Types.toHost(hostRef)
+                      .migrateReceive(connection, Types.toNetwork(networkRef), Map.of())));
+    }
+  }
+
+  /** XenAPI's own check that the host could run the VM now (same pool, shared storage). */
+  public void assertCanBootHere(String vmRef, String hostRef) throws XenApiException {
+    try (CallMeter.Scope scope = meter.operation("preCheck")) {
+      session.call(
+          connection -> {
+            Types.toVM(vmRef).assertCanBootHere(connection, Types.toHost(hostRef));
+            return null;
+          });
+    }
+  }
+
+  /** XenAPI's own check of a storage or cross-pool migration with its disk and network maps. */
+  public void assertCanMigrate(
+      String vmRef,
+      DestinationTicket ticket,
+      Map<String, String> vdiToSr,
+      Map<String, String> vifToNetwork)
+      throws XenApiException {
+    try (CallMeter.Scope scope = meter.operation("preCheck")) {
+      session.call(
+          connection -> {
+            Types.toVM(vmRef)
+                .assertCanMigrate(
+                    connection, ticket.dest(), true, vdis(vdiToSr), vifs(vifToNetwork), Map.of());
+            return null;
+          });
+    }
+  }
+
+  /** Starts {@code Async.VM.pool_migrate}; returns the task's ref. */
+  public String startPoolMigrate(String vmRef, String hostRef) throws XenApiException {
+    try (CallMeter.Scope scope = meter.operation("start")) {
+      return session.call(
+          connection ->
+              Types.toVM(vmRef)
+                  .poolMigrateAsync(connection, Types.toHost(hostRef), Map.of("live", "true"))
+                  .toWireString());
+    }
+  }
+
+  /** Starts {@code Async.VM.migrate_send}; returns the task's ref. */
+  public String startMigrateSend(
+      String vmRef,
+      DestinationTicket ticket,
+      Map<String, String> vdiToSr,
+      Map<String, String> vifToNetwork)
+      throws XenApiException {
+    try (CallMeter.Scope scope = meter.operation("start")) {
+      return session.call(
+          connection ->
+              Types.toVM(vmRef)
+                  .migrateSendAsync(
+                      connection, ticket.dest(), true, vdis(vdiToSr), vifs(vifToNetwork), Map.of())
+                  .toWireString());
+    }
+  }
+
+  /** A task's state now. */
+  public MigrationTask task(String taskRef) throws XenApiException {
+    try (CallMeter.Scope scope = meter.operation("task")) {
+      return session.call(
+          connection -> migrationTask(taskRef, Types.toTask(taskRef).getRecord(connection)));
+    }
+  }
+
+  /**
+   * Tasks that changed after a token, waiting up to {@code timeout} for one to change, so progress
+   * arrives as it happens without polling. An empty token returns every task now.
+   */
+  public TaskChanges taskChanges(String token, Duration timeout) throws XenApiException {
+    try (CallMeter.Scope scope = meter.operation("taskEvents")) {
+      return session.call(
+          connection -> {
+            EventBatch batch =
+                Event.from(connection, Set.of("task"), token, timeout.toMillis() / 1000.0);
+            Map<String, MigrationTask> latest = new java.util.LinkedHashMap<>();
+            for (Event.Record event : batch.events) {
+              if (event.snapshot instanceof Task.Record record) {
+                latest.put(event.ref, migrationTask(event.ref, record));
+              }
+            }
+            return new TaskChanges(batch.token, List.copyOf(latest.values()));
+          });
+    }
+  }
+
+  /** Asks a task to stop; XenAPI refuses once the migration is past its point of no return. */
+  public void cancel(String taskRef) throws XenApiException {
+    try (CallMeter.Scope scope = meter.operation("cancel")) {
+      session.call(
+          connection -> {
+            Types.toTask(taskRef).cancel(connection);
+            return null;
+          });
+    }
+  }
+
+  /** Forgets a finished task; a task already gone is no error. */
+  public void destroyTask(String taskRef) throws XenApiException {
+    try (CallMeter.Scope scope = meter.operation("destroyTask")) {
+      session.call(
+          connection -> {
+            try {
+              Types.toTask(taskRef).destroy(connection);
+            } catch (Types.HandleInvalid alreadyGone) {
+              // Destroying is idempotent for us: a restart may repeat it.
+            }
+            return null;
+          });
+    }
+  }
+
+  /** The VDIs on an SR that no VM uses, such as copies a failed mirror left: ref → name-label. */
+  public Map<String, String> unattachedVdis(String srRef) throws XenApiException {
+    try (CallMeter.Scope scope = meter.operation("cleanup")) {
+      return session.call(
+          connection -> {
+            Map<String, String> unattached = new java.util.TreeMap<>();
+            for (VDI vdi : Types.toSR(srRef).getVDIs(connection)) {
+              VDI.Record record = vdi.getRecord(connection);
+              if (record.VBDs == null || record.VBDs.isEmpty()) {
+                unattached.put(vdi.toWireString(), record.nameLabel);
+              }
+            }
+            return unattached;
+          });
+    }
+  }
+
+  /** Destroys VDIs left behind by a failed storage migration. */
+  public void destroyVdis(java.util.Collection<String> vdiRefs) throws XenApiException {
+    try (CallMeter.Scope scope = meter.operation("cleanup")) {
+      session.call(
+          connection -> {
+            for (String ref : vdiRefs) {
+              try {
+                Types.toVDI(ref).destroy(connection);
+              } catch (Types.HandleInvalid alreadyGone) {
+                // Gone already: a restart may repeat the cleanup.
+              }
+            }
+            return null;
+          });
+    }
+  }
+
+  private static MigrationTask migrationTask(String ref, Task.Record record) {
+    MigrationTask.Status status =
+        switch (record.status == null ? Types.TaskStatusType.UNRECOGNIZED : record.status) {
+          case SUCCESS -> MigrationTask.Status.SUCCESS;
+          case FAILURE -> MigrationTask.Status.FAILURE;
+          case CANCELLING -> MigrationTask.Status.CANCELLING;
+          case CANCELLED -> MigrationTask.Status.CANCELLED;
+          default -> MigrationTask.Status.PENDING;
+        };
+    boolean cancellable =
+        record.allowedOperations != null
+            && record.allowedOperations.contains(Types.TaskAllowedOperations.CANCEL);
+    return new MigrationTask(
+        ref,
+        status,
+        record.progress == null ? 0 : record.progress,
+        record.errorInfo == null ? List.of() : List.copyOf(record.errorInfo),
+        record.result == null ? "" : record.result,
+        cancellable);
+  }
+
+  private static Map<VDI, SR> vdis(Map<String, String> vdiToSr) {
+    Map<VDI, SR> map = new java.util.LinkedHashMap<>();
+    vdiToSr.forEach((vdi, sr) -> map.put(Types.toVDI(vdi), Types.toSR(sr)));
+    return map;
+  }
+
+  private static Map<VIF, Network> vifs(Map<String, String> vifToNetwork) {
+    Map<VIF, Network> map = new java.util.LinkedHashMap<>();
+    vifToNetwork.forEach((vif, network) -> map.put(Types.toVIF(vif), Types.toNetwork(network)));
+    return map;
   }
 
   private static XenApiException notAVm(String named, VM.Record record) {
