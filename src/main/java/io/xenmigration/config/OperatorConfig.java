@@ -2,6 +2,7 @@ package io.xenmigration.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.Optional;
 
 /** The operator's own settings, under {@code xenmigration.*} (env: {@code XENMIGRATION_*}). */
@@ -10,6 +11,25 @@ public interface OperatorConfig {
 
   /** How several replicas agree which one works. */
   LeaderElection leaderElection();
+
+  /** How the operator talks to pools. */
+  Pools pools();
+
+  /** Reading and reaching XenServer pools. */
+  interface Pools {
+
+    /** How often each XenPool is read again, even when nothing changed. */
+    @WithDefault("60s")
+    Duration resyncInterval();
+
+    /** How long to wait for a TCP connection to a pool master. */
+    @WithDefault("5s")
+    Duration connectTimeout();
+
+    /** How long to wait for the answer to one XenAPI call; migrations run as tasks. */
+    @WithDefault("30s")
+    Duration replyTimeout();
+  }
 
   /** Leader election through a Kubernetes Lease; the Helm chart turns it on for replicas > 1. */
   interface LeaderElection {

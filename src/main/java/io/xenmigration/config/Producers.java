@@ -1,0 +1,24 @@
+package io.xenmigration.config;
+
+import io.xenmigration.xen.CallMeter;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+
+/** The shared objects everything else is handed: the time source and the XenAPI call meter. */
+public class Producers {
+
+  /** Time for every timestamp and timeout; tests replace it to step time by hand. */
+  @Produces
+  @Singleton
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  /** XenAPI calls per driver operation, for metrics and call budgets. */
+  @Produces
+  @Singleton
+  CallMeter callMeter() {
+    return new CallMeter();
+  }
+}

@@ -1,0 +1,21 @@
+package io.xenmigration.pool;
+
+/** Why a XenPool is or is not Ready: the reasons of its {@code Ready} condition. */
+public enum PoolReason {
+  /** Logged in and the inventory is current. */
+  Connected,
+  /** Logged in through the master after the configured URL turned out to be a pool member. */
+  FollowedToMaster,
+  /** The credentials or CA Secret, or a key in it, is missing. */
+  SecretNotFound,
+  /** The pool refused the user name or password. */
+  AuthenticationFailed,
+  /** The pool's TLS certificate is not trusted. */
+  TLSVerificationFailed,
+  /** The pool master could not be reached or did not answer in time. */
+  Unreachable,
+  /** The URL points at a pool member and the master could not be followed. */
+  NotMaster,
+  /** The pool answered with an error the operator did not expect. */
+  XenAPIError
+}

@@ -1,0 +1,107 @@
+package io.xenmigration.pool;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.xenmigration.api.v1alpha1.HostStatus;
+import io.xenmigration.api.v1alpha1.XenPool;
+import io.xenmigration.api.v1alpha1.XenPoolStatus;
+import io.xenmigration.xen.HostInfo;
+import io.xenmigration.xen.PoolInventory;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Builds a XenPool's status: the only place it is written. Keeps the Ready condition's {@code
+ * lastTransitionTime} while its status does not change, and keeps the last inventory when the pool
+ * cannot be read, so a short outage does not blank the hosts.
+ */
+public final class PoolStatusWriter {
+
+  /** The condition type XenPool uses. */
+  public static final String READY = "Ready";
+
+  private PoolStatusWriter() {}
+
+  /** The status of a pool read just now. */
+  public static XenPoolStatus ready(
+      XenPool pool, PoolInventory inventory, PoolReason reason, String message, Instant now) {
+    XenPoolStatus status = new XenPoolStatus();
+    status.setApiVersion(inventory.apiVersion());
+    HostInfo master = inventory.masterHost();
+    status.setMaster(master == null ? null : master.name());
+    List<HostStatus> hosts = new ArrayList<>();
+    for (HostInfo host : inventory.hosts()) {
+      HostStatus h = new HostStatus();
+      h.setName(host.name());
+      h.setUuid(host.uuid());
+      h.setAddress(host.address());
+      h.setEnabled(host.enabled());
+      h.setLive(host.live());
+      h.setProductVersion(host.productVersion());
+      h.setPlatformVersion(host.platformVersion());
+      h.setMemoryTotalBytes(host.memoryTotalBytes());
+      h.setMemoryFreeBytes(host.memoryFreeBytes());
+      h.setResidentVMs(host.residentVms());
+      hosts.add(h);
+    }
+    status.setHosts(hosts);
+    status.setHostCount(hosts.size());
+    status.setVmCount(inventory.vms().size());
+    status.setLastSyncTime(inventory.readAt().toString());
+    status.setObservedGeneration(pool.getMetadata().getGeneration());
+    status.setConditions(List.of(condition(pool, "True", reason, message, now)));
+    return status;
+  }
+
+  /** The status of a pool that could not be read: the reason, and what was known before. */
+  public static XenPoolStatus notReady(
+      XenPool pool, PoolReason reason, String message, Instant now) {
+    XenPoolStatus previous = pool.getStatus();
+    XenPoolStatus status = new XenPoolStatus();
+    if (previous != null) {
+      status.setApiVersion(previous.getApiVersion());
+      status.setMaster(previous.getMaster());
+      status.setHosts(previous.getHosts());
+      status.setHostCount(previous.getHostCount());
+      status.setVmCount(previous.getVmCount());
+      status.setLastSyncTime(previous.getLastSyncTime());
+    }
+    status.setObservedGeneration(pool.getMetadata().getGeneration());
+    status.setConditions(List.of(condition(pool, "False", reason, message, now)));
+    return status;
+  }
+
+  private static Condition condition(
+      XenPool pool, String value, PoolReason reason, String message, Instant now) {
+    Condition previous = readyCondition(pool.getStatus());
+    String since =
+        previous != null
+                && value.equals(previous.getStatus())
+                && previous.getLastTransitionTime() != null
+            ? previous.getLastTransitionTime()
+            : now.toString();
+    return new ConditionBuilder()
+        .withType(READY)
+        .withStatus(value)
+        .withReason(reason.name())
+        .withMessage(message)
+        .withLastTransitionTime(since)
+        .withObservedGeneration(pool.getMetadata().getGeneration())
+        .build();
+  }
+
+  /** The Ready condition of a status, or null. */
+  public static Condition readyCondition(XenPoolStatus status) {
+    if (status == null || status.getConditions() == null) {
+      return null;
+    }
+    for (Condition condition : status.getConditions()) {
+      if (Objects.equals(condition.getType(), READY)) {
+        return condition;
+      }
+    }
+    return null;
+  }
+}
