@@ -1,5 +1,6 @@
 package io.xenmigration.config;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.xenmigration.xen.CallMeter;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -15,10 +16,15 @@ public class Producers {
     return Clock.systemUTC();
   }
 
-  /** XenAPI calls per driver operation, for metrics and call budgets. */
+  /**
+   * XenAPI calls per driver operation, for call budgets, also exported as the Prometheus counter
+   * {@code xenapi_calls_total{operation, method}}.
+   */
   @Produces
   @Singleton
-  CallMeter callMeter() {
-    return new CallMeter();
+  CallMeter callMeter(MeterRegistry registry) {
+    return new CallMeter(
+        (operation, method) ->
+            registry.counter("xenapi.calls", "operation", operation, "method", method).increment());
   }
 }

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
 
 /**
  * Counts the XenAPI calls each driver operation makes, so tests and benchmarks can hold the driver
@@ -14,6 +15,17 @@ public final class CallMeter {
   private static final ThreadLocal<String> CURRENT = new ThreadLocal<>();
   private final Map<String, LongAdder> byOperation = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> byMethod = new ConcurrentHashMap<>();
+  private final BiConsumer<String, String> listener;
+
+  /** A meter that only counts. */
+  public CallMeter() {
+    this((operation, method) -> {});
+  }
+
+  /** A meter that also tells a listener (operation, method) of every call, such as metrics. */
+  public CallMeter(BiConsumer<String, String> listener) {
+    this.listener = listener;
+  }
 
   /** Marks the calls made on this thread until the scope closes as part of an operation. */
   public Scope operation(String name) {
@@ -29,11 +41,10 @@ public final class CallMeter {
   }
 
   void count(String method) {
-    String operation = CURRENT.get();
-    byOperation
-        .computeIfAbsent(operation == null ? "other" : operation, o -> new LongAdder())
-        .increment();
+    String operation = CURRENT.get() == null ? "other" : CURRENT.get();
+    byOperation.computeIfAbsent(operation, o -> new LongAdder()).increment();
     byMethod.computeIfAbsent(method, m -> new LongAdder()).increment();
+    listener.accept(operation, method);
   }
 
   /** Calls made per operation, sorted by name. */

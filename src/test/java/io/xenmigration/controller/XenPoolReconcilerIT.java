@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.xenmigration.api.v1alpha1.HostStatus;
@@ -20,7 +21,11 @@ import io.xenmigration.xapisim.TlsMaterial;
 import io.xenmigration.xapisim.XapiSimulator;
 import io.xenmigration.xapisim.engine.SimSettings;
 import jakarta.inject.Inject;
+import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -41,6 +46,9 @@ class XenPoolReconcilerIT {
   private static TlsMaterial tls;
 
   @Inject KubernetesClient client;
+
+  @TestHTTPResource("/")
+  URI root;
 
   @BeforeAll
   static void startSimulators() {
@@ -132,6 +140,21 @@ class XenPoolReconcilerIT {
     assertThat(host.getMemoryTotalBytes()).isEqualTo(64 * SimFixtures.GIB);
     assertThat(host.getMemoryFreeBytes()).isPositive();
     assertThat(host.getResidentVMs()).isEqualTo(2);
+  }
+
+  @Test
+  void xenApiCallsAreExportedPerOperation() throws Exception {
+    secret("metrics", "creds", Map.of("username", "root", "password", "password"));
+    pool("metrics", "pool-a", simulator.url("pool-a"), "creds", null);
+    awaitReady("metrics", "pool-a", "True", "Connected");
+    HttpResponse<String> metrics =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(root.resolve("q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(metrics.body())
+        .containsPattern(
+            "xenapi_calls_total\\{method=\"VM.get_all_records\",operation=\"inventory\"[^}]*\\} [1-9]");
   }
 
   @Test
