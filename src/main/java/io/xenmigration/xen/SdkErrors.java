@@ -90,7 +90,7 @@ final class SdkErrors {
         "INTERNAL_ERROR", List.of(String.valueOf(e)), XenApiException.Kind.TERMINAL, null, e);
   }
 
-  private static XenApiException classified(
+  static XenApiException classified(
       String code, List<String> params, String detail, Exception cause) {
     XenApiException.Kind kind =
         TRANSIENT_CODES.contains(code)

@@ -242,6 +242,33 @@ public final class XenApiDriver implements AutoCloseable {
     }
   }
 
+  /**
+   * Checks that a migrated VM runs where it was sent: resident on the host and Running. Throws
+   * VM_NOT_ON_DESTINATION (terminal) otherwise.
+   */
+  public VmInfo verifyArrived(String vmRef, String hostRef) throws XenApiException {
+    VmInfo vm = vm(vmRef);
+    if (!hostRef.equals(vm.residentOn()) || !"Running".equals(vm.powerState())) {
+      throw new XenApiException(
+          "VM_NOT_ON_DESTINATION",
+          List.of(vmRef, String.valueOf(vm.residentOn()), vm.powerState()),
+          XenApiException.Kind.TERMINAL,
+          "the VM is " + vm.powerState() + " on " + vm.residentOn() + ", not Running on " + hostRef,
+          null);
+    }
+    return vm;
+  }
+
+  /** The error a failed or cancelled task reports, classified like any other XenAPI error. */
+  public static XenApiException errorOf(MigrationTask task) {
+    List<String> info = task.error().isEmpty() ? List.of("INTERNAL_ERROR") : task.error();
+    return SdkErrors.classified(
+        info.get(0),
+        info.subList(1, info.size()),
+        "task " + task.ref() + " " + task.status(),
+        null);
+  }
+
   /** A VM's state now; VM_NOT_FOUND when it no longer exists in this pool. */
   public VmInfo vm(String vmRef) throws XenApiException {
     try (CallMeter.Scope scope = meter.operation("vm")) {

@@ -197,6 +197,21 @@ class XenPoolReconcilerIT {
   }
 
   @Test
+  void aMasterThatCallsItselfAMemberIsNotMaster() {
+    try (XapiSimulator confused =
+        XapiSimulator.builder()
+            .clock(new ScaledClock(1.0))
+            .pool("pool-c", SimFixtures::poolB)
+            .start()) {
+      confused.faults().failCalls("session.login_with_password", 100, "HOST_IS_SLAVE", "127.0.0.1");
+      secret("confused", "creds", Map.of("username", "root", "password", "password"));
+      pool("confused", "pool-c", confused.url("pool-c"), "creds", null);
+      Condition notMaster = awaitReady("confused", "pool-c", "False", "NotMaster");
+      assertThat(notMaster.getMessage()).contains("HOST_IS_SLAVE");
+    }
+  }
+
+  @Test
   void aMemberUrlIsFollowedToTheMaster() {
     secret("member", "creds", Map.of("username", "root", "password", "password"));
     pool("member", "pool-a", simulator.memberUrl("pool-a"), "creds", null);

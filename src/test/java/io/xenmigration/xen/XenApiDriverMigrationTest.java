@@ -97,7 +97,7 @@ class XenApiDriverMigrationTest {
     MigrationTask done = follow(task, a, progress);
     meter.reset();
     a.destroyTask(task);
-    VmInfo after = a.vm(vm.ref());
+    VmInfo after = a.verifyArrived(vm.ref(), destination);
 
     assertThat(facts.disks()).hasSize(1);
     assertThat(facts.nics()).hasSize(1);
@@ -192,6 +192,7 @@ class XenApiDriverMigrationTest {
     MigrationTask cancelled = a.task(task);
     assertThat(cancelled.status()).isEqualTo(MigrationTask.Status.CANCELLED);
     assertThat(cancelled.error()).containsExactly("TASK_CANCELLED", task);
+    assertThat(XenApiDriver.errorOf(cancelled).code()).isEqualTo("TASK_CANCELLED");
     assertThat(a.vm(vm.ref()).residentOn()).isEqualTo(hostRef(a, "a-host-1"));
     a.destroyTask(task);
     a.destroyTask(task); // a restart may repeat it
@@ -222,11 +223,28 @@ class XenApiDriverMigrationTest {
 
     assertThat(failed.status()).isEqualTo(MigrationTask.Status.FAILURE);
     assertThat(failed.error()).containsExactly("MIRROR_FAILED", "vdi");
+    XenApiException error = XenApiDriver.errorOf(failed);
+    assertThat(error.code()).isEqualTo("MIRROR_FAILED");
+    assertThat(error.isTransient()).isFalse();
     Map<String, String> leftovers = a.unattachedVdis(target);
     assertThat(leftovers).hasSize(1);
     a.destroyVdis(leftovers.keySet());
     assertThat(a.unattachedVdis(target)).isEmpty();
     assertThat(a.vm(vm.ref()).residentOn()).isEqualTo(hostRef(a, "a-host-1"));
+  }
+
+  @Test
+  void taskErrorsAreClassifiedLikeCallErrors() throws Exception {
+    simulator.faults().failMigration("vm-shared", 0.3, "VM_MIGRATE_CONTACT_REMOTE_SERVICE_FAILED");
+    VmInfo vm = a.resolveVm("vm-shared");
+    String task = a.startPoolMigrate(vm.ref(), hostRef(a, "a-host-2"));
+    MigrationTask failed = follow(task, a, new ArrayList<>());
+    assertThat(XenApiDriver.errorOf(failed).isTransient()).isTrue();
+    simulator.faults().failMigration("vm-shared", 0.3, "HOST_OFFLINE", "OpaqueRef:x");
+    MigrationTask offline =
+        follow(a.startPoolMigrate(vm.ref(), hostRef(a, "a-host-2")), a, new ArrayList<>());
+    assertThat(XenApiDriver.errorOf(offline).code()).isEqualTo("HOST_OFFLINE");
+    assertThat(XenApiDriver.errorOf(offline).isTransient()).isFalse();
   }
 
   @Test
