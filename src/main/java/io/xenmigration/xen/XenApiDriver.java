@@ -59,9 +59,7 @@ public final class XenApiDriver implements AutoCloseable {
 
   /** Logs in now, if not yet logged in: a cheap check that the pool is reachable. */
   public void connect() throws XenApiException {
-    try (CallMeter.Scope scope = meter.operation("connect")) {
-      session.call(connection -> connection.getSessionReference());
-    }
+    call("connect", connection -> connection.getSessionReference());
   }
 
   /**
@@ -69,81 +67,80 @@ public final class XenApiDriver implements AutoCloseable {
    * with {@code get_all_records}.
    */
   public PoolInventory inventory() throws XenApiException {
-    try (CallMeter.Scope scope = meter.operation("inventory")) {
-      return session.call(
-          connection -> {
-            Pool.Record pool = Pool.getAllRecords(connection).values().iterator().next();
-            Map<Host, Host.Record> hosts = Host.getAllRecords(connection);
-            Map<HostMetrics, HostMetrics.Record> metrics = HostMetrics.getAllRecords(connection);
-            Map<VM, VM.Record> vms = VM.getAllRecords(connection);
-            Map<PBD, PBD.Record> pbds = PBD.getAllRecords(connection);
-            Map<PIF, PIF.Record> pifs = PIF.getAllRecords(connection);
+    return call(
+        "inventory",
+        connection -> {
+          Pool.Record pool = Pool.getAllRecords(connection).values().iterator().next();
+          Map<Host, Host.Record> hosts = Host.getAllRecords(connection);
+          Map<HostMetrics, HostMetrics.Record> metrics = HostMetrics.getAllRecords(connection);
+          Map<VM, VM.Record> vms = VM.getAllRecords(connection);
+          Map<PBD, PBD.Record> pbds = PBD.getAllRecords(connection);
+          Map<PIF, PIF.Record> pifs = PIF.getAllRecords(connection);
 
-            Map<String, Set<String>> storage = new HashMap<>();
-            pbds.values().stream()
-                .filter(p -> Boolean.TRUE.equals(p.currentlyAttached))
-                .forEach(
-                    p -> storage.computeIfAbsent(ref(p.host), h -> new HashSet<>()).add(ref(p.SR)));
-            Map<String, Set<String>> networks = new HashMap<>();
-            pifs.values()
-                .forEach(
-                    p ->
-                        networks
-                            .computeIfAbsent(ref(p.host), h -> new HashSet<>())
-                            .add(ref(p.network)));
-            List<VmInfo> ordinary = new ArrayList<>();
-            Map<String, Integer> residents = new HashMap<>();
-            vms.forEach(
-                (vm, record) -> {
-                  if (isOrdinary(record)) {
-                    VmInfo info = vmInfo(vm, record);
-                    ordinary.add(info);
-                    if (info.residentOn() != null) {
-                      residents.merge(info.residentOn(), 1, Integer::sum);
-                    }
+          Map<String, Set<String>> storage = new HashMap<>();
+          pbds.values().stream()
+              .filter(p -> Boolean.TRUE.equals(p.currentlyAttached))
+              .forEach(
+                  p -> storage.computeIfAbsent(ref(p.host), h -> new HashSet<>()).add(ref(p.SR)));
+          Map<String, Set<String>> networks = new HashMap<>();
+          pifs.values()
+              .forEach(
+                  p ->
+                      networks
+                          .computeIfAbsent(ref(p.host), h -> new HashSet<>())
+                          .add(ref(p.network)));
+          List<VmInfo> ordinary = new ArrayList<>();
+          Map<String, Integer> residents = new HashMap<>();
+          vms.forEach(
+              (vm, record) -> {
+                if (isOrdinary(record)) {
+                  VmInfo info = vmInfo(vm, record);
+                  ordinary.add(info);
+                  if (info.residentOn() != null) {
+                    residents.merge(info.residentOn(), 1, Integer::sum);
                   }
-                });
-            List<HostInfo> hostInfos = new ArrayList<>();
-            hosts.forEach(
-                (host, record) -> {
-                  HostMetrics.Record live = metrics.get(record.metrics);
-                  String ref = host.toWireString();
-                  hostInfos.add(
-                      new HostInfo(
-                          ref,
-                          record.uuid,
-                          record.nameLabel,
-                          record.address,
-                          Boolean.TRUE.equals(record.enabled),
-                          live != null && Boolean.TRUE.equals(live.live),
-                          value(record.softwareVersion, "platform_name"),
-                          value(record.softwareVersion, "platform_version"),
-                          value(record.softwareVersion, "product_version"),
-                          live == null ? 0 : live.memoryTotal,
-                          live == null ? 0 : live.memoryFree,
-                          cpuCount(record),
-                          Set.copyOf(storage.getOrDefault(ref, Set.of())),
-                          Set.copyOf(networks.getOrDefault(ref, Set.of())),
-                          residents.getOrDefault(ref, 0)));
-                });
-            hostInfos.sort((a, b) -> a.name().compareTo(b.name()));
-            ordinary.sort((a, b) -> a.name().compareTo(b.name()));
-            String master = ref(pool.master);
-            Host.Record masterRecord = hosts.get(pool.master);
-            String apiVersion =
-                masterRecord == null
-                    ? ""
-                    : masterRecord.APIVersionMajor + "." + masterRecord.APIVersionMinor;
-            return new PoolInventory(
-                pool.nameLabel,
-                master,
-                ref(pool.defaultSR),
-                apiVersion,
-                List.copyOf(hostInfos),
-                List.copyOf(ordinary),
-                clock.instant());
-          });
-    }
+                }
+              });
+          List<HostInfo> hostInfos = new ArrayList<>();
+          hosts.forEach(
+              (host, record) -> {
+                HostMetrics.Record live = metrics.get(record.metrics);
+                String ref = host.toWireString();
+                hostInfos.add(
+                    new HostInfo(
+                        ref,
+                        record.uuid,
+                        record.nameLabel,
+                        record.address,
+                        Boolean.TRUE.equals(record.enabled),
+                        live != null && Boolean.TRUE.equals(live.live),
+                        value(record.softwareVersion, "platform_name"),
+                        value(record.softwareVersion, "platform_version"),
+                        value(record.softwareVersion, "product_version"),
+                        live == null ? 0 : live.memoryTotal,
+                        live == null ? 0 : live.memoryFree,
+                        cpuCount(record),
+                        Set.copyOf(storage.getOrDefault(ref, Set.of())),
+                        Set.copyOf(networks.getOrDefault(ref, Set.of())),
+                        residents.getOrDefault(ref, 0)));
+              });
+          hostInfos.sort((a, b) -> a.name().compareTo(b.name()));
+          ordinary.sort((a, b) -> a.name().compareTo(b.name()));
+          String master = ref(pool.master);
+          Host.Record masterRecord = hosts.get(pool.master);
+          String apiVersion =
+              masterRecord == null
+                  ? ""
+                  : masterRecord.APIVersionMajor + "." + masterRecord.APIVersionMinor;
+          return new PoolInventory(
+              pool.nameLabel,
+              master,
+              ref(pool.defaultSR),
+              apiVersion,
+              List.copyOf(hostInfos),
+              List.copyOf(ordinary),
+              clock.instant());
+        });
   }
 
   /**
@@ -151,95 +148,93 @@ public final class XenApiDriver implements AutoCloseable {
    * control domains never match.
    */
   public VmInfo resolveVm(String uuidOrName) throws XenApiException {
-    try (CallMeter.Scope scope = meter.operation("resolveVm")) {
-      return session.call(
-          connection -> {
-            if (UUID.matcher(uuidOrName).matches()) {
-              try {
-                VM vm = VM.getByUuid(connection, uuidOrName);
-                VM.Record record = vm.getRecord(connection);
-                if (!isOrdinary(record)) {
-                  throw notAVm(uuidOrName, record);
-                }
-                return vmInfo(vm, record);
-              } catch (Types.UuidInvalid notAUuidWeKnow) {
-                // A name-label may look like a UUID; fall through to the name.
-              }
-            }
-            List<VmInfo> matches = new ArrayList<>();
-            VM.Record lastRefused = null;
-            for (VM vm : VM.getByNameLabel(connection, uuidOrName)) {
+    return call(
+        "resolveVm",
+        connection -> {
+          if (UUID.matcher(uuidOrName).matches()) {
+            try {
+              VM vm = VM.getByUuid(connection, uuidOrName);
               VM.Record record = vm.getRecord(connection);
-              if (isOrdinary(record)) {
-                matches.add(vmInfo(vm, record));
-              } else {
-                lastRefused = record;
+              if (!isOrdinary(record)) {
+                throw notAVm(uuidOrName, record);
               }
+              return vmInfo(vm, record);
+            } catch (Types.UuidInvalid notAUuidWeKnow) {
+              // A name-label may look like a UUID; fall through to the name.
             }
-            if (matches.size() == 1) {
-              return matches.get(0);
+          }
+          List<VmInfo> matches = new ArrayList<>();
+          VM.Record lastRefused = null;
+          for (VM vm : VM.getByNameLabel(connection, uuidOrName)) {
+            VM.Record record = vm.getRecord(connection);
+            if (isOrdinary(record)) {
+              matches.add(vmInfo(vm, record));
+            } else {
+              lastRefused = record;
             }
-            if (matches.size() > 1) {
-              List<String> uuids = matches.stream().map(VmInfo::uuid).sorted().toList();
-              throw new XenApiException(
-                  "VM_NAME_AMBIGUOUS",
-                  uuids,
-                  XenApiException.Kind.TERMINAL,
-                  matches.size()
-                      + " VMs are named '"
-                      + uuidOrName
-                      + "'; name one by UUID: "
-                      + String.join(", ", uuids),
-                  null);
-            }
-            if (lastRefused != null) {
-              throw notAVm(uuidOrName, lastRefused);
-            }
+          }
+          if (matches.size() == 1) {
+            return matches.get(0);
+          }
+          if (matches.size() > 1) {
+            List<String> uuids = matches.stream().map(VmInfo::uuid).sorted().toList();
             throw new XenApiException(
-                "VM_NOT_FOUND",
-                List.of(uuidOrName),
+                "VM_NAME_AMBIGUOUS",
+                uuids,
                 XenApiException.Kind.TERMINAL,
-                "no VM has the UUID or name-label '" + uuidOrName + "'",
+                matches.size()
+                    + " VMs are named '"
+                    + uuidOrName
+                    + "'; name one by UUID: "
+                    + String.join(", ", uuids),
                 null);
-          });
-    }
+          }
+          if (lastRefused != null) {
+            throw notAVm(uuidOrName, lastRefused);
+          }
+          throw new XenApiException(
+              "VM_NOT_FOUND",
+              List.of(uuidOrName),
+              XenApiException.Kind.TERMINAL,
+              "no VM has the UUID or name-label '" + uuidOrName + "'",
+              null);
+        });
   }
 
   /** A VM's state, disks and interfaces, read fresh: the VM, then each VBD, VDI and VIF. */
   public VmFacts vmFacts(String vmRef) throws XenApiException {
-    try (CallMeter.Scope scope = meter.operation("vmFacts")) {
-      return session.call(
-          connection -> {
-            VM vm = Types.toVM(vmRef);
-            VM.Record record = vm.getRecord(connection);
-            List<VmFacts.Disk> disks = new ArrayList<>();
-            for (VBD vbd : record.VBDs) {
-              VBD.Record drive = vbd.getRecord(connection);
-              if (drive.type == Types.VbdType.DISK && !Boolean.TRUE.equals(drive.empty)) {
-                VDI.Record disk = drive.VDI.getRecord(connection);
-                disks.add(
-                    new VmFacts.Disk(
-                        drive.VDI.toWireString(), ref(disk.SR), nonNull(disk.virtualSize)));
-              }
+    return call(
+        "vmFacts",
+        connection -> {
+          VM vm = Types.toVM(vmRef);
+          VM.Record record = vm.getRecord(connection);
+          List<VmFacts.Disk> disks = new ArrayList<>();
+          for (VBD vbd : record.VBDs) {
+            VBD.Record drive = vbd.getRecord(connection);
+            if (drive.type == Types.VbdType.DISK && !Boolean.TRUE.equals(drive.empty)) {
+              VDI.Record disk = drive.VDI.getRecord(connection);
+              disks.add(
+                  new VmFacts.Disk(
+                      drive.VDI.toWireString(), ref(disk.SR), nonNull(disk.virtualSize)));
             }
-            List<VmFacts.Nic> nics = new ArrayList<>();
-            for (VIF vif : record.VIFs) {
-              VIF.Record nic = vif.getRecord(connection);
-              nics.add(new VmFacts.Nic(vif.toWireString(), nic.device, nic.MAC, ref(nic.network)));
-            }
-            Map<String, String> operations = new HashMap<>();
-            if (record.currentOperations != null) {
-              record.currentOperations.forEach(
-                  (task, op) -> operations.put(task, String.valueOf(op)));
-            }
-            return new VmFacts(
-                vmInfo(vm, record),
-                (int) nonNull(record.VCPUsMax),
-                List.copyOf(disks),
-                List.copyOf(nics),
-                Map.copyOf(operations));
-          });
-    }
+          }
+          List<VmFacts.Nic> nics = new ArrayList<>();
+          for (VIF vif : record.VIFs) {
+            VIF.Record nic = vif.getRecord(connection);
+            nics.add(new VmFacts.Nic(vif.toWireString(), nic.device, nic.MAC, ref(nic.network)));
+          }
+          Map<String, String> operations = new HashMap<>();
+          if (record.currentOperations != null) {
+            record.currentOperations.forEach(
+                (task, op) -> operations.put(task, String.valueOf(op)));
+          }
+          return new VmFacts(
+              vmInfo(vm, record),
+              (int) nonNull(record.VCPUsMax),
+              List.copyOf(disks),
+              List.copyOf(nics),
+              Map.copyOf(operations));
+        });
   }
 
   /**
@@ -271,22 +266,21 @@ public final class XenApiDriver implements AutoCloseable {
 
   /** A VM's state now; VM_NOT_FOUND when it no longer exists in this pool. */
   public VmInfo vm(String vmRef) throws XenApiException {
-    try (CallMeter.Scope scope = meter.operation("vm")) {
-      return session.call(
-          connection -> {
-            VM vm = Types.toVM(vmRef);
-            try {
-              return vmInfo(vm, vm.getRecord(connection));
-            } catch (Types.HandleInvalid gone) {
-              throw new XenApiException(
-                  "VM_NOT_FOUND",
-                  List.of(vmRef),
-                  XenApiException.Kind.TERMINAL,
-                  "the VM no longer exists in this pool",
-                  gone);
-            }
-          });
-    }
+    return call(
+        "vm",
+        connection -> {
+          VM vm = Types.toVM(vmRef);
+          try {
+            return vmInfo(vm, vm.getRecord(connection));
+          } catch (Types.HandleInvalid gone) {
+            throw new XenApiException(
+                "VM_NOT_FOUND",
+                List.of(vmRef),
+                XenApiException.Kind.TERMINAL,
+                "the VM no longer exists in this pool",
+                gone);
+          }
+        });
   }
 
   /**
@@ -294,60 +288,57 @@ public final class XenApiDriver implements AutoCloseable {
    * when the name is null.
    */
   public String migrationNetwork(String nameLabel) throws XenApiException {
-    try (CallMeter.Scope scope = meter.operation("migrationNetwork")) {
-      return session.call(
-          connection -> {
-            if (nameLabel != null) {
-              Set<Network> named = Network.getByNameLabel(connection, nameLabel);
-              if (named.size() != 1) {
-                throw new XenApiException(
-                    named.isEmpty() ? "NETWORK_NOT_FOUND" : "NETWORK_NAME_AMBIGUOUS",
-                    List.of(nameLabel),
-                    XenApiException.Kind.TERMINAL,
-                    named.size() + " networks are named '" + nameLabel + "'",
-                    null);
-              }
-              return named.iterator().next().toWireString();
+    return call(
+        "migrationNetwork",
+        connection -> {
+          if (nameLabel != null) {
+            Set<Network> named = Network.getByNameLabel(connection, nameLabel);
+            if (named.size() != 1) {
+              throw new XenApiException(
+                  named.isEmpty() ? "NETWORK_NOT_FOUND" : "NETWORK_NAME_AMBIGUOUS",
+                  List.of(nameLabel),
+                  XenApiException.Kind.TERMINAL,
+                  named.size() + " networks are named '" + nameLabel + "'",
+                  null);
             }
-            Host master = Pool.getAll(connection).iterator().next().getMaster(connection);
-            for (PIF pif : master.getPIFs(connection)) {
-              PIF.Record record = pif.getRecord(connection);
-              if (Boolean.TRUE.equals(record.management)) {
-                return record.network.toWireString();
-              }
+            return named.iterator().next().toWireString();
+          }
+          Host master = Pool.getAll(connection).iterator().next().getMaster(connection);
+          for (PIF pif : master.getPIFs(connection)) {
+            PIF.Record record = pif.getRecord(connection);
+            if (Boolean.TRUE.equals(record.management)) {
+              return record.network.toWireString();
             }
-            throw new XenApiException(
-                "NETWORK_NOT_FOUND",
-                List.of("management"),
-                XenApiException.Kind.TERMINAL,
-                "the pool master has no management interface",
-                null);
-          });
-    }
+          }
+          throw new XenApiException(
+              "NETWORK_NOT_FOUND",
+              List.of("management"),
+              XenApiException.Kind.TERMINAL,
+              "the pool master has no management interface",
+              null);
+        });
   }
 
   /** Asks the destination host to receive a VM with its disks ({@code host.migrate_receive}). */
   public DestinationTicket prepareDestination(String hostRef, String networkRef)
       throws XenApiException {
-    try (CallMeter.Scope scope = meter.operation("prepareDestination")) {
-      return session.call(
-          connection ->
-              new DestinationTicket(
-                  hostRef,
-                  Types.toHost(hostRef)
-                      .migrateReceive(connection, Types.toNetwork(networkRef), Map.of())));
-    }
+    return call(
+        "prepareDestination",
+        connection ->
+            new DestinationTicket(
+                hostRef,
+                Types.toHost(hostRef)
+                    .migrateReceive(connection, Types.toNetwork(networkRef), Map.of())));
   }
 
   /** XenAPI's own check that the host could run the VM now (same pool, shared storage). */
   public void assertCanBootHere(String vmRef, String hostRef) throws XenApiException {
-    try (CallMeter.Scope scope = meter.operation("preCheck")) {
-      session.call(
-          connection -> {
-            Types.toVM(vmRef).assertCanBootHere(connection, Types.toHost(hostRef));
-            return null;
-          });
-    }
+    call(
+        "preCheck",
+        connection -> {
+          Types.toVM(vmRef).assertCanBootHere(connection, Types.toHost(hostRef));
+          return null;
+        });
   }
 
   /** XenAPI's own check of a storage or cross-pool migration with its disk and network maps. */
@@ -357,26 +348,24 @@ public final class XenApiDriver implements AutoCloseable {
       Map<String, String> vdiToSr,
       Map<String, String> vifToNetwork)
       throws XenApiException {
-    try (CallMeter.Scope scope = meter.operation("preCheck")) {
-      session.call(
-          connection -> {
-            Types.toVM(vmRef)
-                .assertCanMigrate(
-                    connection, ticket.dest(), true, vdis(vdiToSr), vifs(vifToNetwork), Map.of());
-            return null;
-          });
-    }
+    call(
+        "preCheck",
+        connection -> {
+          Types.toVM(vmRef)
+              .assertCanMigrate(
+                  connection, ticket.dest(), true, vdis(vdiToSr), vifs(vifToNetwork), Map.of());
+          return null;
+        });
   }
 
   /** Starts {@code Async.VM.pool_migrate}; returns the task's ref. */
   public String startPoolMigrate(String vmRef, String hostRef) throws XenApiException {
-    try (CallMeter.Scope scope = meter.operation("start")) {
-      return session.call(
-          connection ->
-              Types.toVM(vmRef)
-                  .poolMigrateAsync(connection, Types.toHost(hostRef), Map.of("live", "true"))
-                  .toWireString());
-    }
+    return call(
+        "start",
+        connection ->
+            Types.toVM(vmRef)
+                .poolMigrateAsync(connection, Types.toHost(hostRef), Map.of("live", "true"))
+                .toWireString());
   }
 
   /** Starts {@code Async.VM.migrate_send}; returns the task's ref. */
@@ -386,22 +375,19 @@ public final class XenApiDriver implements AutoCloseable {
       Map<String, String> vdiToSr,
       Map<String, String> vifToNetwork)
       throws XenApiException {
-    try (CallMeter.Scope scope = meter.operation("start")) {
-      return session.call(
-          connection ->
-              Types.toVM(vmRef)
-                  .migrateSendAsync(
-                      connection, ticket.dest(), true, vdis(vdiToSr), vifs(vifToNetwork), Map.of())
-                  .toWireString());
-    }
+    return call(
+        "start",
+        connection ->
+            Types.toVM(vmRef)
+                .migrateSendAsync(
+                    connection, ticket.dest(), true, vdis(vdiToSr), vifs(vifToNetwork), Map.of())
+                .toWireString());
   }
 
   /** A task's state now. */
   public MigrationTask task(String taskRef) throws XenApiException {
-    try (CallMeter.Scope scope = meter.operation("task")) {
-      return session.call(
-          connection -> migrationTask(taskRef, Types.toTask(taskRef).getRecord(connection)));
-    }
+    return call(
+        "task", connection -> migrationTask(taskRef, Types.toTask(taskRef).getRecord(connection)));
   }
 
   /**
@@ -409,80 +395,75 @@ public final class XenApiDriver implements AutoCloseable {
    * arrives as it happens without polling. An empty token returns every task now.
    */
   public TaskChanges taskChanges(String token, Duration timeout) throws XenApiException {
-    try (CallMeter.Scope scope = meter.operation("taskEvents")) {
-      return session.call(
-          connection -> {
-            EventBatch batch =
-                Event.from(connection, Set.of("task"), token, timeout.toMillis() / 1000.0);
-            Map<String, MigrationTask> latest = new java.util.LinkedHashMap<>();
-            for (Event.Record event : batch.events) {
-              if (event.snapshot instanceof Task.Record record) {
-                latest.put(event.ref, migrationTask(event.ref, record));
-              }
+    return call(
+        "taskEvents",
+        connection -> {
+          EventBatch batch =
+              Event.from(connection, Set.of("task"), token, timeout.toMillis() / 1000.0);
+          Map<String, MigrationTask> latest = new java.util.LinkedHashMap<>();
+          for (Event.Record event : batch.events) {
+            if (event.snapshot instanceof Task.Record record) {
+              latest.put(event.ref, migrationTask(event.ref, record));
             }
-            return new TaskChanges(batch.token, List.copyOf(latest.values()));
-          });
-    }
+          }
+          return new TaskChanges(batch.token, List.copyOf(latest.values()));
+        });
   }
 
   /** Asks a task to stop; XenAPI refuses once the migration is past its point of no return. */
   public void cancel(String taskRef) throws XenApiException {
-    try (CallMeter.Scope scope = meter.operation("cancel")) {
-      session.call(
-          connection -> {
-            Types.toTask(taskRef).cancel(connection);
-            return null;
-          });
-    }
+    call(
+        "cancel",
+        connection -> {
+          Types.toTask(taskRef).cancel(connection);
+          return null;
+        });
   }
 
   /** Forgets a finished task; a task already gone is no error. */
   public void destroyTask(String taskRef) throws XenApiException {
-    try (CallMeter.Scope scope = meter.operation("destroyTask")) {
-      session.call(
-          connection -> {
-            try {
-              Types.toTask(taskRef).destroy(connection);
-            } catch (Types.HandleInvalid alreadyGone) {
-              // Destroying is idempotent for us: a restart may repeat it.
-            }
-            return null;
-          });
-    }
+    call(
+        "destroyTask",
+        connection -> {
+          try {
+            Types.toTask(taskRef).destroy(connection);
+          } catch (Types.HandleInvalid alreadyGone) {
+            // Destroying is idempotent for us: a restart may repeat it.
+          }
+          return null;
+        });
   }
 
   /** The VDIs on an SR that no VM uses, such as copies a failed mirror left: ref → name-label. */
   public Map<String, String> unattachedVdis(String srRef) throws XenApiException {
-    try (CallMeter.Scope scope = meter.operation("cleanup")) {
-      return session.call(
-          connection -> {
-            Map<String, String> unattached = new java.util.TreeMap<>();
-            for (VDI vdi : Types.toSR(srRef).getVDIs(connection)) {
-              VDI.Record record = vdi.getRecord(connection);
-              if (record.VBDs == null || record.VBDs.isEmpty()) {
-                unattached.put(vdi.toWireString(), record.nameLabel);
-              }
+    return call(
+        "cleanup",
+        connection -> {
+          Map<String, String> unattached = new java.util.TreeMap<>();
+          for (VDI vdi : Types.toSR(srRef).getVDIs(connection)) {
+            VDI.Record record = vdi.getRecord(connection);
+            if (record.VBDs == null || record.VBDs.isEmpty()) {
+              unattached.put(vdi.toWireString(), record.nameLabel);
             }
-            return unattached;
-          });
-    }
+          }
+          return unattached;
+        });
   }
 
   /** Destroys VDIs left behind by a failed storage migration. */
   public void destroyVdis(java.util.Collection<String> vdiRefs) throws XenApiException {
-    try (CallMeter.Scope scope = meter.operation("cleanup")) {
-      session.call(
-          connection -> {
-            for (String ref : vdiRefs) {
-              try {
-                Types.toVDI(ref).destroy(connection);
-              } catch (Types.HandleInvalid alreadyGone) {
-                // Gone already: a restart may repeat the cleanup.
-              }
+    call(
+        "cleanup",
+        connection -> {
+          for (String ref : vdiRefs) {
+            try {
+              Types.toVDI(ref).destroy(connection);
+            } catch (Types.HandleInvalid alreadyGone) {
+              // Gone already: a restart may repeat the cleanup.
             }
-            return null;
-          });
-    }
+          }
+          return null;
+        });
   }
 
   private static MigrationTask migrationTask(String ref, Task.Record record) {
@@ -516,6 +497,13 @@ public final class XenApiDriver implements AutoCloseable {
     Map<VIF, Network> map = new java.util.LinkedHashMap<>();
     vifToNetwork.forEach((vif, network) -> map.put(Types.toVIF(vif), Types.toNetwork(network)));
     return map;
+  }
+
+  /** Runs SDK calls as one driver operation, counted under its name. */
+  private <T> T call(String operation, PoolSession.SdkCall<T> call) throws XenApiException {
+    try (CallMeter.Scope scope = meter.operation(operation)) {
+      return session.call(call);
+    }
   }
 
   private static XenApiException notAVm(String named, VM.Record record) {

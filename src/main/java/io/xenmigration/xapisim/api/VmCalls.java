@@ -128,14 +128,7 @@ final class VmCalls {
     if (!host.enabled && vm.residentOn != host) {
       throw new XapiError("HOST_DISABLED", host.ref);
     }
-    if (vm.hardwarePlatformVersion > MAX_HARDWARE_PLATFORM_VERSION) {
-      throw new XapiError(
-          "VM_HOST_INCOMPATIBLE_VIRTUAL_HARDWARE_PLATFORM_VERSION",
-          host.ref,
-          "[0; 1; 2]",
-          vm.ref,
-          vm.hardwarePlatformVersion);
-    }
+    checkHardwareVersion(vm, host);
     if (checkStorage) {
       for (SimVbd vbd : vm.vbds) {
         if (!vbd.empty() && !host.sees(vbd.vdi.sr)) {
@@ -149,6 +142,17 @@ final class VmCalls {
       }
     }
     checkMemoryAndCpus(vm, host);
+  }
+
+  private static void checkHardwareVersion(SimVm vm, SimHost host) {
+    if (vm.hardwarePlatformVersion > MAX_HARDWARE_PLATFORM_VERSION) {
+      throw new XapiError(
+          "VM_HOST_INCOMPATIBLE_VIRTUAL_HARDWARE_PLATFORM_VERSION",
+          host.ref,
+          "[0; 1; 2]",
+          vm.ref,
+          vm.hardwarePlatformVersion);
+    }
   }
 
   private static void checkMemoryAndCpus(SimVm vm, SimHost host) {
@@ -211,14 +215,7 @@ final class VmCalls {
             "halted",
             vm.powerState.toLowerCase(java.util.Locale.ROOT));
       }
-      if (vm.hardwarePlatformVersion > MAX_HARDWARE_PLATFORM_VERSION) {
-        throw new XapiError(
-            "VM_HOST_INCOMPATIBLE_VIRTUAL_HARDWARE_PLATFORM_VERSION",
-            destination.ref,
-            "[0; 1; 2]",
-            vm.ref,
-            vm.hardwarePlatformVersion);
-      }
+      checkHardwareVersion(vm, destination);
       if (!destination.metrics.live) {
         throw new XapiError("HOST_NOT_LIVE");
       }
