@@ -1,16 +1,15 @@
 package io.xenmigration.pool;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.xenmigration.api.v1alpha1.HostStatus;
 import io.xenmigration.api.v1alpha1.XenPool;
 import io.xenmigration.api.v1alpha1.XenPoolStatus;
+import io.xenmigration.status.Conditions;
 import io.xenmigration.xen.HostInfo;
 import io.xenmigration.xen.PoolInventory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Builds a XenPool's status: the only place it is written. Keeps the Ready condition's {@code
@@ -51,7 +50,7 @@ public final class PoolStatusWriter {
     status.setVmCount(inventory.vms().size());
     status.setLastSyncTime(inventory.readAt().toString());
     status.setObservedGeneration(pool.getMetadata().getGeneration());
-    status.setConditions(List.of(condition(pool, "True", reason, message, now)));
+    status.setConditions(condition(pool, true, reason, message, now));
     return status;
   }
 
@@ -69,39 +68,25 @@ public final class PoolStatusWriter {
       status.setLastSyncTime(previous.getLastSyncTime());
     }
     status.setObservedGeneration(pool.getMetadata().getGeneration());
-    status.setConditions(List.of(condition(pool, "False", reason, message, now)));
+    status.setConditions(condition(pool, false, reason, message, now));
     return status;
   }
 
-  private static Condition condition(
-      XenPool pool, String value, PoolReason reason, String message, Instant now) {
-    Condition previous = readyCondition(pool.getStatus());
-    String since =
-        previous != null
-                && value.equals(previous.getStatus())
-                && previous.getLastTransitionTime() != null
-            ? previous.getLastTransitionTime()
-            : now.toString();
-    return new ConditionBuilder()
-        .withType(READY)
-        .withStatus(value)
-        .withReason(reason.name())
-        .withMessage(message)
-        .withLastTransitionTime(since)
-        .withObservedGeneration(pool.getMetadata().getGeneration())
-        .build();
+  private static List<Condition> condition(
+      XenPool pool, boolean value, PoolReason reason, String message, Instant now) {
+    XenPoolStatus previous = pool.getStatus();
+    return Conditions.set(
+        previous == null ? null : previous.getConditions(),
+        READY,
+        value,
+        reason.name(),
+        message,
+        pool.getMetadata().getGeneration(),
+        now);
   }
 
   /** The Ready condition of a status, or null. */
   public static Condition readyCondition(XenPoolStatus status) {
-    if (status == null || status.getConditions() == null) {
-      return null;
-    }
-    for (Condition condition : status.getConditions()) {
-      if (Objects.equals(condition.getType(), READY)) {
-        return condition;
-      }
-    }
-    return null;
+    return status == null ? null : Conditions.find(status.getConditions(), READY);
   }
 }
