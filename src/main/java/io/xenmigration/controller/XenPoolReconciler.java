@@ -1,5 +1,6 @@
 package io.xenmigration.controller;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -12,6 +13,8 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.xenmigration.api.v1alpha1.XenPool;
 import io.xenmigration.config.OperatorConfig;
+import io.xenmigration.events.EventReason;
+import io.xenmigration.events.EventRecorder;
 import io.xenmigration.pool.PoolCredentials;
 import io.xenmigration.pool.PoolDrivers;
 import io.xenmigration.pool.PoolInventories;
@@ -23,6 +26,7 @@ import io.xenmigration.xen.XenApiException;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -38,15 +42,21 @@ public class XenPoolReconciler implements Reconciler<XenPool> {
   private final PoolInventories inventories;
   private final OperatorConfig config;
   private final Clock clock;
+  private final EventRecorder events;
   private InformerEventSource<Secret, XenPool> secrets;
 
   @Inject
   public XenPoolReconciler(
-      PoolDrivers drivers, PoolInventories inventories, OperatorConfig config, Clock clock) {
+      PoolDrivers drivers,
+      PoolInventories inventories,
+      OperatorConfig config,
+      Clock clock,
+      EventRecorder events) {
     this.drivers = drivers;
     this.inventories = inventories;
     this.config = config;
     this.clock = clock;
+    this.events = events;
   }
 
   @Override
@@ -78,6 +88,7 @@ public class XenPoolReconciler implements Reconciler<XenPool> {
 
   @Override
   public UpdateControl<XenPool> reconcile(XenPool pool, Context<XenPool> context) {
+    Condition before = PoolStatusWriter.readyCondition(pool.getStatus());
     String key = pool.getMetadata().getNamespace() + "/" + pool.getMetadata().getName();
     String namespace = pool.getMetadata().getNamespace();
     PoolCredentials.Result credentials =
@@ -103,7 +114,27 @@ public class XenPoolReconciler implements Reconciler<XenPool> {
             PoolStatusWriter.notReady(pool, reasonFor(e), messageFor(e), clock.instant()));
       }
     }
+    announceChange(pool, before);
     return UpdateControl.patchStatus(pool).rescheduleAfter(config.pools().resyncInterval());
+  }
+
+  /** One event when Ready or its reason changes, not one per resync. */
+  private void announceChange(XenPool pool, Condition before) {
+    Condition after = PoolStatusWriter.readyCondition(pool.getStatus());
+    if (before != null
+        && Objects.equals(before.getStatus(), after.getStatus())
+        && Objects.equals(before.getReason(), after.getReason())) {
+      return;
+    }
+    EventReason reason;
+    if (!"True".equals(after.getStatus())) {
+      reason = EventReason.PoolNotReady;
+    } else if (PoolReason.FollowedToMaster.name().equals(after.getReason())) {
+      reason = EventReason.PoolFollowedToMaster;
+    } else {
+      reason = EventReason.PoolReady;
+    }
+    events.record(pool, reason, after.getReason() + ": " + after.getMessage());
   }
 
   private io.xenmigration.api.v1alpha1.XenPoolStatus readyStatus(

@@ -174,6 +174,16 @@ class XenPoolReconcilerIT {
     assertThat(refused.getMessage()).doesNotContain("wrong");
     secret("auth", "creds", Map.of("username", "root", "password", "password"));
     awaitReady("auth", "pool-a", "True", "Connected");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(client.v1().events().inNamespace("auth").list().getItems())
+                    .filteredOn(e -> "pool-a".equals(e.getInvolvedObject().getName()))
+                    .extracting(e -> e.getType() + "/" + e.getReason())
+                    .containsExactlyInAnyOrder("Warning/PoolNotReady", "Normal/PoolReady"));
+    assertThat(client.v1().events().inNamespace("auth").list().getItems())
+        .allSatisfy(e -> assertThat(e.getMessage()).doesNotContain("wrong"));
   }
 
   @Test
