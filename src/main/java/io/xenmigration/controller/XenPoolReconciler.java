@@ -3,8 +3,10 @@ package io.xenmigration.controller;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -33,10 +35,10 @@ import java.util.stream.Collectors;
 /**
  * Keeps each XenPool's status true to its pool: logs in with its Secrets, reads the inventory the
  * scheduler uses, and says in the Ready condition what to fix when it cannot. Reads again every
- * resync interval and at once when one of its Secrets changes.
+ * resync interval and at once when one of its Secrets changes; logs out when the pool is deleted.
  */
 @ControllerConfiguration(name = "xenpool")
-public class XenPoolReconciler implements Reconciler<XenPool> {
+public class XenPoolReconciler implements Reconciler<XenPool>, Cleaner<XenPool> {
 
   private final PoolDrivers drivers;
   private final PoolInventories inventories;
@@ -116,6 +118,15 @@ public class XenPoolReconciler implements Reconciler<XenPool> {
     }
     announceChange(pool, before);
     return UpdateControl.patchStatus(pool).rescheduleAfter(config.pools().resyncInterval());
+  }
+
+  /** A deleted pool: log out of it and forget its inventory, so nothing schedules onto it. */
+  @Override
+  public DeleteControl cleanup(XenPool pool, Context<XenPool> context) {
+    String key = pool.getMetadata().getNamespace() + "/" + pool.getMetadata().getName();
+    drivers.forget(key);
+    inventories.remove(key);
+    return DeleteControl.defaultDelete();
   }
 
   /** One event when Ready or its reason changes, not one per resync. */

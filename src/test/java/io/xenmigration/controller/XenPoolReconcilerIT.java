@@ -158,6 +158,24 @@ class XenPoolReconcilerIT {
   }
 
   @Test
+  void deletingAPoolLogsOutOfIt() {
+    secret("gone", "creds", Map.of("username", "root", "password", "password"));
+    pool("gone", "pool-b", simulator.url("pool-b"), "creds", null);
+    awaitReady("gone", "pool-b", "True", "Connected");
+    long logoutsBefore = simulator.calls().count("session.logout");
+    client.resources(XenPool.class).inNamespace("gone").withName("pool-b").delete();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      client.resources(XenPool.class).inNamespace("gone").withName("pool-b").get())
+                  .isNull();
+              assertThat(simulator.calls().count("session.logout")).isGreaterThan(logoutsBefore);
+            });
+  }
+
+  @Test
   void missingSecretThenCreatedBringsThePoolUp() {
     pool("late", "pool-a", simulator.url("pool-a"), "not-yet", null);
     Condition missing = awaitReady("late", "pool-a", "False", "SecretNotFound");
