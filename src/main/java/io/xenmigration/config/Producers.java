@@ -1,6 +1,9 @@
 package io.xenmigration.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.xenmigration.migration.AdmissionGate;
+import io.xenmigration.scheduler.Reservations;
+import io.xenmigration.scheduler.Scheduler;
 import io.xenmigration.xen.CallMeter;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -8,6 +11,20 @@ import java.time.Clock;
 
 /** The shared objects everything else is handed: the time source and the XenAPI call meter. */
 public class Producers {
+
+  /** Placement, with the memory reservations of migrations in flight. */
+  @Produces
+  @Singleton
+  Scheduler scheduler() {
+    return new Scheduler(new Reservations());
+  }
+
+  /** The migration slots of every pool. */
+  @Produces
+  @Singleton
+  AdmissionGate admissionGate() {
+    return new AdmissionGate();
+  }
 
   /** Time for every timestamp and timeout; tests replace it to step time by hand. */
   @Produces

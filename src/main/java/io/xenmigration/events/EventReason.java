@@ -10,7 +10,25 @@ public enum EventReason {
   /** A XenPool became Ready through its master after its URL named a pool member. */
   PoolFollowedToMaster(false),
   /** A XenPool stopped being Ready, or its reason for not being Ready changed. */
-  PoolNotReady(true);
+  PoolNotReady(true),
+  /** A LiveMigration was accepted and waits for its turn. */
+  Queued(false),
+  /** A LiveMigration left the queue and is choosing a destination. */
+  Preparing(false),
+  /** XenAPI's pre-check refused a destination host; the next one is tried. */
+  PreCheckFailed(true),
+  /** The XenAPI migration task started. */
+  Started(false),
+  /** The VM runs on its destination. */
+  Completed(false),
+  /** A started migration is being undone. */
+  RollingBack(true),
+  /** One step of a rollback. */
+  RollbackStep(false),
+  /** The migration did not happen; the VM runs where it was. */
+  Failed(true),
+  /** The migration was cancelled; the VM runs where it was. */
+  Cancelled(true);
 
   private final boolean warning;
 

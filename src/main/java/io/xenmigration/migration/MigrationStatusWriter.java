@@ -92,12 +92,16 @@ public final class MigrationStatusWriter {
     return this;
   }
 
-  /** Records progress from a task's 0..1 fraction; a lower reading than before is ignored. */
-  public MigrationStatusWriter progress(double fraction) {
+  /**
+   * Records progress from a task's 0..1 fraction, and when it last rose; a lower reading than
+   * before is ignored.
+   */
+  public MigrationStatusWriter progress(double fraction, Instant now) {
     int percent = (int) Math.floor(Math.max(0, Math.min(1, fraction)) * 100);
     Integer before = status.getProgress();
     if (before == null || percent > before) {
       status.setProgress(percent);
+      status.setProgressTime(now.toString());
     }
     return this;
   }
@@ -141,6 +145,8 @@ public final class MigrationStatusWriter {
     status.setSourceHost(sourceHost);
     status.setDestinationHost(destinationHost);
     status.setTaskRef(null);
+    status.setProgress(0);
+    status.setProgressTime(now.toString());
     return this;
   }
 
@@ -154,6 +160,21 @@ public final class MigrationStatusWriter {
     current.setOutcome(outcome);
     current.setReason(reason);
     current.setMessage(message);
+    return this;
+  }
+
+  /** Records what the migration copies disks to, before it starts. */
+  public MigrationStatusWriter mode(
+      io.xenmigration.api.v1alpha1.MigrationMode mode, String destinationSr) {
+    status.setMode(mode);
+    status.setDestinationSR(destinationSr);
+    return this;
+  }
+
+  /** Records which VM the spec named. */
+  public MigrationStatusWriter vm(String uuid, String name) {
+    status.setVmUuid(uuid);
+    status.setVmName(name);
     return this;
   }
 

@@ -16,8 +16,8 @@ import java.util.Map;
 public record VmFacts(
     VmInfo vm, int vcpus, List<Disk> disks, List<Nic> nics, Map<String, String> currentOperations) {
 
-  /** A disk: the VDI, the SR holding it and its size. */
-  public record Disk(String vdi, String sr, long sizeBytes) {}
+  /** A disk: the VDI, its name-label, the SR holding it and its size. */
+  public record Disk(String vdi, String name, String sr, long sizeBytes) {}
 
   /** A network interface: the VIF, its device number, MAC and network. */
   public record Nic(String vif, String device, String mac, String network) {}

@@ -215,7 +215,10 @@ public final class XenApiDriver implements AutoCloseable {
               VDI.Record disk = drive.VDI.getRecord(connection);
               disks.add(
                   new VmFacts.Disk(
-                      drive.VDI.toWireString(), ref(disk.SR), nonNull(disk.virtualSize)));
+                      drive.VDI.toWireString(),
+                      disk.nameLabel,
+                      ref(disk.SR),
+                      nonNull(disk.virtualSize)));
             }
           }
           List<VmFacts.Nic> nics = new ArrayList<>();
@@ -316,6 +319,31 @@ public final class XenApiDriver implements AutoCloseable {
               XenApiException.Kind.TERMINAL,
               "the pool master has no management interface",
               null);
+        });
+  }
+
+  /** The ref of the SR with this UUID or unique name-label. */
+  public String srRef(String uuidOrName) throws XenApiException {
+    return call(
+        "srRef",
+        connection -> {
+          if (UUID.matcher(uuidOrName).matches()) {
+            try {
+              return SR.getByUuid(connection, uuidOrName).toWireString();
+            } catch (Types.UuidInvalid notAUuidWeKnow) {
+              // fall through to the name
+            }
+          }
+          Set<SR> named = SR.getByNameLabel(connection, uuidOrName);
+          if (named.size() != 1) {
+            throw new XenApiException(
+                named.isEmpty() ? "SR_NOT_FOUND" : "SR_NAME_AMBIGUOUS",
+                List.of(uuidOrName),
+                XenApiException.Kind.TERMINAL,
+                named.size() + " SRs are named '" + uuidOrName + "'",
+                null);
+          }
+          return named.iterator().next().toWireString();
         });
   }
 

@@ -82,10 +82,11 @@ class MigrationStatusWriterTest {
   @Test
   void progressNeverFalls() {
     MigrationStatusWriter writer = new MigrationStatusWriter(migration());
-    writer.progress(0.42).progress(0.3).progress(1.7);
+    writer.progress(0.42, T0).progress(0.3, T0).progress(1.7, T0);
     assertThat(writer.status().getProgress()).isEqualTo(100);
     MigrationStatusWriter fresh = new MigrationStatusWriter(migration());
-    fresh.progress(0.42).progress(0.3);
+    fresh.progress(0.42, T0).progress(0.3, T0.plusSeconds(5));
+    assertThat(fresh.status().getProgressTime()).isEqualTo(T0.toString());
     assertThat(fresh.status().getProgress()).isEqualTo(42);
   }
 

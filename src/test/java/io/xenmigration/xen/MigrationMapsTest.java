@@ -15,8 +15,8 @@ class MigrationMapsTest {
           new VmInfo("vm", "uuid", "web-01", "Running", "host-1", 4L << 30),
           2,
           List.of(
-              new VmFacts.Disk("vdi-shared", "sr-nfs", 1),
-              new VmFacts.Disk("vdi-local", "sr-local-1", 1)),
+              new VmFacts.Disk("vdi-shared", "d0", "sr-nfs", 1),
+              new VmFacts.Disk("vdi-local", "d1", "sr-local-1", 1)),
           List.of(new VmFacts.Nic("vif-0", "0", "aa:bb", "net-a")),
           Map.of());
 

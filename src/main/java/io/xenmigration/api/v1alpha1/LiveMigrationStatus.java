@@ -57,6 +57,14 @@ public class LiveMigrationStatus {
   @JsonPropertyDescription("XenAPI task of the running migration.")
   private String taskRef;
 
+  @JsonPropertyDescription(
+      "When progress last rose (RFC 3339); the progress timeout counts from it.")
+  private String progressTime;
+
+  @JsonPropertyDescription("SR the VM's disks are copied to, when they are copied.")
+  @com.fasterxml.jackson.annotation.JsonProperty("destinationSR")
+  private String destinationSR;
+
   @JsonPropertyDescription("When the migration entered each phase (RFC 3339), by phase name.")
   private Map<String, String> phaseTimestamps = new LinkedHashMap<>();
 
@@ -172,6 +180,24 @@ public class LiveMigrationStatus {
 
   public void setTaskRef(String taskRef) {
     this.taskRef = taskRef;
+  }
+
+  public String getProgressTime() {
+    return progressTime;
+  }
+
+  public void setProgressTime(String progressTime) {
+    this.progressTime = progressTime;
+  }
+
+  @com.fasterxml.jackson.annotation.JsonProperty("destinationSR")
+  public String getDestinationSR() {
+    return destinationSR;
+  }
+
+  @com.fasterxml.jackson.annotation.JsonProperty("destinationSR")
+  public void setDestinationSR(String destinationSR) {
+    this.destinationSR = destinationSR;
   }
 
   public Map<String, String> getPhaseTimestamps() {

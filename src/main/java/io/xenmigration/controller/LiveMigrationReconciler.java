@@ -1,0 +1,163 @@
+package io.xenmigration.controller;
+
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.xenmigration.api.v1alpha1.LiveMigration;
+import io.xenmigration.api.v1alpha1.MigrationPhase;
+import io.xenmigration.api.v1alpha1.XenPool;
+import io.xenmigration.events.EventReason;
+import io.xenmigration.events.EventRecorder;
+import io.xenmigration.migration.MigrationContext;
+import io.xenmigration.migration.MigrationFlow;
+import io.xenmigration.migration.MigrationStatusWriter;
+import io.xenmigration.migration.PhaseOutcome;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Moves a VM as its LiveMigration asks: loads the migration with its pools, lets the handler of its
+ * phase decide, writes the outcome to the status, records an event per phase change, and comes back
+ * when the outcome asks. The decisions live in {@link MigrationFlow}.
+ */
+@ControllerConfiguration(name = "livemigration")
+public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Cleaner<LiveMigration> {
+
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(LiveMigrationReconciler.class.getName());
+
+  private final MigrationFlow flow;
+  private final EventRecorder events;
+  private final Clock clock;
+  private InformerEventSource<XenPool, LiveMigration> pools;
+
+  @Inject
+  public LiveMigrationReconciler(MigrationFlow flow, EventRecorder events, Clock clock) {
+    this.flow = flow;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, LiveMigration>> prepareEventSources(
+      EventSourceContext<LiveMigration> context) {
+    // A pool becoming Ready wakes the migrations waiting for it.
+    pools =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(XenPool.class, LiveMigration.class)
+                .withSecondaryToPrimaryMapper(
+                    pool ->
+                        context
+                            .getPrimaryCache()
+                            .list(
+                                m ->
+                                    m.getMetadata()
+                                            .getNamespace()
+                                            .equals(pool.getMetadata().getNamespace())
+                                        && m.getSpec() != null
+                                        && (pool.getMetadata()
+                                                .getName()
+                                                .equals(m.getSpec().getPool())
+                                            || pool.getMetadata()
+                                                .getName()
+                                                .equals(m.getSpec().getDestinationPool())))
+                            .map(ResourceID::fromResource)
+                            .collect(Collectors.toSet()))
+                .build(),
+            context);
+    return List.of(pools);
+  }
+
+  @Override
+  public UpdateControl<LiveMigration> reconcile(
+      LiveMigration migration, Context<LiveMigration> context) throws Exception {
+    MigrationStatusWriter writer = new MigrationStatusWriter(migration);
+    MigrationPhase before = writer.status().getPhase();
+    if (before == null) {
+      writer.phase(MigrationPhase.Queued, "Queued", "accepted", clock.instant());
+      events.record(migration, EventReason.Queued, "accepted");
+      before = MigrationPhase.Queued;
+    }
+    if (before.isTerminal()) {
+      return UpdateControl.noUpdate();
+    }
+    PhaseOutcome outcome = flow.handle(context(migration, context));
+    LOG.log(
+        outcome.phase() == before ? java.util.logging.Level.FINE : java.util.logging.Level.INFO,
+        () ->
+            migration.getMetadata().getName()
+                + ": "
+                + writer.status().getPhase()
+                + " -> "
+                + outcome.phase()
+                + " ("
+                + outcome.reason()
+                + ": "
+                + outcome.message()
+                + ")");
+    apply(migration, writer, outcome);
+    UpdateControl<LiveMigration> control = UpdateControl.patchStatus(migration);
+    // A status patch does not wake the controller (the generation is unchanged): a new phase is
+    // handled at once, and a phase that waits says when to look again.
+    Duration again = outcome.requeue();
+    if (again == null && outcome.phase() != before && !outcome.phase().isTerminal()) {
+      again = Duration.ZERO;
+    }
+    if (again != null) {
+      control = control.rescheduleAfter(again.isZero() ? Duration.ofMillis(1) : again);
+    }
+    return control;
+  }
+
+  /** Deleting an active migration stops it first; a finished or queued one goes at once. */
+  @Override
+  public DeleteControl cleanup(LiveMigration migration, Context<LiveMigration> context)
+      throws Exception {
+    Duration again = flow.abandon(context(migration, context));
+    return again == null
+        ? DeleteControl.defaultDelete()
+        : DeleteControl.noFinalizerRemoval().rescheduleAfter(again);
+  }
+
+  private MigrationContext context(LiveMigration migration, Context<LiveMigration> context) {
+    String namespace = migration.getMetadata().getNamespace();
+    XenPool source =
+        pool(namespace, migration.getSpec() == null ? null : migration.getSpec().getPool());
+    XenPool destination =
+        pool(
+            namespace,
+            migration.getSpec() == null ? null : migration.getSpec().getDestinationPool());
+    List<LiveMigration> others =
+        context
+            .getPrimaryCache()
+            .list(
+                m ->
+                    m.getMetadata().getNamespace().equals(namespace)
+                        && !m.getMetadata().getName().equals(migration.getMetadata().getName()))
+            .toList();
+    return new MigrationContext(migration, source, destination, others, clock.instant());
+  }
+
+  private XenPool pool(String namespace, String name) {
+    return name == null ? null : pools.get(new ResourceID(name, namespace)).orElse(null);
+  }
+
+  private void apply(LiveMigration migration, MigrationStatusWriter writer, PhaseOutcome outcome) {
+    outcome.edits().forEach(edit -> edit.accept(writer));
+    writer.phase(outcome.phase(), outcome.reason(), outcome.message(), clock.instant());
+    if (outcome.event() != null) {
+      events.record(migration, outcome.event(), outcome.message());
+    }
+  }
+}

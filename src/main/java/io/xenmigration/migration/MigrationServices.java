@@ -1,0 +1,48 @@
+package io.xenmigration.migration;
+
+import io.xenmigration.pool.PoolDrivers;
+import io.xenmigration.pool.PoolInventories;
+import io.xenmigration.scheduler.Scheduler;
+import io.xenmigration.xen.PoolInventory;
+import io.xenmigration.xen.XenApiDriver;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.Optional;
+
+/**
+ * What the phase handlers use of the rest of the operator: pools, the scheduler, the slots. A plain
+ * singleton, without a client proxy, so the handlers may read its fields.
+ */
+@Singleton
+public class MigrationServices {
+
+  final PoolDrivers drivers;
+  final PoolInventories inventories;
+  final Scheduler scheduler;
+  final AdmissionGate gate;
+
+  @Inject
+  public MigrationServices(
+      PoolDrivers drivers, PoolInventories inventories, Scheduler scheduler, AdmissionGate gate) {
+    this.drivers = drivers;
+    this.inventories = inventories;
+    this.scheduler = scheduler;
+    this.gate = gate;
+  }
+
+  /** The driver of a pool (namespace/name) the XenPool controller has connected, or empty. */
+  Optional<XenApiDriver> driver(String poolKey) {
+    return Optional.ofNullable(drivers.existing(poolKey));
+  }
+
+  /** The last inventory of a pool (namespace/name), or empty. */
+  Optional<PoolInventory> inventory(String poolKey) {
+    return inventories.get(poolKey);
+  }
+
+  /** Gives back everything a migration holds: its slot and its memory reservation. */
+  void release(String migration) {
+    gate.release(migration);
+    scheduler.release(migration);
+  }
+}

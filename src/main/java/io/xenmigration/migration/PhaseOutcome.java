@@ -1,0 +1,76 @@
+package io.xenmigration.migration;
+
+import io.xenmigration.api.v1alpha1.MigrationPhase;
+import io.xenmigration.events.EventReason;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * What a phase handler decided: the phase to be in, why, the status changes to write, when to look
+ * again, and the event to record. Handlers return outcomes; only the status writer changes the
+ * status.
+ */
+public final class PhaseOutcome {
+
+  private final MigrationPhase phase;
+  private final String reason;
+  private final String message;
+  private final List<Consumer<MigrationStatusWriter>> edits = new ArrayList<>();
+  private Duration requeue;
+  private EventReason event;
+
+  private PhaseOutcome(MigrationPhase phase, String reason, String message) {
+    this.phase = phase;
+    this.reason = reason;
+    this.message = message;
+  }
+
+  /** Go to (or stay in) a phase. */
+  public static PhaseOutcome to(MigrationPhase phase, String reason, String message) {
+    return new PhaseOutcome(phase, reason, message);
+  }
+
+  /** Adds a status change. */
+  public PhaseOutcome edit(Consumer<MigrationStatusWriter> edit) {
+    edits.add(edit);
+    return this;
+  }
+
+  /** Look again after this long, even if nothing changes. */
+  public PhaseOutcome requeue(Duration after) {
+    this.requeue = after;
+    return this;
+  }
+
+  /** Records this event with the outcome's message. */
+  public PhaseOutcome event(EventReason reason) {
+    this.event = reason;
+    return this;
+  }
+
+  public MigrationPhase phase() {
+    return phase;
+  }
+
+  public String reason() {
+    return reason;
+  }
+
+  public String message() {
+    return message;
+  }
+
+  public List<Consumer<MigrationStatusWriter>> edits() {
+    return edits;
+  }
+
+  public Duration requeue() {
+    return requeue;
+  }
+
+  public EventReason event() {
+    return event;
+  }
+}

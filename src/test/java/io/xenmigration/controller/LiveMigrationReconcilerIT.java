@@ -1,0 +1,274 @@
+package io.xenmigration.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.xenmigration.api.v1alpha1.AttemptOutcome;
+import io.xenmigration.api.v1alpha1.LiveMigration;
+import io.xenmigration.api.v1alpha1.LiveMigrationSpec;
+import io.xenmigration.api.v1alpha1.LiveMigrationStatus;
+import io.xenmigration.api.v1alpha1.MigrationMode;
+import io.xenmigration.api.v1alpha1.MigrationPhase;
+import io.xenmigration.api.v1alpha1.XenPool;
+import io.xenmigration.api.v1alpha1.XenPoolSpec;
+import io.xenmigration.pool.PoolStatusWriter;
+import io.xenmigration.testing.SimFixtures;
+import io.xenmigration.xapisim.ScaledClock;
+import io.xenmigration.xapisim.XapiSimulator;
+import io.xenmigration.xapisim.engine.SimSettings;
+import io.xenmigration.xapisim.model.SimHost;
+import io.xenmigration.xapisim.model.SimVm;
+import io.xenmigration.xapisim.model.XClass;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * LiveMigrations through the running operator, the Fabric8 mock API server and the simulator over
+ * HTTP: each mode's happy path, pre-check retries, rollback and retry after a failed task, cancel,
+ * and bad input.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class LiveMigrationReconcilerIT {
+
+  @Inject KubernetesClient client;
+
+  private XapiSimulator simulator;
+  private String namespace;
+
+  @BeforeEach
+  void start() {
+    // Twenty simulated seconds a second: a 4 GiB VM moves in about a quarter of a second.
+    simulator = SimFixtures.twoPools(new ScaledClock(20.0), new SimSettings()).start();
+    namespace = "lm-" + UUID.randomUUID().toString().substring(0, 8);
+    client
+        .secrets()
+        .inNamespace(namespace)
+        .resource(
+            new SecretBuilder()
+                .withMetadata(
+                    new ObjectMetaBuilder().withName("creds").withNamespace(namespace).build())
+                .withStringData(Map.of("username", "root", "password", "password"))
+                .build())
+        .create();
+    for (String pool : List.of("pool-a", "pool-b")) {
+      XenPool xenPool = new XenPool();
+      xenPool.setMetadata(new ObjectMetaBuilder().withName(pool).withNamespace(namespace).build());
+      XenPoolSpec spec = new XenPoolSpec();
+      spec.setUrl(simulator.url(pool).toString());
+      spec.setCredentialsSecret("creds");
+      xenPool.setSpec(spec);
+      client.resources(XenPool.class).inNamespace(namespace).resource(xenPool).create();
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                List.of("pool-a", "pool-b").stream()
+                    .allMatch(
+                        p -> {
+                          var pool =
+                              client
+                                  .resources(XenPool.class)
+                                  .inNamespace(namespace)
+                                  .withName(p)
+                                  .get();
+                          var ready = PoolStatusWriter.readyCondition(pool.getStatus());
+                          return ready != null && "True".equals(ready.getStatus());
+                        }));
+  }
+
+  @AfterEach
+  void stop() {
+    simulator.close();
+  }
+
+  private String migrate(String vm, Consumer<LiveMigrationSpec> change) {
+    String name = "move-" + UUID.randomUUID().toString().substring(0, 6);
+    LiveMigration migration = new LiveMigration();
+    migration.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    LiveMigrationSpec spec = new LiveMigrationSpec();
+    spec.setPool("pool-a");
+    spec.setVm(vm);
+    change.accept(spec);
+    migration.setSpec(spec);
+    client.resources(LiveMigration.class).inNamespace(namespace).resource(migration).create();
+    return name;
+  }
+
+  private LiveMigrationStatus awaitPhase(String name, MigrationPhase phase) {
+    LiveMigrationStatus[] seen = new LiveMigrationStatus[1];
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              LiveMigration migration =
+                  client.resources(LiveMigration.class).inNamespace(namespace).withName(name).get();
+              assertThat(migration.getStatus()).isNotNull();
+              assertThat(migration.getStatus().getPhase())
+                  .as(
+                      "%s: %s (task %s, progress %s)",
+                      migration.getStatus().getReason(),
+                      migration.getStatus().getMessage(),
+                      migration.getStatus().getTaskRef(),
+                      migration.getStatus().getProgress())
+                  .isEqualTo(phase);
+              seen[0] = migration.getStatus();
+            });
+    return seen[0];
+  }
+
+  private String residentHost(String pool, String vm) {
+    return simulator.inWorld(
+        w -> {
+          SimVm found = w.pool(pool).vm(vm);
+          return found == null ? null : found.powerState + "@" + found.residentOn.nameLabel;
+        });
+  }
+
+  private void assertOnExactlyOneHost(String vm) {
+    simulator.inWorld(
+        w -> {
+          long holders =
+              w.pools().stream()
+                  .flatMap(p -> p.<SimHost>all(XClass.HOST).stream())
+                  .filter(h -> h.residentVms.stream().anyMatch(v -> vm.equals(v.nameLabel)))
+                  .count();
+          assertThat(holders).isEqualTo(1);
+          return null;
+        });
+  }
+
+  @Test
+  void poolMigrateHappyPath() {
+    String name = migrate("vm-shared", s -> {});
+    LiveMigrationStatus status = awaitPhase(name, MigrationPhase.Completed);
+    assertThat(status.getMode()).isEqualTo(MigrationMode.PoolMigrate);
+    assertThat(status.getPhaseTimestamps().keySet())
+        .containsExactly("Queued", "Preparing", "Running", "Completed");
+    assertThat(status.getProgress()).isEqualTo(100);
+    assertThat(status.getSourceHost()).isEqualTo("a-host-1");
+    assertThat(residentHost("pool-a", "vm-shared"))
+        .isEqualTo("Running@" + status.getDestinationHost());
+    assertThat(status.getDestinationHost()).isNotEqualTo("a-host-1");
+    assertThat(status.getAttempts())
+        .singleElement()
+        .satisfies(a -> assertThat(a.getOutcome()).isEqualTo(AttemptOutcome.Succeeded));
+    assertThat(status.getVmUuid()).isNotBlank();
+    assertThat(simulator.calls().count("Async.VM.pool_migrate")).isEqualTo(1);
+    assertThat(client.v1().events().inNamespace(namespace).list().getItems())
+        .filteredOn(e -> name.equals(e.getInvolvedObject().getName()))
+        .extracting(e -> e.getReason())
+        .contains("Queued", "Preparing", "Started", "Completed");
+  }
+
+  @Test
+  void storageMigrateHappyPath() {
+    String name = migrate("vm-local", s -> s.setDestinationHost("a-host-2"));
+    LiveMigrationStatus status = awaitPhase(name, MigrationPhase.Completed);
+    assertThat(status.getMode()).isEqualTo(MigrationMode.StorageMigrate);
+    assertThat(residentHost("pool-a", "vm-local")).isEqualTo("Running@a-host-2");
+    String sr =
+        simulator.inWorld(w -> w.pool("pool-a").vm("vm-local").vbds.get(0).vdi.sr.nameLabel);
+    assertThat(sr).isIn("nfs-a", "Local storage on a-host-2");
+    assertThat(simulator.calls().count("Async.VM.migrate_send")).isEqualTo(1);
+  }
+
+  @Test
+  void crossPoolHappyPath() {
+    String name = migrate("vm-shared", s -> s.setDestinationPool("pool-b"));
+    LiveMigrationStatus status = awaitPhase(name, MigrationPhase.Completed);
+    assertThat(status.getMode()).isEqualTo(MigrationMode.CrossPoolMigrate);
+    assertThat(residentHost("pool-b", "vm-shared")).startsWith("Running@b-host-");
+    assertThat(residentHost("pool-a", "vm-shared")).isNull();
+    assertOnExactlyOneHost("vm-shared");
+  }
+
+  @Test
+  void aPreCheckFailureMovesOnToTheNextHost() {
+    simulator
+        .faults()
+        .failCalls("VM.assert_can_boot_here", 1, "HOST_NOT_ENOUGH_FREE_MEMORY", "1", "0");
+    String name = migrate("vm-shared", s -> {});
+    LiveMigrationStatus status = awaitPhase(name, MigrationPhase.Completed);
+    assertThat(status.getAttempts()).hasSize(2);
+    assertThat(status.getAttempts().get(0).getOutcome()).isEqualTo(AttemptOutcome.PreCheckFailed);
+    assertThat(status.getAttempts().get(0).getReason()).isEqualTo("HOST_NOT_ENOUGH_FREE_MEMORY");
+    assertThat(status.getAttempts().get(1).getHost())
+        .isNotEqualTo(status.getAttempts().get(0).getHost());
+    assertOnExactlyOneHost("vm-shared");
+  }
+
+  @Test
+  void aFailedTaskRollsBackAndTriesAnotherHost() {
+    simulator.faults().failMigration("vm-shared", 0.5, "VM_MIGRATE_CONTACT_REMOTE_SERVICE_FAILED");
+    String name = migrate("vm-shared", s -> {});
+    LiveMigrationStatus status = awaitPhase(name, MigrationPhase.Completed);
+    assertThat(status.getPhaseTimestamps()).containsKey("RollingBack");
+    assertThat(status.getAttempts()).hasSize(2);
+    assertThat(status.getAttempts().get(0).getOutcome()).isEqualTo(AttemptOutcome.Failed);
+    assertThat(status.getRollback().getVerified()).isTrue();
+    assertThat(simulator.calls().count("Async.VM.pool_migrate")).isEqualTo(2);
+    assertOnExactlyOneHost("vm-shared");
+  }
+
+  @Test
+  void failuresOnEveryAttemptEndInFailedWithTheCode() {
+    for (int i = 0; i < 3; i++) {
+      simulator
+          .faults()
+          .failMigration("vm-shared", 0.2, "VM_MIGRATE_FAILED", "vm", "src", "dst", "boom");
+    }
+    String name = migrate("vm-shared", s -> s.setMaxAttempts(2));
+    LiveMigrationStatus status = awaitPhase(name, MigrationPhase.Failed);
+    assertThat(status.getReason()).isEqualTo("VM_MIGRATE_FAILED");
+    assertThat(status.getAttempts()).hasSize(2);
+    assertThat(residentHost("pool-a", "vm-shared")).isEqualTo("Running@a-host-1");
+  }
+
+  @Test
+  void cancelWhileRunningLeavesTheVmAtHome() {
+    simulator.faults().hangMigration("vm-shared", 0.3);
+    String name = migrate("vm-shared", s -> {});
+    awaitPhase(name, MigrationPhase.Running);
+    LiveMigration migration =
+        client.resources(LiveMigration.class).inNamespace(namespace).withName(name).get();
+    migration.getSpec().setCancel(true);
+    client.resources(LiveMigration.class).inNamespace(namespace).resource(migration).update();
+    LiveMigrationStatus status = awaitPhase(name, MigrationPhase.Cancelled);
+    assertThat(status.getRollback().getSteps())
+        .extracting(s -> s.getAction())
+        .contains("CancelTask");
+    assertThat(residentHost("pool-a", "vm-shared")).isEqualTo("Running@a-host-1");
+  }
+
+  @Test
+  void badInputEndsInFailedWithAReason() {
+    String missing = migrate("no-such-vm", s -> {});
+    assertThat(awaitPhase(missing, MigrationPhase.Failed).getReason()).isEqualTo("VM_NOT_FOUND");
+    simulator.inWorld(w -> w.pool("pool-a").vm("vm-busy").powerState = "Halted");
+    String halted = migrate("vm-busy", s -> {});
+    assertThat(awaitPhase(halted, MigrationPhase.Failed).getReason()).isEqualTo("VMNotRunning");
+    String toItself = migrate("vm-shared", s -> s.setDestinationHost("a-host-1"));
+    LiveMigrationStatus itself = awaitPhase(toItself, MigrationPhase.Failed);
+    assertThat(itself.getReason()).isEqualTo("NoHostFits");
+    assertThat(itself.getPlacement().getRejected())
+        .singleElement()
+        .satisfies(r -> assertThat(r.getReason()).startsWith("IsSource"));
+    String noPool = migrate("vm-shared", s -> s.setPool("pool-z"));
+    assertThat(awaitPhase(noPool, MigrationPhase.Queued))
+        .satisfies(s -> assertThat(s.getReason()).isEqualTo("PoolNotFound"));
+  }
+}
