@@ -1,5 +1,6 @@
 package io.xenmigration.controller;
 
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -82,6 +83,8 @@ public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Clean
   @Override
   public UpdateControl<LiveMigration> reconcile(
       LiveMigration migration, Context<LiveMigration> context) throws Exception {
+    String unchanged =
+        migration.getStatus() == null ? null : Serialization.asJson(migration.getStatus());
     MigrationStatusWriter writer = new MigrationStatusWriter(migration);
     MigrationPhase before = writer.status().getPhase();
     if (before == null) {
@@ -107,7 +110,10 @@ public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Clean
                 + outcome.message()
                 + ")");
     apply(migration, writer, outcome);
-    UpdateControl<LiveMigration> control = UpdateControl.patchStatus(migration);
+    UpdateControl<LiveMigration> control =
+        Serialization.asJson(migration.getStatus()).equals(unchanged)
+            ? UpdateControl.noUpdate()
+            : UpdateControl.patchStatus(migration);
     // A status patch does not wake the controller (the generation is unchanged): a new phase is
     // handled at once, and a phase that waits says when to look again.
     Duration again = outcome.requeue();

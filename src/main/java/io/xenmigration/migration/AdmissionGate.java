@@ -17,6 +17,12 @@ public final class AdmissionGate {
   private final Map<String, String> poolOf = new HashMap<>();
 
   /**
+   * Migrations this process has admitted or released. A migration it knows is never restored from
+   * the cluster's view, which may still show as active a migration that just ended.
+   */
+  private final java.util.Set<String> known = new java.util.HashSet<>();
+
+  /**
    * Admits the candidate if {@link Admission#decide} lets it start, and takes its slot at once. A
    * migration that already holds a slot is admitted again without taking another.
    */
@@ -36,18 +42,26 @@ public final class AdmissionGate {
     if (decision.admitted()) {
       active.put(candidate.id(), candidate);
       poolOf.put(candidate.id(), pool);
+      known.add(candidate.id());
     }
     return decision;
   }
 
-  /** Records a slot held by a migration found active after a restart. */
+  /**
+   * Records a slot held by a migration found active that this process never admitted, as after a
+   * restart.
+   */
   public synchronized void restore(String pool, Admission.Request holder) {
+    if (!known.add(holder.id())) {
+      return;
+    }
     activeByPool.computeIfAbsent(pool, p -> new LinkedHashMap<>()).put(holder.id(), holder);
     poolOf.put(holder.id(), pool);
   }
 
   /** Gives back a migration's slot when it ends, whatever the outcome. */
   public synchronized void release(String migration) {
+    known.add(migration);
     String pool = poolOf.remove(migration);
     if (pool != null) {
       activeByPool.get(pool).remove(migration);

@@ -21,8 +21,11 @@ import java.util.List;
  */
 final class QueuedPhase implements PhaseHandler {
 
-  /** How soon a waiting migration looks again. */
-  static final Duration WAIT = Duration.ofSeconds(2);
+  /**
+   * How soon a waiting migration looks again. A look that changes nothing writes nothing, so a long
+   * queue costs reconciles, not API writes.
+   */
+  static final Duration WAIT = Duration.ofSeconds(1);
 
   private final MigrationServices services;
 

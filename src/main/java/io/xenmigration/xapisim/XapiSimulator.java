@@ -256,6 +256,11 @@ public final class XapiSimulator implements AutoCloseable {
     return calls;
   }
 
+  /** Peaks of concurrent migrations, per pool and per source host. */
+  public MigrationEngine engine() {
+    return engine;
+  }
+
   /** Migration speeds and limits in force. */
   public SimSettings settings() {
     return engine.settings();

@@ -111,7 +111,7 @@ class LiveMigrationReconcilerIT {
   private LiveMigrationStatus awaitPhase(String name, MigrationPhase phase) {
     LiveMigrationStatus[] seen = new LiveMigrationStatus[1];
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
               LiveMigration migration =
@@ -252,6 +252,72 @@ class LiveMigrationReconcilerIT {
         .extracting(s -> s.getAction())
         .contains("CancelTask");
     assertThat(residentHost("pool-a", "vm-shared")).isEqualTo("Running@a-host-1");
+  }
+
+  @Test
+  void thirtyMigrationsRespectTheLimitsAndPriorities() {
+    simulator.close();
+    simulator =
+        XapiSimulator.builder()
+            .clock(new ScaledClock(20.0))
+            .port("pool-a", Integer.parseInt(poolUrlPort("pool-a")))
+            .port("pool-b", Integer.parseInt(poolUrlPort("pool-b")))
+            .pool("pool-a", io.xenmigration.xapisim.PoolGenerator.pool("a", 4, 30, 512))
+            .pool("pool-b", SimFixtures::poolB)
+            .start();
+    XenPool pool = client.resources(XenPool.class).inNamespace(namespace).withName("pool-a").get();
+    io.xenmigration.api.v1alpha1.PoolLimits limits = new io.xenmigration.api.v1alpha1.PoolLimits();
+    limits.setMaxParallelMigrations(5);
+    limits.setMaxParallelPerHost(2);
+    pool.getSpec().setLimits(limits);
+    client.resources(XenPool.class).inNamespace(namespace).resource(pool).update();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              var status =
+                  client
+                      .resources(XenPool.class)
+                      .inNamespace(namespace)
+                      .withName("pool-a")
+                      .get()
+                      .getStatus();
+              return status != null && Integer.valueOf(30).equals(status.getVmCount());
+            });
+    List<String> names = new java.util.ArrayList<>();
+    for (int i = 1; i <= 30; i++) {
+      String vm = "a-vm-" + i;
+      int priority = i == 30 ? 100 : 0;
+      names.add(migrate(vm, s -> s.setPriority(priority)));
+    }
+    Map<String, String> running = new java.util.HashMap<>();
+    for (String name : names) {
+      running.put(
+          name, awaitPhase(name, MigrationPhase.Completed).getPhaseTimestamps().get("Running"));
+    }
+    // The urgent one, created last, overtakes the migrations that were still waiting.
+    String urgent = running.get(names.get(29));
+    long overtaken =
+        names.subList(10, 29).stream().filter(n -> running.get(n).compareTo(urgent) > 0).count();
+    assertThat(overtaken).isGreaterThanOrEqualTo(15);
+    assertThat(simulator.engine().peakByPool().get("pool-a")).isLessThanOrEqualTo(5);
+    assertThat(simulator.engine().peakBySourceHost().values()).allMatch(peak -> peak <= 2);
+    assertThat(
+            simulator.calls().count("Async.VM.pool_migrate")
+                + simulator.calls().count("Async.VM.migrate_send"))
+        .isEqualTo(30);
+  }
+
+  private String poolUrlPort(String pool) {
+    String url =
+        client
+            .resources(XenPool.class)
+            .inNamespace(namespace)
+            .withName(pool)
+            .get()
+            .getSpec()
+            .getUrl();
+    return url.replaceAll(".*:(\\d+)/?$", "$1");
   }
 
   @Test

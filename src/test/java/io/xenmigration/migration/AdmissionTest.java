@@ -123,6 +123,18 @@ class AdmissionTest {
   }
 
   @Test
+  void aMigrationThatEndedIsNotRestoredFromAStaleView() {
+    AdmissionGate gate = new AdmissionGate();
+    Request r = request("m1", "vm-1", "h1", 0, 0);
+    gate.tryAdmit("p", r, List.of(r), 5, 2);
+    gate.release("m1");
+    gate.restore("p", r); // the cache still shows it Running
+    assertThat(gate.active("p")).isEmpty();
+    gate.restore("p", request("m2", "vm-2", "h1", 0, 0)); // unknown: active before a restart
+    assertThat(gate.active("p")).hasSize(1);
+  }
+
+  @Test
   void aHolderIsAdmittedAgainWithoutASecondSlot() {
     AdmissionGate gate = new AdmissionGate();
     Request r = request("m1", "vm-1", "h1", 0, 0);

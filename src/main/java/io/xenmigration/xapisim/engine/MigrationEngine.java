@@ -62,6 +62,33 @@ public final class MigrationEngine {
   private final Faults faults;
   private final SimSettings settings;
   private final Map<SimTask, Migration> running = new LinkedHashMap<>();
+  private final Map<String, Integer> peakByPool = new LinkedHashMap<>();
+  private final Map<String, Integer> peakBySource = new LinkedHashMap<>();
+
+  /** The most migrations ever running at once from one pool, by pool name (for limit tests). */
+  public synchronized Map<String, Integer> peakByPool() {
+    return Map.copyOf(peakByPool);
+  }
+
+  /** The most migrations ever leaving one host at once, by host name. */
+  public synchronized Map<String, Integer> peakBySourceHost() {
+    return Map.copyOf(peakBySource);
+  }
+
+  private synchronized void notePeaks(SimHost source) {
+    int inPool = 0;
+    int fromHost = 0;
+    for (Migration m : running.values()) {
+      if (m.source != null && m.source.pool == source.pool) {
+        inPool++;
+      }
+      if (m.source == source) {
+        fromHost++;
+      }
+    }
+    peakByPool.merge(source.pool.nameLabel, inPool, Math::max);
+    peakBySource.merge(source.nameLabel, fromHost, Math::max);
+  }
 
   public MigrationEngine(SimWorld world, Faults faults, SimSettings settings) {
     this.world = world;
@@ -99,6 +126,7 @@ public final class MigrationEngine {
     request.destination.currentOperations.put(request.task, "vm_migrate");
     request.destination.reservations.put(request.task, vm.memoryFootprint());
     migration.source = source;
+    notePeaks(source);
     migration.fault = faults.takeMigrationFault(vm.uuid, vm.nameLabel);
     emit(vm, "mod");
     emit(source, "mod");
