@@ -321,6 +321,31 @@ class LiveMigrationReconcilerIT {
   }
 
   @Test
+  void aHungTaskIsAbortedAfterTheProgressTimeout() {
+    simulator.faults().hangMigration("vm-shared", 0.3);
+    String name =
+        migrate(
+            "vm-shared",
+            s -> {
+              io.xenmigration.api.v1alpha1.MigrationTimeouts timeouts =
+                  new io.xenmigration.api.v1alpha1.MigrationTimeouts();
+              timeouts.setProgressSeconds(10);
+              s.setTimeouts(timeouts);
+              s.setMaxAttempts(1);
+            });
+    LiveMigrationStatus status = awaitPhase(name, MigrationPhase.Failed);
+    assertThat(status.getReason()).isEqualTo("ProgressTimeout");
+    assertThat(status.getAttempts())
+        .singleElement()
+        .satisfies(a -> assertThat(a.getOutcome()).isEqualTo(AttemptOutcome.TimedOut));
+    assertThat(status.getRollback().getSteps())
+        .extracting(s -> s.getAction())
+        .contains("CancelTask");
+    assertThat(residentHost("pool-a", "vm-shared")).isEqualTo("Running@a-host-1");
+    assertOnExactlyOneHost("vm-shared");
+  }
+
+  @Test
   void badInputEndsInFailedWithAReason() {
     String missing = migrate("no-such-vm", s -> {});
     assertThat(awaitPhase(missing, MigrationPhase.Failed).getReason()).isEqualTo("VM_NOT_FOUND");
