@@ -346,6 +346,83 @@ class LiveMigrationReconcilerIT {
   }
 
   @Test
+  void cancelWhileQueuedNeverTouchesThePool() {
+    XenPool pool = client.resources(XenPool.class).inNamespace(namespace).withName("pool-a").get();
+    io.xenmigration.api.v1alpha1.PoolLimits limits = new io.xenmigration.api.v1alpha1.PoolLimits();
+    limits.setMaxParallelPerHost(1);
+    pool.getSpec().setLimits(limits);
+    client.resources(XenPool.class).inNamespace(namespace).resource(pool).update();
+    simulator.faults().hangMigration("vm-shared", 0.3);
+    String first = migrate("vm-shared", s -> {});
+    awaitPhase(first, MigrationPhase.Running);
+    String second = migrate("vm-local", s -> {}); // same source host: waits for the slot
+    assertThat(awaitPhase(second, MigrationPhase.Queued).getReason()).isEqualTo("HostLimit");
+    cancel(second);
+    assertThat(awaitPhase(second, MigrationPhase.Cancelled).getAttempts()).isEmpty();
+    cancel(first);
+    awaitPhase(first, MigrationPhase.Cancelled);
+    assertThat(
+            simulator.calls().count("VM.migrate_send")
+                + simulator.calls().count("Async.VM.migrate_send"))
+        .isZero();
+    assertThat(residentHost("pool-a", "vm-local")).isEqualTo("Running@a-host-1");
+  }
+
+  @Test
+  void deletingARunningMigrationStopsItFirst() {
+    simulator.faults().hangMigration("vm-shared", 0.3);
+    String name = migrate("vm-shared", s -> {});
+    awaitPhase(name, MigrationPhase.Running);
+    client.resources(LiveMigration.class).inNamespace(namespace).withName(name).delete();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .resources(LiveMigration.class)
+                            .inNamespace(namespace)
+                            .withName(name)
+                            .get())
+                    .isNull());
+    assertThat(simulator.calls().count("task.cancel")).isEqualTo(1);
+    assertThat(residentHost("pool-a", "vm-shared")).isEqualTo("Running@a-host-1");
+    assertOnExactlyOneHost("vm-shared");
+  }
+
+  @Test
+  void aFailedMirrorLeavesNoCopiesBehind() {
+    simulator.faults().failMigration("vm-local", 0.1, "MIRROR_FAILED", "vdi");
+    String name =
+        migrate(
+            "vm-local",
+            s -> {
+              s.setDestinationHost("a-host-2");
+              s.setMaxAttempts(1);
+            });
+    LiveMigrationStatus status = awaitPhase(name, MigrationPhase.Failed);
+    assertThat(status.getReason()).isEqualTo("MIRROR_FAILED");
+    assertThat(status.getRollback().getSteps())
+        .extracting(s -> s.getAction())
+        .contains("RemoveLeftovers");
+    long leftovers =
+        simulator.inWorld(
+            w ->
+                w.pool("pool-a").<io.xenmigration.xapisim.model.SimVdi>all(XClass.VDI).stream()
+                    .filter(v -> v.vbds.isEmpty())
+                    .count());
+    assertThat(leftovers).isZero();
+    assertThat(residentHost("pool-a", "vm-local")).isEqualTo("Running@a-host-1");
+  }
+
+  private void cancel(String name) {
+    LiveMigration migration =
+        client.resources(LiveMigration.class).inNamespace(namespace).withName(name).get();
+    migration.getSpec().setCancel(true);
+    client.resources(LiveMigration.class).inNamespace(namespace).resource(migration).update();
+  }
+
+  @Test
   void badInputEndsInFailedWithAReason() {
     String missing = migrate("no-such-vm", s -> {});
     assertThat(awaitPhase(missing, MigrationPhase.Failed).getReason()).isEqualTo("VM_NOT_FOUND");
