@@ -17,6 +17,7 @@ import io.xenmigration.api.v1alpha1.MigrationPhase;
 import io.xenmigration.api.v1alpha1.XenPool;
 import io.xenmigration.events.EventReason;
 import io.xenmigration.events.EventRecorder;
+import io.xenmigration.metrics.MigrationMetrics;
 import io.xenmigration.migration.MigrationContext;
 import io.xenmigration.migration.MigrationFlow;
 import io.xenmigration.migration.MigrationStatusWriter;
@@ -40,13 +41,16 @@ public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Clean
 
   private final MigrationFlow flow;
   private final EventRecorder events;
+  private final MigrationMetrics metrics;
   private final Clock clock;
   private InformerEventSource<XenPool, LiveMigration> pools;
 
   @Inject
-  public LiveMigrationReconciler(MigrationFlow flow, EventRecorder events, Clock clock) {
+  public LiveMigrationReconciler(
+      MigrationFlow flow, EventRecorder events, MigrationMetrics metrics, Clock clock) {
     this.flow = flow;
     this.events = events;
+    this.metrics = metrics;
     this.clock = clock;
   }
 
@@ -160,8 +164,17 @@ public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Clean
   }
 
   private void apply(LiveMigration migration, MigrationStatusWriter writer, PhaseOutcome outcome) {
+    MigrationPhase from = writer.status().getPhase();
     outcome.edits().forEach(edit -> edit.accept(writer));
     writer.phase(outcome.phase(), outcome.reason(), outcome.message(), clock.instant());
+    if (from != outcome.phase()) {
+      metrics.phaseChanged(
+          migration.getMetadata().getNamespace() + "/" + migration.getSpec().getPool(),
+          from,
+          outcome.phase(),
+          writer.status(),
+          clock.instant());
+    }
     if (outcome.event() != null) {
       events.record(migration, outcome.event(), outcome.message());
     }
