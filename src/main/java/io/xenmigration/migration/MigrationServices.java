@@ -40,6 +40,26 @@ public class MigrationServices {
     return inventories.get(poolKey);
   }
 
+  /** The drivers of a migration's source and destination pools (the same one within a pool). */
+  record Drivers(XenApiDriver source, XenApiDriver destination) {}
+
+  /** Both drivers, or empty while either pool is not connected. */
+  Optional<Drivers> drivers(MigrationContext context) {
+    var spec = context.migration().getSpec();
+    XenApiDriver source = drivers.existing(context.poolKey(spec.getPool()));
+    XenApiDriver destination = drivers.existing(destinationKey(context));
+    return source == null || destination == null
+        ? Optional.empty()
+        : Optional.of(new Drivers(source, destination));
+  }
+
+  /** namespace/name of the pool the VM goes to. */
+  static String destinationKey(MigrationContext context) {
+    var spec = context.migration().getSpec();
+    return context.poolKey(
+        spec.getDestinationPool() != null ? spec.getDestinationPool() : spec.getPool());
+  }
+
   /** Gives back everything a migration holds: its slot and its memory reservation. */
   void release(String migration) {
     gate.release(migration);

@@ -166,7 +166,8 @@ final class PreparingPhase implements PhaseHandler {
         if (mode == MigrationMode.PoolMigrate) {
           source.assertCanBootHere(vm.ref(), target.ref());
         } else {
-          String network = destination.migrationNetwork(destinationNetworkName(context));
+          String network =
+              destination.migrationNetwork(RunningPhase.destinationNetworkName(context));
           DestinationTicket ticket = destination.prepareDestination(target.ref(), network);
           Map<String, String> disks =
               MigrationMaps.disks(facts, target.storage(), targetSr, copyAll);
@@ -229,11 +230,6 @@ final class PreparingPhase implements PhaseHandler {
   private PhaseOutcome fail(MigrationContext context, String reason, String message) {
     services.release(context.key());
     return PhaseOutcome.to(MigrationPhase.Failed, reason, message).event(EventReason.Failed);
-  }
-
-  private static String destinationNetworkName(MigrationContext context) {
-    var pool = context.destinationPool() != null ? context.destinationPool() : context.sourcePool();
-    return pool.getSpec().getMigrationNetwork();
   }
 
   /** Hosts excluded by earlier attempts: every destination that failed, by UUID. */

@@ -34,17 +34,14 @@ final class RollingBackPhase implements PhaseHandler {
   public PhaseOutcome handle(MigrationContext context) throws XenApiException {
     LiveMigrationSpec spec = context.migration().getSpec();
     LiveMigrationStatus status = context.status();
-    XenApiDriver source = services.driver(context.poolKey(spec.getPool())).orElse(null);
-    boolean crossPool = status.getMode() == MigrationMode.CrossPoolMigrate;
-    XenApiDriver destination =
-        services
-            .driver(context.poolKey(crossPool ? spec.getDestinationPool() : spec.getPool()))
-            .orElse(null);
-    if (source == null || destination == null) {
+    MigrationServices.Drivers pools = services.drivers(context).orElse(null);
+    if (pools == null) {
       return PhaseOutcome.to(
               MigrationPhase.RollingBack, "PoolNotConnected", "waiting to reach the pool again")
           .requeue(RunningPhase.POLL.multipliedBy(5));
     }
+    XenApiDriver source = pools.source();
+    XenApiDriver destination = pools.destination();
     String reason = status.getReason();
     String message = status.getMessage();
     List<java.util.function.Consumer<MigrationStatusWriter>> steps = new ArrayList<>();

@@ -39,18 +39,14 @@ final class RunningPhase implements PhaseHandler {
   public PhaseOutcome handle(MigrationContext context) throws XenApiException {
     LiveMigrationSpec spec = context.migration().getSpec();
     LiveMigrationStatus status = context.status();
-    XenApiDriver source = services.driver(context.poolKey(spec.getPool())).orElse(null);
-    XenApiDriver destination =
-        services
-            .driver(
-                context.poolKey(
-                    spec.getDestinationPool() != null ? spec.getDestinationPool() : spec.getPool()))
-            .orElse(null);
-    if (source == null || destination == null) {
+    MigrationServices.Drivers pools = services.drivers(context).orElse(null);
+    if (pools == null) {
       return PhaseOutcome.to(
               MigrationPhase.Running, "PoolNotConnected", "waiting to reach the pool again")
-          .requeue(POLL.multipliedBy(5));
+          .requeue(RunningPhase.POLL.multipliedBy(5));
     }
+    XenApiDriver source = pools.source();
+    XenApiDriver destination = pools.destination();
     if (status.getTaskRef() == null) {
       return start(context, source, destination);
     }
