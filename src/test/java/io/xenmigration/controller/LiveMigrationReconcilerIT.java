@@ -367,6 +367,26 @@ class LiveMigrationReconcilerIT {
   }
 
   @Test
+  void aVmThatNeverConvergesIsAbortedAndStaysHome() {
+    simulator.inWorld(w -> w.pool("pool-a").vm("vm-busy").dirtyBytesPerSecond = 2_000_000_000L);
+    String name =
+        migrate(
+            "vm-busy",
+            s -> {
+              io.xenmigration.api.v1alpha1.MigrationTimeouts timeouts =
+                  new io.xenmigration.api.v1alpha1.MigrationTimeouts();
+              timeouts.setProgressSeconds(10);
+              s.setTimeouts(timeouts);
+              s.setMaxAttempts(1);
+            });
+    LiveMigrationStatus status = awaitPhase(name, MigrationPhase.Failed);
+    assertThat(status.getReason()).isEqualTo("ProgressTimeout");
+    assertThat(status.getProgress()).isBetween(1, 99);
+    assertThat(residentHost("pool-a", "vm-busy")).isEqualTo("Running@a-host-2");
+    assertOnExactlyOneHost("vm-busy");
+  }
+
+  @Test
   void cancelWhileQueuedNeverTouchesThePool() {
     XenPool pool = client.resources(XenPool.class).inNamespace(namespace).withName("pool-a").get();
     io.xenmigration.api.v1alpha1.PoolLimits limits = new io.xenmigration.api.v1alpha1.PoolLimits();

@@ -33,6 +33,9 @@ public final class MigrationEngine {
 
   private static final Logger LOG = Logger.getLogger(MigrationEngine.class.getName());
 
+  /** Where the memory phase of a migration that never converges stops progressing. */
+  static final double NON_CONVERGING_STALL = 0.8;
+
   /** Which XenAPI operation moves the VM. */
   public enum Kind {
     /** {@code VM.pool_migrate}: memory only, same pool. */
@@ -171,7 +174,12 @@ public final class MigrationEngine {
       long memory = request.vm.memoryDynamicMax;
       long dirty = request.vm.dirtyBytesPerSecond;
       this.converges = dirty < settings.memoryBandwidth;
-      this.memoryPhase = seconds(precopySeconds(memory, dirty));
+      // A guest that dirties pages faster than they are sent never converges: its progress
+      // climbs through the first copy of its memory and then stays at NON_CONVERGING_STALL.
+      this.memoryPhase =
+          converges
+              ? seconds(precopySeconds(memory, dirty))
+              : seconds((double) memory / settings.memoryBandwidth / NON_CONVERGING_STALL);
       running.put(request.task, this);
     }
 
@@ -185,16 +193,11 @@ public final class MigrationEngine {
       double planned = total().toNanos();
       double progress = planned <= 0 ? 1.0 : Math.min(1.0, elapsed / planned);
       if (!converges) {
-        // Pages are dirtied faster than they are sent: after the first round the transfer
-        // never gets closer to the end.
-        double firstRound = diskPhase.toNanos() + precopyFirstRoundNanos();
-        progress = Math.min(progress, firstRound / Math.max(1, planned) * 0.999);
+        // After the first copy of memory the transfer gets no closer to the end.
+        double firstRound = diskPhase.toNanos() + memoryPhase.toNanos() * NON_CONVERGING_STALL;
+        progress = Math.min(progress, firstRound / Math.max(1, planned));
       }
       return progress;
-    }
-
-    private double precopyFirstRoundNanos() {
-      return (double) request.vm.memoryDynamicMax / settings.memoryBandwidth * 1e9;
     }
   }
 
