@@ -32,6 +32,12 @@ public final class PhaseOutcome {
     return new PhaseOutcome(phase, reason, message);
   }
 
+  /** Stay in a phase until the operator can reach its pools again. */
+  public static PhaseOutcome waitForPools(MigrationPhase phase) {
+    return to(phase, "PoolNotConnected", "waiting to reach the pool again")
+        .requeue(Duration.ofSeconds(5));
+  }
+
   /** Adds a status change. */
   public PhaseOutcome edit(Consumer<MigrationStatusWriter> edit) {
     edits.add(edit);

@@ -36,9 +36,7 @@ final class RollingBackPhase implements PhaseHandler {
     LiveMigrationStatus status = context.status();
     MigrationServices.Drivers pools = services.drivers(context).orElse(null);
     if (pools == null) {
-      return PhaseOutcome.to(
-              MigrationPhase.RollingBack, "PoolNotConnected", "waiting to reach the pool again")
-          .requeue(RunningPhase.POLL.multipliedBy(5));
+      return PhaseOutcome.waitForPools(MigrationPhase.RollingBack);
     }
     XenApiDriver source = pools.source();
     XenApiDriver destination = pools.destination();

@@ -41,9 +41,7 @@ final class RunningPhase implements PhaseHandler {
     LiveMigrationStatus status = context.status();
     MigrationServices.Drivers pools = services.drivers(context).orElse(null);
     if (pools == null) {
-      return PhaseOutcome.to(
-              MigrationPhase.Running, "PoolNotConnected", "waiting to reach the pool again")
-          .requeue(RunningPhase.POLL.multipliedBy(5));
+      return PhaseOutcome.waitForPools(MigrationPhase.Running);
     }
     XenApiDriver source = pools.source();
     XenApiDriver destination = pools.destination();

@@ -344,16 +344,7 @@ class LiveMigrationReconcilerIT {
   @Test
   void aHungTaskIsAbortedAfterTheProgressTimeout() {
     simulator.faults().hangMigration("vm-shared", 0.3);
-    String name =
-        migrate(
-            "vm-shared",
-            s -> {
-              io.xenmigration.api.v1alpha1.MigrationTimeouts timeouts =
-                  new io.xenmigration.api.v1alpha1.MigrationTimeouts();
-              timeouts.setProgressSeconds(10);
-              s.setTimeouts(timeouts);
-              s.setMaxAttempts(1);
-            });
+    String name = migrate("vm-shared", LiveMigrationReconcilerIT::oneTryWithAShortProgressTimeout);
     LiveMigrationStatus status = awaitPhase(name, MigrationPhase.Failed);
     assertThat(status.getReason()).isEqualTo("ProgressTimeout");
     assertThat(status.getAttempts())
@@ -369,16 +360,7 @@ class LiveMigrationReconcilerIT {
   @Test
   void aVmThatNeverConvergesIsAbortedAndStaysHome() {
     simulator.inWorld(w -> w.pool("pool-a").vm("vm-busy").dirtyBytesPerSecond = 2_000_000_000L);
-    String name =
-        migrate(
-            "vm-busy",
-            s -> {
-              io.xenmigration.api.v1alpha1.MigrationTimeouts timeouts =
-                  new io.xenmigration.api.v1alpha1.MigrationTimeouts();
-              timeouts.setProgressSeconds(10);
-              s.setTimeouts(timeouts);
-              s.setMaxAttempts(1);
-            });
+    String name = migrate("vm-busy", LiveMigrationReconcilerIT::oneTryWithAShortProgressTimeout);
     LiveMigrationStatus status = awaitPhase(name, MigrationPhase.Failed);
     assertThat(status.getReason()).isEqualTo("ProgressTimeout");
     assertThat(status.getProgress()).isBetween(1, 99);
@@ -454,6 +436,15 @@ class LiveMigrationReconcilerIT {
                     .count());
     assertThat(leftovers).isZero();
     assertThat(residentHost("pool-a", "vm-local")).isEqualTo("Running@a-host-1");
+  }
+
+  /** The shortest progress timeout the CRD allows, and no second host. */
+  private static void oneTryWithAShortProgressTimeout(LiveMigrationSpec spec) {
+    io.xenmigration.api.v1alpha1.MigrationTimeouts timeouts =
+        new io.xenmigration.api.v1alpha1.MigrationTimeouts();
+    timeouts.setProgressSeconds(10);
+    spec.setTimeouts(timeouts);
+    spec.setMaxAttempts(1);
   }
 
   private void cancel(String name) {
