@@ -6,8 +6,10 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -38,6 +40,9 @@ public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Clean
 
   private static final java.util.logging.Logger LOG =
       java.util.logging.Logger.getLogger(LiveMigrationReconciler.class.getName());
+
+  /** How soon a migration whose reconciles kept failing is looked at again. */
+  static final Duration AFTER_STALL = Duration.ofMinutes(1);
 
   private final MigrationFlow flow;
   private final EventRecorder events;
@@ -114,6 +119,7 @@ public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Clean
                 + outcome.message()
                 + ")");
     apply(migration, writer, outcome);
+    metrics.observed(poolKey(migration), key(migration), outcome.phase());
     UpdateControl<LiveMigration> control =
         Serialization.asJson(migration.getStatus()).equals(unchanged)
             ? UpdateControl.noUpdate()
@@ -135,9 +141,41 @@ public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Clean
   public DeleteControl cleanup(LiveMigration migration, Context<LiveMigration> context)
       throws Exception {
     Duration again = flow.abandon(context(migration, context));
+    if (again == null) {
+      metrics.forget(key(migration));
+    }
     return again == null
         ? DeleteControl.defaultDelete()
         : DeleteControl.noFinalizerRemoval().rescheduleAfter(again);
+  }
+
+  /**
+   * Once the controller's retries are spent on an error that is not XenAPI's (those the flow
+   * handles), says so in the status and looks again later instead of leaving the migration stuck.
+   */
+  @Override
+  public ErrorStatusUpdateControl<LiveMigration> updateErrorStatus(
+      LiveMigration migration, Context<LiveMigration> context, Exception e) {
+    boolean lastTry = context.getRetryInfo().map(RetryInfo::isLastAttempt).orElse(true);
+    MigrationPhase phase = migration.getStatus() == null ? null : migration.getStatus().getPhase();
+    if (!lastTry || phase == null || phase.isTerminal()) {
+      return ErrorStatusUpdateControl.defaultErrorProcessing();
+    }
+    String message =
+        "the operator could not handle this migration (" + e + "); looking again later";
+    new MigrationStatusWriter(migration).phase(phase, "Stalled", message, clock.instant());
+    events.record(migration, EventReason.Stalled, message);
+    return ErrorStatusUpdateControl.patchStatus(migration).rescheduleAfter(AFTER_STALL);
+  }
+
+  private static String key(LiveMigration migration) {
+    return migration.getMetadata().getNamespace() + "/" + migration.getMetadata().getName();
+  }
+
+  private static String poolKey(LiveMigration migration) {
+    return migration.getMetadata().getNamespace()
+        + "/"
+        + (migration.getSpec() == null ? null : migration.getSpec().getPool());
   }
 
   private MigrationContext context(LiveMigration migration, Context<LiveMigration> context) {
@@ -169,14 +207,10 @@ public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Clean
     writer.phase(outcome.phase(), outcome.reason(), outcome.message(), clock.instant());
     if (from != outcome.phase()) {
       metrics.phaseChanged(
-          migration.getMetadata().getNamespace() + "/" + migration.getSpec().getPool(),
-          from,
-          outcome.phase(),
-          writer.status(),
-          clock.instant());
+          poolKey(migration), from, outcome.phase(), writer.status(), clock.instant());
     }
-    if (outcome.event() != null) {
-      events.record(migration, outcome.event(), outcome.message());
+    for (PhaseOutcome.Event event : outcome.events()) {
+      events.record(migration, event.reason(), event.message());
     }
   }
 }

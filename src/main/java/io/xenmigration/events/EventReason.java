@@ -28,7 +28,9 @@ public enum EventReason {
   /** The migration did not happen; the VM runs where it was. */
   Failed(true),
   /** The migration was cancelled; the VM runs where it was. */
-  Cancelled(true);
+  Cancelled(true),
+  /** The operator failed to handle the migration after its retries; it looks again later. */
+  Stalled(true);
 
   private final boolean warning;
 

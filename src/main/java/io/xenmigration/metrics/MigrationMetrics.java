@@ -1,6 +1,7 @@
 package io.xenmigration.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.xenmigration.api.v1alpha1.LiveMigrationStatus;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
@@ -9,13 +10,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Prometheus metrics of migrations: how they end, by mode ({@code migrations_total}), how long each
  * phase takes ({@code migration_phase_seconds}), how long whole migrations take ({@code
- * migration_duration_seconds}), and how many hold a slot per pool ({@code migrations_in_flight}).
+ * migration_duration_seconds}), how many hold a slot ({@code migrations_in_flight}) and how many
+ * wait for one ({@code migrations_queued}) per pool, and why migrations roll back ({@code
+ * migration_rollbacks_total}).
  */
 @ApplicationScoped
 public class MigrationMetrics {
@@ -24,10 +28,40 @@ public class MigrationMetrics {
   private final AdmissionGate gate;
   private final Set<String> poolsWithGauges = ConcurrentHashMap.newKeySet();
 
+  /** namespace/name of each migration seen in Queued, with its pool. */
+  private final Map<String, String> queued = new ConcurrentHashMap<>();
+
   @Inject
   public MigrationMetrics(MeterRegistry registry, AdmissionGate gate) {
     this.registry = registry;
     this.gate = gate;
+  }
+
+  /**
+   * Notes the phase a migration is in after a reconcile, for the queued gauge; every migration is
+   * reconciled after a restart, so the gauge is right again at once.
+   */
+  public void observed(String pool, String migration, MigrationPhase phase) {
+    gauges(pool);
+    if (phase == MigrationPhase.Queued) {
+      queued.put(migration, pool);
+    } else {
+      queued.remove(migration);
+    }
+  }
+
+  /** Forgets a migration that was deleted. */
+  public void forget(String migration) {
+    queued.remove(migration);
+  }
+
+  private void gauges(String pool) {
+    if (poolsWithGauges.add(pool)) {
+      Tags tags = Tags.of("pool", pool);
+      registry.gauge("migrations.in.flight", tags, gate, g -> g.active(pool).size());
+      registry.gauge(
+          "migrations.queued", tags, queued, q -> q.values().stream().filter(pool::equals).count());
+    }
   }
 
   /** Records a phase change: the time spent in the phase left, and the outcome at the end. */
@@ -37,12 +71,11 @@ public class MigrationMetrics {
       MigrationPhase to,
       LiveMigrationStatus status,
       Instant now) {
-    if (poolsWithGauges.add(pool)) {
-      registry.gauge(
-          "migrations.in.flight",
-          io.micrometer.core.instrument.Tags.of("pool", pool),
-          gate,
-          g -> g.active(pool).size());
+    gauges(pool);
+    if (to == MigrationPhase.RollingBack) {
+      registry
+          .counter("migration.rollbacks", "reason", String.valueOf(status.getReason()))
+          .increment();
     }
     String entered = from == null ? null : status.getPhaseTimestamps().get(from.name());
     if (entered != null) {

@@ -36,13 +36,35 @@ public class MigrationFlow {
     }
   }
 
-  /** What the handler of the migration's phase decides. */
-  public PhaseOutcome handle(MigrationContext context) throws Exception {
-    PhaseHandler handler = handlers.get(context.status().getPhase());
+  /** How soon a phase looks again after a transient XenAPI failure (the pool may be away). */
+  static final Duration AFTER_TRANSIENT = Duration.ofSeconds(5);
+
+  /** How soon a phase looks again after a terminal XenAPI failure it cannot act on. */
+  static final Duration AFTER_ERROR = Duration.ofSeconds(30);
+
+  /**
+   * What the handler of the migration's phase decides. XenAPI failures never escape: a transient
+   * one keeps the phase and looks again soon, a terminal one is the handler's to judge; so a pool
+   * that is away for long never exhausts the controller's retries and leaves a migration stuck.
+   */
+  public PhaseOutcome handle(MigrationContext context) {
+    MigrationPhase phase = context.status().getPhase();
+    PhaseHandler handler = handlers.get(phase);
     if (handler == null) {
-      throw new IllegalStateException("no handler for phase " + context.status().getPhase());
+      throw new IllegalStateException("no handler for phase " + phase);
     }
-    return handler.handle(context);
+    try {
+      return handler.handle(context);
+    } catch (XenApiException e) {
+      if (e.isTransient()) {
+        return PhaseOutcome.to(
+                phase,
+                "XenApiUnavailable",
+                e.code() + ": " + e.getMessage() + "; trying again shortly")
+            .requeue(AFTER_TRANSIENT);
+      }
+      return handler.failed(context, e);
+    }
   }
 
   /**
@@ -60,12 +82,12 @@ public class MigrationFlow {
       if (driver != null) {
         MigrationTask task;
         try {
-          task = driver.task(status.getTaskRef());
+          task = RunningPhase.taskOrNull(driver, status.getTaskRef());
         } catch (XenApiException e) {
           if (e.isTransient()) {
-            return RunningPhase.POLL;
+            return AFTER_TRANSIENT;
           }
-          task = null;
+          throw e;
         }
         if (task != null && !task.status().finished()) {
           if (task.cancellable()) {

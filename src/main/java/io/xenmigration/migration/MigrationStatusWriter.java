@@ -150,8 +150,17 @@ public final class MigrationStatusWriter {
     return this;
   }
 
-  /** Ends the current attempt with its outcome. */
+  /** Ends the current attempt with its outcome; the destination host is not blamed. */
   public MigrationStatusWriter attemptEnded(AttemptOutcome outcome, String reason, String message) {
+    return attemptEnded(outcome, reason, message, false);
+  }
+
+  /**
+   * Ends the current attempt with its outcome, saying whether the failure lay with the destination
+   * host (then another host may be tried).
+   */
+  public MigrationStatusWriter attemptEnded(
+      AttemptOutcome outcome, String reason, String message, boolean destinationFault) {
     List<MigrationAttempt> attempts = status.getAttempts();
     if (attempts.isEmpty()) {
       throw new IllegalStateException("no attempt to end");
@@ -160,6 +169,7 @@ public final class MigrationStatusWriter {
     current.setOutcome(outcome);
     current.setReason(reason);
     current.setMessage(message);
+    current.setDestinationFault(destinationFault ? Boolean.TRUE : null);
     return this;
   }
 

@@ -18,8 +18,11 @@ public final class PhaseOutcome {
   private final String reason;
   private final String message;
   private final List<Consumer<MigrationStatusWriter>> edits = new ArrayList<>();
+  private final List<Event> events = new ArrayList<>();
   private Duration requeue;
-  private EventReason event;
+
+  /** A Kubernetes Event to record with the outcome. */
+  public record Event(EventReason reason, String message) {}
 
   private PhaseOutcome(MigrationPhase phase, String reason, String message) {
     this.phase = phase;
@@ -52,7 +55,12 @@ public final class PhaseOutcome {
 
   /** Records this event with the outcome's message. */
   public PhaseOutcome event(EventReason reason) {
-    this.event = reason;
+    return event(reason, message);
+  }
+
+  /** Records this event with its own message, such as one rollback step. */
+  public PhaseOutcome event(EventReason reason, String message) {
+    events.add(new Event(reason, message));
     return this;
   }
 
@@ -76,7 +84,8 @@ public final class PhaseOutcome {
     return requeue;
   }
 
-  public EventReason event() {
-    return event;
+  /** The events to record, in order. */
+  public List<Event> events() {
+    return events;
   }
 }

@@ -68,17 +68,8 @@ final class PreparingPhase implements PhaseHandler {
           .requeue(QueuedPhase.WAIT);
     }
 
-    VmInfo vm;
-    VmFacts facts;
-    try {
-      vm = source.resolveVm(spec.getVm());
-      facts = source.vmFacts(vm.ref());
-    } catch (XenApiException e) {
-      if (e.isTransient()) {
-        throw e;
-      }
-      return fail(context, e.code(), e.getMessage());
-    }
+    VmInfo vm = source.resolveVm(spec.getVm());
+    VmFacts facts = source.vmFacts(vm.ref());
     if (!vm.powerState().equals("Running") && !vm.powerState().equals("Paused")) {
       return fail(
           context,
@@ -120,6 +111,7 @@ final class PreparingPhase implements PhaseHandler {
     Set<String> excluded = excludedHosts(context, destinationInventory);
     int maxAttempts = MigrationDefaults.maxAttempts(spec);
     List<java.util.function.Consumer<MigrationStatusWriter>> tried = new ArrayList<>();
+    List<String> refusals = new ArrayList<>();
     int attempts = context.status().getAttempts().size();
     String lastCode = null;
     String lastMessage = null;
@@ -146,8 +138,7 @@ final class PreparingPhase implements PhaseHandler {
                         + "; see status.placement for each host's reason"
                     : "no host left to try after " + lastCode + ": " + lastMessage);
         failed.edit(w -> w.placement(null, 0, placement.rejected()));
-        tried.forEach(failed::edit);
-        return failed;
+        return withTries(failed, tried, refusals);
       }
       Candidate chosen = placement.chosen();
       HostInfo target = hostByUuid(destinationInventory, chosen.host().uuid());
@@ -185,7 +176,8 @@ final class PreparingPhase implements PhaseHandler {
         tried.add(
             w ->
                 w.attemptStarted(sourceHost.name(), hostName, context.now())
-                    .attemptEnded(AttemptOutcome.PreCheckFailed, code, message));
+                    .attemptEnded(AttemptOutcome.PreCheckFailed, code, message, true));
+        refusals.add(hostName + " refused: " + code + ": " + message);
         excluded.add(target.uuid());
         attempts++;
         lastCode = code;
@@ -208,8 +200,7 @@ final class PreparingPhase implements PhaseHandler {
                       + mode
                       + ")")
               .event(EventReason.Started);
-      tried.forEach(running::edit);
-      return running
+      return withTries(running, tried, refusals)
           .edit(w -> w.vm(vm.uuid(), vm.name()))
           .edit(w -> w.placement(hostName, placement.fitting(), placement.rejected()))
           .edit(w -> w.mode(chosenMode, targetSr))
@@ -223,8 +214,23 @@ final class PreparingPhase implements PhaseHandler {
                 + maxAttempts
                 + " destination hosts"
                 + (lastMessage == null ? "" : "; the last said " + lastMessage));
-    tried.forEach(exhausted::edit);
-    return exhausted;
+    return withTries(exhausted, tried, refusals);
+  }
+
+  /** Adds the hosts whose pre-check refused the VM: an attempt each, and a Warning event each. */
+  private static PhaseOutcome withTries(
+      PhaseOutcome outcome,
+      List<java.util.function.Consumer<MigrationStatusWriter>> tried,
+      List<String> refusals) {
+    tried.forEach(outcome::edit);
+    refusals.forEach(refusal -> outcome.event(EventReason.PreCheckFailed, refusal));
+    return outcome;
+  }
+
+  /** Nothing has moved yet: a XenAPI error here ends the migration with its code. */
+  @Override
+  public PhaseOutcome failed(MigrationContext context, XenApiException error) {
+    return fail(context, error.code(), error.getMessage());
   }
 
   private PhaseOutcome fail(MigrationContext context, String reason, String message) {

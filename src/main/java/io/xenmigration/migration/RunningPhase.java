@@ -48,27 +48,33 @@ final class RunningPhase implements PhaseHandler {
     if (status.getTaskRef() == null) {
       return start(context, source, destination);
     }
-    MigrationTask task = source.task(status.getTaskRef());
+    MigrationTask task = taskOrNull(source, status.getTaskRef());
+    if (task == null) {
+      return vanished(context, source, destination);
+    }
     switch (task.status()) {
       case SUCCESS:
         return arrived(context, source, destination, task);
       case FAILURE:
       case CANCELLED:
         XenApiException error = XenApiDriver.errorOf(task);
+        boolean cancelled =
+            task.status() == MigrationTask.Status.CANCELLED && context.cancelRequested();
         return rollBack(
             context,
             error.code(),
             error.getMessage(),
-            task.status() == MigrationTask.Status.CANCELLED && context.cancelRequested()
-                ? AttemptOutcome.Cancelled
-                : AttemptOutcome.Failed);
+            cancelled ? AttemptOutcome.Cancelled : AttemptOutcome.Failed,
+            !cancelled
+                && FailureBlame.destinationFault(
+                    error.code(), error.params(), sourceHostRef(context)));
       default:
         break;
     }
     Instant now = context.now();
     if (context.cancelRequested()) {
       return rollBack(
-          context, "Cancelled", "cancel requested while running", AttemptOutcome.Cancelled);
+          context, "Cancelled", "cancel requested while running", AttemptOutcome.Cancelled, false);
     }
     Instant lastProgress =
         Instant.parse(
@@ -85,7 +91,8 @@ final class RunningPhase implements PhaseHandler {
           context,
           "ProgressTimeout",
           "no progress for " + MigrationDefaults.progressTimeout(spec).toSeconds() + " s",
-          AttemptOutcome.TimedOut);
+          AttemptOutcome.TimedOut,
+          false);
     }
     Instant started = Instant.parse(status.getPhaseTimestamps().get(MigrationPhase.Running.name()));
     Duration limit = MigrationDefaults.completionTimeout(spec, memoryOf(context), 0);
@@ -94,7 +101,8 @@ final class RunningPhase implements PhaseHandler {
           context,
           "CompletionTimeout",
           "not done after " + limit.toSeconds() + " s",
-          AttemptOutcome.TimedOut);
+          AttemptOutcome.TimedOut,
+          false);
     }
     double progress = task.progress();
     return PhaseOutcome.to(
@@ -123,10 +131,7 @@ final class RunningPhase implements PhaseHandler {
     LiveMigrationStatus status = context.status();
     LiveMigrationSpec spec = context.migration().getSpec();
     boolean crossPool = status.getMode() == MigrationMode.CrossPoolMigrate;
-    PoolInventory destinationInventory =
-        services
-            .inventory(context.poolKey(crossPool ? spec.getDestinationPool() : spec.getPool()))
-            .orElseThrow();
+    PoolInventory destinationInventory = destinationInventory(context);
     HostInfo target = hostNamed(destinationInventory, status.getDestinationHost());
     if (crossPool) {
       try {
@@ -154,6 +159,14 @@ final class RunningPhase implements PhaseHandler {
     }
     if (!crossPool && target.ref().equals(vm.residentOn())) {
       return completed(context, "the VM was already on " + target.name());
+    }
+    if (context.cancelRequested()) {
+      return rollBack(
+          context,
+          "Cancelled",
+          "cancelled before the task started",
+          AttemptOutcome.Cancelled,
+          false);
     }
     String task;
     if (status.getMode() == MigrationMode.PoolMigrate) {
@@ -184,10 +197,7 @@ final class RunningPhase implements PhaseHandler {
     LiveMigrationStatus status = context.status();
     boolean crossPool = status.getMode() == MigrationMode.CrossPoolMigrate;
     LiveMigrationSpec spec = context.migration().getSpec();
-    PoolInventory destinationInventory =
-        services
-            .inventory(context.poolKey(crossPool ? spec.getDestinationPool() : spec.getPool()))
-            .orElseThrow();
+    PoolInventory destinationInventory = destinationInventory(context);
     HostInfo target = hostNamed(destinationInventory, status.getDestinationHost());
     VmInfo vm = destination.resolveVm(status.getVmUuid());
     try {
@@ -196,7 +206,7 @@ final class RunningPhase implements PhaseHandler {
       if (e.isTransient()) {
         throw e;
       }
-      return rollBack(context, e.code(), e.getMessage(), AttemptOutcome.Failed);
+      return rollBack(context, e.code(), e.getMessage(), AttemptOutcome.Failed, true);
     }
     source.destroyTask(task.ref());
     return completed(context, vm.name() + " runs on " + target.name());
@@ -211,10 +221,82 @@ final class RunningPhase implements PhaseHandler {
         .event(EventReason.Completed);
   }
 
+  /**
+   * A XenAPI error this phase did not expect, such as the VM halted between the pre-check and the
+   * start: the attempt failed, and the rollback makes sure the VM is where it was.
+   */
+  @Override
+  public PhaseOutcome failed(MigrationContext context, XenApiException error) {
+    if (context.status().getAttempts().isEmpty()) {
+      return PhaseOutcome.to(MigrationPhase.Failed, error.code(), error.getMessage())
+          .event(EventReason.Failed);
+    }
+    return rollBack(
+        context,
+        error.code(),
+        error.getMessage(),
+        AttemptOutcome.Failed,
+        FailureBlame.destinationFault(error.code(), error.params(), sourceHostRef(context)));
+  }
+
+  /**
+   * The recorded task is gone (destroyed before a restart, or by someone else): where the VM runs
+   * tells how it ended.
+   */
+  private PhaseOutcome vanished(
+      MigrationContext context, XenApiDriver source, XenApiDriver destination)
+      throws XenApiException {
+    VmWhereabouts.Found found =
+        VmWhereabouts.find(context.status().getVmUuid(), source, destination);
+    HostInfo target =
+        hostNamed(destinationInventory(context), context.status().getDestinationHost());
+    if (found.inDestinationPool() && found.runsOn(target.ref())) {
+      return completed(context, "the task is gone and the VM runs on " + target.name());
+    }
+    return rollBack(
+        context,
+        "TaskLost",
+        "task " + context.status().getTaskRef() + " no longer exists and the VM did not move",
+        AttemptOutcome.Failed,
+        false);
+  }
+
+  private PoolInventory destinationInventory(MigrationContext context) {
+    return services.inventory(MigrationServices.destinationKey(context)).orElseThrow();
+  }
+
+  /** The reference of the host the VM ran on when the attempt started, or null if unknown. */
+  private String sourceHostRef(MigrationContext context) {
+    return services
+        .inventory(context.poolKey(context.migration().getSpec().getPool()))
+        .flatMap(
+            i ->
+                i.hosts().stream()
+                    .filter(h -> h.name().equals(context.status().getSourceHost()))
+                    .findFirst())
+        .map(HostInfo::ref)
+        .orElse(null);
+  }
+
+  static MigrationTask taskOrNull(XenApiDriver driver, String ref) throws XenApiException {
+    try {
+      return driver.task(ref);
+    } catch (XenApiException e) {
+      if ("HANDLE_INVALID".equals(e.code())) {
+        return null; // destroyed already, by us before a restart or by someone else
+      }
+      throw e;
+    }
+  }
+
   private static PhaseOutcome rollBack(
-      MigrationContext context, String code, String message, AttemptOutcome outcome) {
+      MigrationContext context,
+      String code,
+      String message,
+      AttemptOutcome outcome,
+      boolean destinationFault) {
     return PhaseOutcome.to(MigrationPhase.RollingBack, code, message)
-        .edit(w -> w.attemptEnded(outcome, code, message))
+        .edit(w -> w.attemptEnded(outcome, code, message, destinationFault))
         .event(EventReason.RollingBack)
         .requeue(Duration.ZERO);
   }

@@ -22,6 +22,10 @@ public class MigrationAttempt {
   @JsonPropertyDescription("When the try started (RFC 3339).")
   private String time;
 
+  @JsonPropertyDescription(
+      "True when the failure lay with this destination host, so another host may succeed.")
+  private Boolean destinationFault;
+
   public String getHost() {
     return host;
   }
@@ -60,5 +64,13 @@ public class MigrationAttempt {
 
   public void setTime(String time) {
     this.time = time;
+  }
+
+  public Boolean getDestinationFault() {
+    return destinationFault;
+  }
+
+  public void setDestinationFault(Boolean destinationFault) {
+    this.destinationFault = destinationFault;
   }
 }

@@ -1,0 +1,66 @@
+package io.xenmigration.migration;
+
+import io.xenmigration.xen.VmInfo;
+import io.xenmigration.xen.XenApiDriver;
+import io.xenmigration.xen.XenApiException;
+
+/**
+ * Finds where a migration's VM is now, by UUID: in its source pool, or (after a cross-pool move) in
+ * its destination pool. Used when the task can no longer tell how the migration ended.
+ */
+final class VmWhereabouts {
+
+  /**
+   * Where the VM was found.
+   *
+   * @param vm the VM, or null when neither pool has it
+   * @param inDestinationPool whether it was found in the destination pool (always, within a pool)
+   */
+  record Found(VmInfo vm, boolean inDestinationPool) {
+
+    boolean missing() {
+      return vm == null;
+    }
+
+    /** Whether it is Running (or Paused) on this host. */
+    boolean runsOn(String hostRef) {
+      return vm != null && hostRef.equals(vm.residentOn()) && runs();
+    }
+
+    boolean runs() {
+      return vm != null && ("Running".equals(vm.powerState()) || "Paused".equals(vm.powerState()));
+    }
+  }
+
+  private VmWhereabouts() {}
+
+  /** Looks in the source pool, then in the destination pool when it is another one. */
+  static Found find(String uuid, XenApiDriver source, XenApiDriver destination)
+      throws XenApiException {
+    VmInfo inSource = lookUp(source, uuid);
+    if (inSource != null) {
+      return new Found(inSource, source == destination);
+    }
+    if (destination != source) {
+      VmInfo inDestination = lookUp(destination, uuid);
+      if (inDestination != null) {
+        return new Found(inDestination, true);
+      }
+    }
+    return new Found(null, false);
+  }
+
+  private static VmInfo lookUp(XenApiDriver driver, String uuid) throws XenApiException {
+    try {
+      return driver.resolveVm(uuid);
+    } catch (XenApiException e) {
+      if (e.isTransient()) {
+        throw e;
+      }
+      if ("VM_NOT_FOUND".equals(e.code()) || "UUID_INVALID".equals(e.code())) {
+        return null;
+      }
+      throw e;
+    }
+  }
+}
