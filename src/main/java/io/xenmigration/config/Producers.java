@@ -12,11 +12,18 @@ import java.time.Clock;
 /** The shared objects everything else is handed: the time source and the XenAPI call meter. */
 public class Producers {
 
-  /** Placement, with the memory reservations of migrations in flight. */
+  /** The memory reservations of migrations in flight. */
   @Produces
   @Singleton
-  Scheduler scheduler() {
-    return new Scheduler(new Reservations());
+  Reservations reservations() {
+    return new Reservations();
+  }
+
+  /** Placement, counting the reservations. */
+  @Produces
+  @Singleton
+  Scheduler scheduler(Reservations reservations) {
+    return new Scheduler(reservations);
   }
 
   /** The migration slots of every pool. */

@@ -37,7 +37,7 @@ public class MigrationFlow {
   }
 
   /** How soon a phase looks again after a transient XenAPI failure (the pool may be away). */
-  static final Duration AFTER_TRANSIENT = Duration.ofSeconds(5);
+  static final Duration AFTER_TRANSIENT = Duration.ofSeconds(2);
 
   /** How soon a phase looks again after a terminal XenAPI failure it cannot act on. */
   static final Duration AFTER_ERROR = Duration.ofSeconds(30);
@@ -91,7 +91,14 @@ public class MigrationFlow {
         }
         if (task != null && !task.status().finished()) {
           if (task.cancellable()) {
-            driver.cancel(task.ref());
+            try {
+              driver.cancel(task.ref());
+            } catch (XenApiException e) {
+              if (e.isTransient()) {
+                return AFTER_TRANSIENT;
+              }
+              // Past its point of no return since we looked: it finishes, and then we go.
+            }
           }
           return RunningPhase.POLL;
         }

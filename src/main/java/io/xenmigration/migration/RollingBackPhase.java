@@ -81,10 +81,19 @@ final class RollingBackPhase implements PhaseHandler {
       MigrationTask task = RunningPhase.taskOrNull(source, status.getTaskRef());
       if (task != null && !task.status().finished()) {
         // Asked once per task: a cancel takes a moment to land, and asking again adds nothing.
-        if (task.cancellable() && !tookStep(status, CANCEL_TASK, task.ref())) {
-          source.cancel(task.ref());
-          steps.add(CANCEL_TASK, true, "asked XenAPI to cancel " + task.ref());
-        } else if (!task.cancellable() && !tookStep(status, LET_FINISH, task.ref())) {
+        boolean cancellable = task.cancellable();
+        if (cancellable && !tookStep(status, CANCEL_TASK, task.ref())) {
+          try {
+            source.cancel(task.ref());
+            steps.add(CANCEL_TASK, true, "asked XenAPI to cancel " + task.ref());
+          } catch (XenApiException e) {
+            if (e.isTransient()) {
+              throw e;
+            }
+            cancellable = false; // it passed its point of no return since we looked
+          }
+        }
+        if (!cancellable && !tookStep(status, LET_FINISH, task.ref())) {
           steps.add(
               LET_FINISH,
               true,

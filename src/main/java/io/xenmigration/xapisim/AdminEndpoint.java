@@ -113,6 +113,9 @@ final class AdminEndpoint {
               params(body));
         }
         return ok();
+      case "POST /migrations/resume":
+        return JSON.createObjectNode()
+            .put("resumed", simulator.resumeHungMigrations(optional(body, "vm")));
       case "POST /faults/latency":
         faults.addLatency(
             optional(body, "method"), Duration.ofMillis(body.path("millis").asLong()));

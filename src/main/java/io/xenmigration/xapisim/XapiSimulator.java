@@ -303,6 +303,16 @@ public final class XapiSimulator implements AutoCloseable {
     }
   }
 
+  /**
+   * Lets migrations stopped by a hang fault go on to their end (those of one VM, by UUID or
+   * name-label, or all when null); returns how many.
+   */
+  public int resumeHungMigrations(String vm) {
+    synchronized (world) {
+      return engine.resumeHung(vm);
+    }
+  }
+
   /** Ends every session of a pool: their next call gets SESSION_INVALID. */
   public void expireSessions(String pool) {
     synchronized (world) {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.xenmigration.api.v1alpha1.AttemptOutcome;
@@ -16,22 +14,13 @@ import io.xenmigration.api.v1alpha1.MigrationMode;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
 import io.xenmigration.api.v1alpha1.XenPool;
 import io.xenmigration.api.v1alpha1.XenPoolSpec;
-import io.xenmigration.pool.PoolStatusWriter;
 import io.xenmigration.testing.SimFixtures;
 import io.xenmigration.xapisim.ScaledClock;
 import io.xenmigration.xapisim.XapiSimulator;
-import io.xenmigration.xapisim.engine.SimSettings;
-import io.xenmigration.xapisim.model.SimHost;
-import io.xenmigration.xapisim.model.SimVm;
 import io.xenmigration.xapisim.model.XClass;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,115 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-class LiveMigrationReconcilerIT {
-
-  @Inject KubernetesClient client;
-
-  private XapiSimulator simulator;
-  private String namespace;
-
-  @BeforeEach
-  void start() {
-    // Twenty simulated seconds a second: a 4 GiB VM moves in about a quarter of a second.
-    simulator = SimFixtures.twoPools(new ScaledClock(20.0), new SimSettings()).start();
-    namespace = "lm-" + UUID.randomUUID().toString().substring(0, 8);
-    client
-        .secrets()
-        .inNamespace(namespace)
-        .resource(
-            new SecretBuilder()
-                .withMetadata(
-                    new ObjectMetaBuilder().withName("creds").withNamespace(namespace).build())
-                .withStringData(Map.of("username", "root", "password", "password"))
-                .build())
-        .create();
-    for (String pool : List.of("pool-a", "pool-b")) {
-      XenPool xenPool = new XenPool();
-      xenPool.setMetadata(new ObjectMetaBuilder().withName(pool).withNamespace(namespace).build());
-      XenPoolSpec spec = new XenPoolSpec();
-      spec.setUrl(simulator.url(pool).toString());
-      spec.setCredentialsSecret("creds");
-      xenPool.setSpec(spec);
-      client.resources(XenPool.class).inNamespace(namespace).resource(xenPool).create();
-    }
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                List.of("pool-a", "pool-b").stream()
-                    .allMatch(
-                        p -> {
-                          var pool =
-                              client
-                                  .resources(XenPool.class)
-                                  .inNamespace(namespace)
-                                  .withName(p)
-                                  .get();
-                          var ready = PoolStatusWriter.readyCondition(pool.getStatus());
-                          return ready != null && "True".equals(ready.getStatus());
-                        }));
-  }
-
-  @AfterEach
-  void stop() {
-    simulator.close();
-  }
-
-  private String migrate(String vm, Consumer<LiveMigrationSpec> change) {
-    String name = "move-" + UUID.randomUUID().toString().substring(0, 6);
-    LiveMigration migration = new LiveMigration();
-    migration.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
-    LiveMigrationSpec spec = new LiveMigrationSpec();
-    spec.setPool("pool-a");
-    spec.setVm(vm);
-    change.accept(spec);
-    migration.setSpec(spec);
-    client.resources(LiveMigration.class).inNamespace(namespace).resource(migration).create();
-    return name;
-  }
-
-  private LiveMigrationStatus awaitPhase(String name, MigrationPhase phase) {
-    LiveMigrationStatus[] seen = new LiveMigrationStatus[1];
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .untilAsserted(
-            () -> {
-              LiveMigration migration =
-                  client.resources(LiveMigration.class).inNamespace(namespace).withName(name).get();
-              assertThat(migration.getStatus()).isNotNull();
-              assertThat(migration.getStatus().getPhase())
-                  .as(
-                      "%s: %s (task %s, progress %s)",
-                      migration.getStatus().getReason(),
-                      migration.getStatus().getMessage(),
-                      migration.getStatus().getTaskRef(),
-                      migration.getStatus().getProgress())
-                  .isEqualTo(phase);
-              seen[0] = migration.getStatus();
-            });
-    return seen[0];
-  }
-
-  private String residentHost(String pool, String vm) {
-    return simulator.inWorld(
-        w -> {
-          SimVm found = w.pool(pool).vm(vm);
-          return found == null ? null : found.powerState + "@" + found.residentOn.nameLabel;
-        });
-  }
-
-  private void assertOnExactlyOneHost(String vm) {
-    simulator.inWorld(
-        w -> {
-          long holders =
-              w.pools().stream()
-                  .flatMap(p -> p.<SimHost>all(XClass.HOST).stream())
-                  .filter(h -> h.residentVms.stream().anyMatch(v -> vm.equals(v.nameLabel)))
-                  .count();
-          assertThat(holders).isEqualTo(1);
-          return null;
-        });
-  }
+class LiveMigrationReconcilerIT extends MigrationHarness {
 
   @Test
   void poolMigrateHappyPath() {
@@ -436,13 +317,6 @@ class LiveMigrationReconcilerIT {
     timeouts.setProgressSeconds(10);
     spec.setTimeouts(timeouts);
     spec.setMaxAttempts(1);
-  }
-
-  private void cancel(String name) {
-    LiveMigration migration =
-        client.resources(LiveMigration.class).inNamespace(namespace).withName(name).get();
-    migration.getSpec().setCancel(true);
-    client.resources(LiveMigration.class).inNamespace(namespace).resource(migration).update();
   }
 
   @Test

@@ -139,6 +139,22 @@ class SimulatorFaultTest {
   }
 
   @Test
+  void aMigrationHungPastItsPointOfNoReturnIgnoresCancelAndFinishesWhenResumed() throws Exception {
+    simulator.faults().hangMigration("vm-shared", 0.95);
+    Task task = a.vm("vm-shared").poolMigrateAsync(a.connection, a.host("a-host-2"), LIVE);
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(task.getProgress(a.connection)).isGreaterThanOrEqualTo(0.9);
+    assertThat(task.getAllowedOperations(a.connection)).isEmpty();
+    assertThatThrownBy(() -> task.cancel(a.connection)).isInstanceOf(Types.XenAPIException.class);
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(task.getStatus(a.connection)).isEqualTo(Types.TaskStatusType.PENDING);
+    assertThat(simulator.resumeHungMigrations("vm-shared")).isEqualTo(1);
+    a.runToEnd(task, clock, STEP, 10);
+    assertThat(task.getStatus(a.connection)).isEqualTo(Types.TaskStatusType.SUCCESS);
+    assertRunningOnExactlyOneHost("vm-shared", "a-host-2");
+  }
+
+  @Test
   void hostGoingOfflineFailsItsMigrationsAndItsCalls() throws Exception {
     Host destination = a.host("a-host-2");
     Task task = a.vm("vm-shared").poolMigrateAsync(a.connection, destination, LIVE);

@@ -147,6 +147,25 @@ public final class MigrationEngine {
     }
   }
 
+  /**
+   * Lets hung migrations go on (all of them, or the given VM's, by UUID or name-label): like
+   * removing one of xapi's pause fist points. Returns how many were resumed. Call under the world's
+   * lock.
+   */
+  public int resumeHung(String vm) {
+    int resumed = 0;
+    for (Migration migration : running.values()) {
+      SimVm moving = migration.request.vm;
+      if (migration.hung && (vm == null || vm.equals(moving.uuid) || vm.equals(moving.nameLabel))) {
+        migration.hung = false;
+        migration.fault = null;
+        world.clock.schedule(world.clock.now(), () -> step(migration));
+        resumed++;
+      }
+    }
+    return resumed;
+  }
+
   /** A migration in flight. */
   private final class Migration {
     final Request request;
@@ -261,6 +280,9 @@ public final class MigrationEngine {
           if (fault.hang()) {
             migration.hung = true;
             setProgress(task, Math.min(fault.atProgress(), progress));
+            if (task.progress >= settings.pointOfNoReturn) {
+              task.cancellable = false;
+            }
             return;
           }
           setProgress(task, fault.atProgress());
