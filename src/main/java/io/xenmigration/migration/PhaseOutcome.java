@@ -18,7 +18,8 @@ public final class PhaseOutcome {
   private final String reason;
   private final String message;
   private final List<Consumer<MigrationStatusWriter>> edits = new ArrayList<>();
-  private final List<Event> events = new ArrayList<>();
+  private final List<Event> notes = new ArrayList<>();
+  private Event event;
   private Duration requeue;
 
   /** A Kubernetes Event to record with the outcome. */
@@ -53,14 +54,15 @@ public final class PhaseOutcome {
     return this;
   }
 
-  /** Records this event with the outcome's message. */
+  /** Records this event with the outcome's message, after any notes. */
   public PhaseOutcome event(EventReason reason) {
-    return event(reason, message);
+    this.event = new Event(reason, message);
+    return this;
   }
 
-  /** Records this event with its own message, such as one rollback step. */
-  public PhaseOutcome event(EventReason reason, String message) {
-    events.add(new Event(reason, message));
+  /** Records a detail as its own event, such as one rollback step, before the outcome's event. */
+  public PhaseOutcome note(EventReason reason, String message) {
+    notes.add(new Event(reason, message));
     return this;
   }
 
@@ -84,8 +86,12 @@ public final class PhaseOutcome {
     return requeue;
   }
 
-  /** The events to record, in order. */
+  /** The events to record, in order: the notes, then the outcome's own event. */
   public List<Event> events() {
-    return events;
+    List<Event> all = new ArrayList<>(notes);
+    if (event != null) {
+      all.add(event);
+    }
+    return all;
   }
 }

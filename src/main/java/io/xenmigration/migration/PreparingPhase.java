@@ -223,7 +223,7 @@ final class PreparingPhase implements PhaseHandler {
       List<java.util.function.Consumer<MigrationStatusWriter>> tried,
       List<String> refusals) {
     tried.forEach(outcome::edit);
-    refusals.forEach(refusal -> outcome.event(EventReason.PreCheckFailed, refusal));
+    refusals.forEach(refusal -> outcome.note(EventReason.PreCheckFailed, refusal));
     return outcome;
   }
 

@@ -59,7 +59,7 @@ final class RollingBackPhase implements PhaseHandler {
       for (Step step : taken) {
         outcome
             .edit(w -> w.rollbackStep(step.action(), step.succeeded(), step.message(), now))
-            .event(EventReason.RollbackStep, step.action() + ": " + step.message());
+            .note(EventReason.RollbackStep, step.action() + ": " + step.message());
       }
       return outcome;
     }

@@ -253,6 +253,8 @@ class LiveMigrationFaultsIT extends MigrationHarness {
     assertOnExactlyOneHost("vm-shared");
     assertReleased(name);
     assertThat(eventReasons(name)).contains("RollingBack", "RollbackStep", "Cancelled");
+    assertThat(get("q/metrics"))
+        .containsPattern("migration_rollbacks_total\\{reason=\"Cancelled\"[^}]*\\} [1-9]");
   }
 
   // --- bad input ---

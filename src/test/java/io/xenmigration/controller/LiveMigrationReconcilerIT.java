@@ -58,22 +58,8 @@ class LiveMigrationReconcilerIT extends MigrationHarness {
         .containsPattern(
             "migrations_total\\{mode=\"PoolMigrate\",outcome=\"Completed\"[^}]*\\} [1-9]")
         .containsPattern("migration_phase_seconds_count\\{phase=\"Running\"[^}]*\\} [1-9]")
-        .contains("migrations_in_flight{pool=\"" + namespace + "/pool-a\"}");
-  }
-
-  @io.quarkus.test.common.http.TestHTTPResource("/")
-  java.net.URI root;
-
-  private String get(String path) {
-    try {
-      return java.net.http.HttpClient.newHttpClient()
-          .send(
-              java.net.http.HttpRequest.newBuilder(root.resolve(path)).build(),
-              java.net.http.HttpResponse.BodyHandlers.ofString())
-          .body();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+        .contains("migrations_in_flight{pool=\"" + namespace + "/pool-a\"}")
+        .contains("migrations_queued{pool=\"" + namespace + "/pool-a\"}");
   }
 
   @Test

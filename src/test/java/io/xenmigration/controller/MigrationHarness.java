@@ -200,4 +200,19 @@ abstract class MigrationHarness {
         .map(io.fabric8.kubernetes.api.model.Event::getReason)
         .toList();
   }
+
+  @io.quarkus.test.common.http.TestHTTPResource("/")
+  java.net.URI root;
+
+  String get(String path) {
+    try {
+      return java.net.http.HttpClient.newHttpClient()
+          .send(
+              java.net.http.HttpRequest.newBuilder(root.resolve(path)).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }

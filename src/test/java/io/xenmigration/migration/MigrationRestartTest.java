@@ -2,29 +2,9 @@ package io.xenmigration.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.xenmigration.api.v1alpha1.LiveMigration;
-import io.xenmigration.api.v1alpha1.LiveMigrationSpec;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
-import io.xenmigration.api.v1alpha1.XenPool;
-import io.xenmigration.api.v1alpha1.XenPoolSpec;
-import io.xenmigration.api.v1alpha1.XenPoolStatus;
-import io.xenmigration.pool.PoolDrivers;
-import io.xenmigration.pool.PoolInventories;
-import io.xenmigration.scheduler.Reservations;
-import io.xenmigration.scheduler.Scheduler;
-import io.xenmigration.testing.SimFixtures;
-import io.xenmigration.xapisim.ManualClock;
-import io.xenmigration.xapisim.XapiSimulator;
-import io.xenmigration.xapisim.engine.SimSettings;
-import io.xenmigration.xen.CallMeter;
-import io.xenmigration.xen.PoolEndpoint;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -37,101 +17,37 @@ import org.junit.jupiter.api.Test;
  */
 class MigrationRestartTest {
 
-  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-
-  private ManualClock simClock;
-  private XapiSimulator simulator;
-  private XenPool pool;
+  private FlowFixture fixture;
 
   @BeforeEach
   void start() {
-    simClock = new ManualClock(T0);
-    simulator = SimFixtures.twoPools(simClock, new SimSettings()).start();
-    pool = new XenPool();
-    pool.setMetadata(new ObjectMetaBuilder().withName("pool-a").withNamespace("ns").build());
-    pool.setSpec(new XenPoolSpec());
-    XenPoolStatus status = new XenPoolStatus();
-    status.setConditions(
-        List.of(
-            new ConditionBuilder()
-                .withType("Ready")
-                .withStatus("True")
-                .withReason("Connected")
-                .build()));
-    pool.setStatus(status);
+    fixture = new FlowFixture();
   }
 
   @AfterEach
   void stop() {
-    simulator.close();
+    fixture.close();
   }
 
-  /** One operator process: its drivers, inventories, scheduler and slots, all in memory. */
   private MigrationFlow operator() throws Exception {
-    Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
-    PoolDrivers drivers = new PoolDrivers(new CallMeter(), clock);
-    PoolInventories inventories = new PoolInventories();
-    var driver =
-        drivers.driver(
-            "ns/pool-a", PoolEndpoint.of(simulator.url("pool-a"), "root", "password", null, false));
-    inventories.put("ns/pool-a", driver.inventory());
-    return new MigrationFlow(
-        new MigrationServices(
-            drivers, inventories, new Scheduler(new Reservations()), new AdmissionGate()));
+    return fixture.restartedOperator();
   }
 
   private static LiveMigration migration() {
-    LiveMigration lm = new LiveMigration();
-    lm.setMetadata(
-        new ObjectMetaBuilder()
-            .withName("move")
-            .withNamespace("ns")
-            .withGeneration(1L)
-            .withCreationTimestamp(T0.toString())
-            .build());
-    LiveMigrationSpec spec = new LiveMigrationSpec();
-    spec.setPool("pool-a");
-    spec.setVm("vm-shared");
-    spec.setDestinationHost("a-host-2");
-    lm.setSpec(spec);
-    return lm;
+    return FlowFixture.migration();
   }
 
-  /**
-   * Reconciles as the controller does until the status matches, applying each outcome; {@code lose}
-   * drops an outcome's status edits, as a crash right after the XenAPI call would.
-   */
   private LiveMigration run(
-      MigrationFlow flow, LiveMigration lm, Predicate<LiveMigration> until, boolean loseLastWrite)
-      throws Exception {
-    Instant now = T0;
-    for (int i = 0; i < 500; i++) {
-      MigrationStatusWriter writer = new MigrationStatusWriter(lm);
-      if (writer.status().getPhase() == null) {
-        writer.phase(MigrationPhase.Queued, "Queued", "accepted", now);
-      }
-      if (writer.status().getPhase().isTerminal() || until.test(lm)) {
-        return lm;
-      }
-      LiveMigration before = Serialization.clone(lm);
-      PhaseOutcome outcome = flow.handle(new MigrationContext(lm, pool, null, List.of(), now));
-      outcome.edits().forEach(edit -> edit.accept(writer));
-      writer.phase(outcome.phase(), outcome.reason(), outcome.message(), now);
-      if (loseLastWrite && until.test(lm)) {
-        return before; // the process died before this status reached the API server
-      }
-      now = now.plusMillis(100);
-      simClock.advance(Duration.ofMillis(250));
-    }
-    throw new AssertionError("the migration did not get there: " + lm.getStatus().getPhase());
+      MigrationFlow flow, LiveMigration lm, Predicate<LiveMigration> until, boolean loseLastWrite) {
+    return fixture.run(flow, lm, until, loseLastWrite);
   }
 
   private long migrateCalls() {
-    return simulator.calls().count("Async.VM.pool_migrate");
+    return fixture.migrateCalls();
   }
 
   private String where() {
-    return simulator.inWorld(w -> w.pool("pool-a").vm("vm-shared").residentOn.nameLabel);
+    return fixture.where("vm-shared").split("@")[1];
   }
 
   @Test
@@ -159,7 +75,7 @@ class MigrationRestartTest {
   void aMigrationThatFinishedWhileTheOperatorWasDownIsRecognised() throws Exception {
     LiveMigration lost =
         run(operator(), migration(), m -> m.getStatus().getTaskRef() != null, true);
-    simClock.advance(Duration.ofMinutes(5)); // the task finishes while nobody watches
+    fixture.simClock.advance(Duration.ofMinutes(5)); // the task finishes while nobody watches
     assertThat(where()).isEqualTo("a-host-2");
     LiveMigration done = run(operator(), lost, m -> false, false);
     assertThat(done.getStatus().getPhase()).isEqualTo(MigrationPhase.Completed);
@@ -178,5 +94,54 @@ class MigrationRestartTest {
     assertThat(migrateCalls()).isEqualTo(1);
     assertThat(done.getStatus().getPhaseTimestamps().keySet())
         .containsExactly("Queued", "Preparing", "Running", "Completed");
+  }
+
+  @Test
+  void aTaskDestroyedWhileTheOperatorWasDownIsJudgedByWhereTheVmIs() throws Exception {
+    LiveMigration lm = run(operator(), migration(), m -> m.getStatus().getTaskRef() != null, false);
+    fixture.simClock.advance(Duration.ofMinutes(5)); // it finishes...
+    fixture.outsider().destroyTask(lm.getStatus().getTaskRef()); // ...and someone tidies up
+    LiveMigration done = run(operator(), lm, m -> false, false);
+    assertThat(done.getStatus().getPhase()).isEqualTo(MigrationPhase.Completed);
+    assertThat(done.getStatus().getMessage()).contains("the task is gone");
+    assertThat(migrateCalls()).isEqualTo(1);
+    assertThat(where()).isEqualTo("a-host-2");
+  }
+
+  @Test
+  void aTaskCancelledAndDestroyedBehindTheOperatorsBackEndsTheMigration() throws Exception {
+    fixture.simulator.faults().hangMigration("vm-shared", 0.3);
+    LiveMigration lm = run(operator(), migration(), m -> m.getStatus().getTaskRef() != null, false);
+    var outsider = fixture.outsider();
+    outsider.cancel(lm.getStatus().getTaskRef());
+    fixture.simClock.advance(Duration.ofSeconds(1));
+    outsider.destroyTask(lm.getStatus().getTaskRef());
+    LiveMigration done = run(operator(), lm, m -> false, false);
+    assertThat(done.getStatus().getPhase()).isEqualTo(MigrationPhase.Failed);
+    assertThat(done.getStatus().getReason()).isEqualTo("TaskLost");
+    assertThat(done.getStatus().getRollback().getVerified()).isTrue();
+    assertThat(migrateCalls()).isEqualTo(1);
+    assertThat(where()).isEqualTo("a-host-1");
+  }
+
+  @Test
+  void aRestartInTheMiddleOfARollbackFinishesItWithoutCancellingTwice() throws Exception {
+    fixture.simulator.faults().hangMigration("vm-shared", 0.3);
+    LiveMigration lm = run(operator(), migration(), m -> m.getStatus().getTaskRef() != null, false);
+    lm.getSpec().setCancel(true);
+    lm =
+        run(
+            operator(),
+            lm,
+            m ->
+                m.getStatus().getRollback() != null
+                    && !m.getStatus().getRollback().getSteps().isEmpty(),
+            false);
+    assertThat(lm.getStatus().getPhase()).isEqualTo(MigrationPhase.RollingBack);
+    LiveMigration done = run(operator(), lm, m -> false, false);
+    assertThat(done.getStatus().getPhase()).isEqualTo(MigrationPhase.Cancelled);
+    assertThat(fixture.simulator.calls().count("task.cancel")).isEqualTo(1);
+    assertThat(migrateCalls()).isEqualTo(1);
+    assertThat(where()).isEqualTo("a-host-1");
   }
 }
