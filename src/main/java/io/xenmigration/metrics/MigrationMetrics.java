@@ -81,6 +81,9 @@ public class MigrationMetrics {
     if (entered != null) {
       Timer.builder("migration.phase")
           .tag("phase", from.name())
+          .publishPercentileHistogram()
+          .minimumExpectedValue(Duration.ofMillis(100))
+          .maximumExpectedValue(Duration.ofHours(6))
           .register(registry)
           .record(Duration.between(Instant.parse(entered), now));
     }

@@ -228,8 +228,10 @@ final class RunningPhase implements PhaseHandler {
   @Override
   public PhaseOutcome failed(MigrationContext context, XenApiException error) {
     if (context.status().getAttempts().isEmpty()) {
-      return PhaseOutcome.to(MigrationPhase.Failed, error.code(), error.getMessage())
-          .event(EventReason.Failed);
+      // Not written by this operator; the rollback still checks where the VM is.
+      return PhaseOutcome.to(MigrationPhase.RollingBack, error.code(), error.getMessage())
+          .event(EventReason.RollingBack)
+          .requeue(Duration.ZERO);
     }
     return rollBack(
         context,

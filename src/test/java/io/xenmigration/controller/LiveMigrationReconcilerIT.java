@@ -58,6 +58,7 @@ class LiveMigrationReconcilerIT extends MigrationHarness {
         .containsPattern(
             "migrations_total\\{mode=\"PoolMigrate\",outcome=\"Completed\"[^}]*\\} [1-9]")
         .containsPattern("migration_phase_seconds_count\\{phase=\"Running\"[^}]*\\} [1-9]")
+        .containsPattern("migration_phase_seconds_bucket\\{[^}]*phase=\"Running\"[^}]*\\} [1-9]")
         .contains("migrations_in_flight{pool=\"" + namespace + "/pool-a\"}")
         .contains("migrations_queued{pool=\"" + namespace + "/pool-a\"}");
   }
@@ -254,18 +255,8 @@ class LiveMigrationReconcilerIT extends MigrationHarness {
     simulator.faults().hangMigration("vm-shared", 0.3);
     String name = migrate("vm-shared", s -> {});
     awaitPhase(name, MigrationPhase.Running);
-    client.resources(LiveMigration.class).inNamespace(namespace).withName(name).delete();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .untilAsserted(
-            () ->
-                assertThat(
-                        client
-                            .resources(LiveMigration.class)
-                            .inNamespace(namespace)
-                            .withName(name)
-                            .get())
-                    .isNull());
+    delete(name);
+    awaitGone(name);
     assertThat(simulator.calls().count("task.cancel")).isEqualTo(1);
     assertThat(residentHost("pool-a", "vm-shared")).isEqualTo("Running@a-host-1");
     assertOnExactlyOneHost("vm-shared");
