@@ -1,6 +1,7 @@
 package io.xenmigration.controller;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -8,12 +9,12 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.quarkiverse.operatorsdk.runtime.api.ConfigurableReconciler;
 import io.xenmigration.api.v1alpha1.LiveMigration;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
 import io.xenmigration.api.v1alpha1.XenPool;
@@ -36,7 +37,8 @@ import java.util.stream.Collectors;
  * when the outcome asks. The decisions live in {@link MigrationFlow}.
  */
 @ControllerConfiguration(name = "livemigration")
-public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Cleaner<LiveMigration> {
+public class LiveMigrationReconciler
+    implements ConfigurableReconciler<LiveMigration>, Cleaner<LiveMigration> {
 
   private static final java.util.logging.Logger LOG =
       java.util.logging.Logger.getLogger(LiveMigrationReconciler.class.getName());
@@ -97,9 +99,11 @@ public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Clean
     MigrationStatusWriter writer = new MigrationStatusWriter(migration);
     MigrationPhase before = writer.status().getPhase();
     if (before == null) {
+      // Accepted: written on its own, so that every migration is seen in the queue first.
       writer.phase(MigrationPhase.Queued, "Queued", "accepted", clock.instant());
       events.record(migration, EventReason.Queued, "accepted");
-      before = MigrationPhase.Queued;
+      metrics.observed(poolKey(migration), key(migration), MigrationPhase.Queued);
+      return UpdateControl.patchStatus(migration).rescheduleAfter(Duration.ofMillis(1));
     }
     if (before.isTerminal()) {
       return UpdateControl.noUpdate();
@@ -213,4 +217,11 @@ public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Clean
       events.record(migration, event.reason(), event.message());
     }
   }
+
+  /**
+   * Nothing to change here; being configurable lets the operator-wide settings of {@code
+   * SandboxConfiguration} reach this controller.
+   */
+  @Override
+  public void updateConfigurationFrom(ControllerConfigurationOverrider<LiveMigration> overrider) {}
 }

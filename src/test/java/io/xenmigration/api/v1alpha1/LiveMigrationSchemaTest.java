@@ -3,7 +3,7 @@ package io.xenmigration.api.v1alpha1;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.xenmigration.testing.CustomResourceValidator;
+import io.xenmigration.sandbox.CustomResourceValidator;
 import io.xenmigration.testing.ProjectFiles;
 import java.util.List;
 import java.util.stream.Stream;

@@ -1,4 +1,4 @@
-package io.xenmigration.testing;
+package io.xenmigration.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,11 +24,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -64,7 +64,15 @@ public final class CustomResourceValidator {
 
   private final JsonNode openApiSchema;
   private final Schema jsonSchema;
-  private final Map<String, CelRuntime.Program> programs = new HashMap<>();
+  private final Map<String, CelRuntime.Program> programs = new ConcurrentHashMap<>();
+
+  /** One thing wrong with a manifest: the field, as Kubernetes names it, and what is wrong. */
+  public record Problem(String field, String message) {
+    @Override
+    public String toString() {
+      return field + ": " + message;
+    }
+  }
 
   private CustomResourceValidator(JsonNode openApiSchema) {
     this.openApiSchema = openApiSchema;
@@ -78,27 +86,45 @@ public final class CustomResourceValidator {
   /** A validator for the single served version of the CRD in the given YAML file. */
   public static CustomResourceValidator forCrd(Path crdFile) {
     try {
-      JsonNode crd = YAML.readTree(crdFile.toFile());
-      JsonNode schema = crd.at("/spec/versions/0/schema/openAPIV3Schema");
-      if (schema.isMissingNode()) {
-        throw new IllegalArgumentException(crdFile + " has no openAPIV3Schema");
-      }
-      return new CustomResourceValidator(schema);
+      return forCrd(YAML.readTree(crdFile.toFile()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  /** A validator for the first version of a CRD. */
+  public static CustomResourceValidator forCrd(JsonNode crd) {
+    JsonNode schema = crd.at("/spec/versions/0/schema/openAPIV3Schema");
+    if (schema.isMissingNode()) {
+      throw new IllegalArgumentException(
+          crd.at("/metadata/name").asText() + " has no openAPIV3Schema");
+    }
+    return new CustomResourceValidator(schema);
+  }
+
   /** The problems the API server would report when the manifest is created; empty if none. */
   public List<String> validateCreate(String manifestYaml) {
-    return validate(null, withDefaults(manifestYaml));
+    return strings(validate(null, withDefaults(manifestYaml)));
   }
 
   /**
    * The problems the API server would report when {@code oldYaml} is replaced by {@code newYaml}.
    */
   public List<String> validateUpdate(String oldYaml, String newYaml) {
-    return validate(withDefaults(oldYaml), withDefaults(newYaml));
+    return strings(validate(withDefaults(oldYaml), withDefaults(newYaml)));
+  }
+
+  /**
+   * Applies the schema's defaults to a manifest in place and returns what is wrong with it; {@code
+   * old} is the stored object on update (defaults applied), null on create.
+   */
+  public List<Problem> admit(ObjectNode manifest, JsonNode old) {
+    applyDefaults(openApiSchema, manifest);
+    return validate(old, manifest);
+  }
+
+  private static List<String> strings(List<Problem> problems) {
+    return problems.stream().map(Problem::toString).toList();
   }
 
   /** The manifest as stored after the schema's defaults are applied. */
@@ -112,15 +138,35 @@ public final class CustomResourceValidator {
     }
   }
 
-  private List<String> validate(JsonNode oldManifest, JsonNode manifest) {
-    List<String> problems = new ArrayList<>();
+  private List<Problem> validate(JsonNode oldManifest, JsonNode manifest) {
+    List<Problem> problems = new ArrayList<>();
     for (Error error : jsonSchema.validate(manifest.toString(), InputFormat.JSON)) {
-      problems.add(fieldOf(error) + ": " + error.getMessage());
+      problems.add(new Problem(fieldOf(error), kubernetesMessage(error)));
     }
     if (problems.isEmpty()) {
       checkRules(openApiSchema, manifest, oldManifest, "", problems);
     }
     return problems;
+  }
+
+  /** The message a Kubernetes API server gives for the same mistake. */
+  private static String kubernetesMessage(Error error) {
+    String value = error.getInstanceNode() == null ? "null" : error.getInstanceNode().toString();
+    String limit = error.getSchemaNode() == null ? "" : error.getSchemaNode().toString();
+    return switch (String.valueOf(error.getKeyword())) {
+      case "required" -> "Required value";
+      case "minimum" -> "Invalid value: " + value + ": should be greater than or equal to " + limit;
+      case "maximum" -> "Invalid value: " + value + ": should be less than or equal to " + limit;
+      case "enum" ->
+          "Unsupported value: "
+              + value
+              + ": supported values: "
+              + limit.replaceAll("^\\[|\\]$", "").replace(",", ", ");
+      case "pattern" ->
+          "Invalid value: " + value + ": should match '" + limit.replace("\"", "") + "'";
+      case "type" -> "Invalid value: " + value + ": must be of type " + limit.replace("\"", "");
+      default -> error.getMessage().replaceFirst("^\\$[^:]*: ", "");
+    };
   }
 
   /** Kubernetes names fields as {@code spec.attempts[0].host}; the validator uses JSON pointers. */
@@ -165,7 +211,7 @@ public final class CustomResourceValidator {
   }
 
   private void checkRules(
-      JsonNode schema, JsonNode value, JsonNode oldValue, String path, List<String> problems) {
+      JsonNode schema, JsonNode value, JsonNode oldValue, String path, List<Problem> problems) {
     if (value == null || value.isNull()) {
       return;
     }
@@ -184,10 +230,11 @@ public final class CustomResourceValidator {
       field = field.startsWith(".") ? field.substring(1) : field;
       try {
         if (!Boolean.TRUE.equals(program(expression).eval(variables))) {
-          problems.add(field + ": " + rule.path("message").asText("failed rule: " + expression));
+          problems.add(
+              new Problem(field, rule.path("message").asText("failed rule: " + expression)));
         }
       } catch (CelEvaluationException e) {
-        problems.add(field + ": rule '" + expression + "' could not be evaluated: " + e);
+        problems.add(new Problem(field, "rule '" + expression + "' could not be evaluated: " + e));
       }
     }
     JsonNode properties = schema.path("properties");

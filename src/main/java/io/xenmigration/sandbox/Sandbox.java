@@ -1,0 +1,216 @@
+package io.xenmigration.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.xenmigration.api.v1alpha1.XenPool;
+import io.xenmigration.api.v1alpha1.XenPoolSpec;
+import io.xenmigration.xapisim.ScaledClock;
+import io.xenmigration.xapisim.XapiSimulator;
+import io.xenmigration.xapisim.engine.SimSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Everything the operator needs on one machine: an embedded Kubernetes API (the Fabric8 mock
+ * server, with our CRDs) behind a front end that kubectl and helm understand, the simulated pools
+ * {@code pool-a} and {@code pool-b}, and their Secret and XenPool objects in namespace {@code
+ * sandbox}.
+ */
+public final class Sandbox implements AutoCloseable {
+
+  /** The namespace of the sandbox's pools and of the examples. */
+  public static final String NAMESPACE = "sandbox";
+
+  private static final ObjectMapper YAML = new YAMLMapper();
+  private static final long GIB = 1L << 30;
+
+  private final SandboxOptions options;
+  private final KubernetesMockServer api;
+  private final KubernetesClient client;
+  private final XapiSimulator simulator;
+  private final ApiFrontEnd frontEnd;
+
+  private Sandbox(SandboxOptions options) throws IOException {
+    this.options = options;
+    // The embedded API logs every request; only its warnings matter to a person watching.
+    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
+        .setLevel(java.util.logging.Level.WARNING);
+    List<JsonNode> crds = readCrds(options.crds());
+    api =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
+    api.init(InetAddress.getLoopbackAddress(), 0);
+    client = api.createClient();
+    for (JsonNode crd : crds) {
+      client
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .resource(Serialization.unmarshal(crd.toString(), CustomResourceDefinition.class))
+          .create();
+    }
+    SimSettings settings = new SimSettings();
+    // Sandbox storage copies at 1 GiB/s so that moving a VM's disks takes seconds, not minutes.
+    settings.storageBandwidth = GIB;
+    XapiSimulator.Builder pools =
+        XapiSimulator.builder()
+            .clock(new ScaledClock(options.timeScale()))
+            .settings(settings)
+            .adminPort(options.adminPort())
+            .pool("pool-a", SandboxInventory.poolA(options.hosts(), options.vms()))
+            .pool("pool-b", SandboxInventory.poolB());
+    if (options.adminPort() != 0) {
+      // Fixed next to the admin port, so that the example XenPools name the right URLs.
+      pools.port("pool-a", options.adminPort() + 1).port("pool-b", options.adminPort() + 2);
+    }
+    simulator = pools.start();
+    createPools();
+    frontEnd = ApiFrontEnd.start(api.url("/"), options.apiPort());
+  }
+
+  /** Starts everything. */
+  public static Sandbox start(SandboxOptions options) throws IOException {
+    return new Sandbox(options);
+  }
+
+  private void createPools() {
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+        .create();
+    client
+        .secrets()
+        .inNamespace(NAMESPACE)
+        .resource(
+            new SecretBuilder()
+                .withMetadata(
+                    new ObjectMetaBuilder()
+                        .withName("sandbox-pool-credentials")
+                        .withNamespace(NAMESPACE)
+                        .build())
+                .withStringData(Map.of("username", "root", "password", "password"))
+                .build())
+        .create();
+    for (String name : List.of("pool-a", "pool-b")) {
+      XenPool pool = new XenPool();
+      pool.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
+      XenPoolSpec spec = new XenPoolSpec();
+      spec.setUrl(simulator.url(name).toString());
+      spec.setCredentialsSecret("sandbox-pool-credentials");
+      pool.setSpec(spec);
+      client.resources(XenPool.class).inNamespace(NAMESPACE).resource(pool).create();
+    }
+  }
+
+  private static List<JsonNode> readCrds(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new IOException(
+          "no CRD directory "
+              + dir.toAbsolutePath()
+              + "; run the sandbox from the project's root, or pass --crds DIR");
+    }
+    List<JsonNode> crds = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        crds.add(YAML.readTree(file.toFile()));
+      }
+    }
+    if (crds.isEmpty()) {
+      throw new IOException("no CRD manifests in " + dir.toAbsolutePath());
+    }
+    return crds;
+  }
+
+  /** The URL of the embedded API as the mock serves it, for the operator's own client. */
+  public String operatorApiUrl() {
+    return api.url("/");
+  }
+
+  /** The URL kubectl and helm use. */
+  public String apiUrl() {
+    return "http://127.0.0.1:" + frontEnd.port();
+  }
+
+  /** The simulator's admin (fault injection) URL. */
+  public String adminUrl() {
+    return simulator.adminUrl().toString();
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public SandboxOptions options() {
+    return options;
+  }
+
+  /** Writes a kubeconfig for the embedded API, with namespace {@code sandbox} as the default. */
+  public Path writeKubeconfig() {
+    Path file = options.dir().resolve("kubeconfig").toAbsolutePath();
+    String text =
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: xen-sandbox
+          cluster:
+            server: %s
+        users:
+        - name: sandbox-admin
+          user: {}
+        contexts:
+        - name: xen-sandbox
+          context:
+            cluster: xen-sandbox
+            user: sandbox-admin
+            namespace: %s
+        current-context: xen-sandbox
+        """
+            .formatted(apiUrl(), NAMESPACE);
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return file;
+  }
+
+  @Override
+  public void close() {
+    try {
+      frontEnd.close();
+    } finally {
+      try {
+        simulator.close();
+      } finally {
+        client.close();
+        api.destroy();
+      }
+    }
+  }
+}

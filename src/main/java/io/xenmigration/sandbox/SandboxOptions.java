@@ -1,0 +1,136 @@
+package io.xenmigration.sandbox;
+
+import java.nio.file.Path;
+
+/**
+ * The sandbox's command-line options, with defaults a first-time user never needs to change.
+ *
+ * @param dir where the kubeconfig, the ready marker and the port file go
+ * @param crds the directory of the CRD manifests to install
+ * @param apiPort the embedded Kubernetes API's port for kubectl and helm (0: a free one)
+ * @param adminPort the simulator's fault-injection endpoint (0: a free one)
+ * @param operatorPort the operator's HTTP port: health and metrics (0: a free one)
+ * @param hosts the hosts of pool-a
+ * @param vms the VMs of pool-a
+ * @param timeScale simulated seconds per real second
+ */
+public record SandboxOptions(
+    Path dir,
+    Path crds,
+    int apiPort,
+    int adminPort,
+    int operatorPort,
+    int hosts,
+    int vms,
+    double timeScale) {
+
+  static final String USAGE =
+      """
+      usage: java -jar target/quarkus-app/quarkus-run.jar sandbox [options]
+        --dir DIR            kubeconfig, ready marker and ports (default target/sandbox)
+        --crds DIR           CRD manifests to install (default deploy/crds)
+        --api-port PORT      embedded Kubernetes API for kubectl and helm (default 7443, 0: any)
+        --admin-port PORT    simulator fault injection (default 7480, 0: any)
+        --operator-port PORT operator health and metrics (default 8080, 0: any)
+        --hosts N            hosts in pool-a (default 4)
+        --vms N              VMs in pool-a (default 12)
+        --time-scale X       simulated seconds per real second (default 2)
+      """;
+
+  /** The defaults. */
+  public static SandboxOptions defaults() {
+    return new SandboxOptions(
+        Path.of("target", "sandbox"), Path.of("deploy", "crds"), 7443, 7480, 8080, 4, 12, 2.0);
+  }
+
+  /** Parses the arguments after {@code sandbox}; a bad one is an IllegalArgumentException. */
+  public static SandboxOptions parse(String... args) {
+    SandboxOptions o = defaults();
+    for (int i = 0; i < args.length; i++) {
+      String option = args[i];
+      if (option.equals("--help") || option.equals("-h")) {
+        throw new IllegalArgumentException("");
+      }
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(option + " needs a value");
+      }
+      String value = args[++i];
+      o =
+          switch (option) {
+            case "--dir" -> o.with(Path.of(value), o.crds, o.apiPort, o.adminPort, o.operatorPort);
+            case "--crds" -> o.with(o.dir, Path.of(value), o.apiPort, o.adminPort, o.operatorPort);
+            case "--api-port" ->
+                o.with(o.dir, o.crds, port(option, value), o.adminPort, o.operatorPort);
+            case "--admin-port" ->
+                o.with(o.dir, o.crds, o.apiPort, port(option, value), o.operatorPort);
+            case "--operator-port" ->
+                o.with(o.dir, o.crds, o.apiPort, o.adminPort, port(option, value));
+            case "--hosts" ->
+                new SandboxOptions(
+                    o.dir,
+                    o.crds,
+                    o.apiPort,
+                    o.adminPort,
+                    o.operatorPort,
+                    count(option, value, 2, 500),
+                    o.vms,
+                    o.timeScale);
+            case "--vms" ->
+                new SandboxOptions(
+                    o.dir,
+                    o.crds,
+                    o.apiPort,
+                    o.adminPort,
+                    o.operatorPort,
+                    o.hosts,
+                    count(option, value, 0, 20_000),
+                    o.timeScale);
+            case "--time-scale" ->
+                new SandboxOptions(
+                    o.dir,
+                    o.crds,
+                    o.apiPort,
+                    o.adminPort,
+                    o.operatorPort,
+                    o.hosts,
+                    o.vms,
+                    scale(value));
+            default -> throw new IllegalArgumentException("unknown option " + option);
+          };
+    }
+    return o;
+  }
+
+  private SandboxOptions with(Path dir, Path crds, int api, int admin, int operator) {
+    return new SandboxOptions(dir, crds, api, admin, operator, hosts, vms, timeScale);
+  }
+
+  private static int port(String option, String value) {
+    return count(option, value, 0, 65535);
+  }
+
+  private static int count(String option, String value, int min, int max) {
+    try {
+      int n = Integer.parseInt(value);
+      if (n < min || n > max) {
+        throw new IllegalArgumentException(
+            option + " must be between " + min + " and " + max + ", not " + value);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " takes a number, not " + value);
+    }
+  }
+
+  private static double scale(String value) {
+    try {
+      double x = Double.parseDouble(value);
+      if (!(x > 0 && x <= 1000)) {
+        throw new IllegalArgumentException("--time-scale must be above 0 and at most 1000");
+      }
+      return x;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--time-scale takes a number, not " + value);
+    }
+  }
+}

@@ -1,0 +1,222 @@
+package io.xenmigration.sandbox;
+
+import static io.xenmigration.sandbox.ApiDocuments.JSON;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import io.xenmigration.sandbox.ApiResources.Resource;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Serves watches as kubectl, helm and client-go make them, over chunked HTTP, from the store's
+ * WebSocket watches: a line per event, the current objects first when the client asks from the
+ * start, events it already has skipped, field selectors applied, Table rows when asked for, and a
+ * heartbeat (a BOOKMARK where the client allows them, a blank line otherwise).
+ */
+final class WatchBridge implements AutoCloseable {
+
+  /** How often an idle watch says it is still there, where the client allows bookmarks. */
+  private static final long HEARTBEAT_SECONDS = 10;
+
+  private final ApiFrontEnd api;
+  private final HttpClient http;
+  private final URI store;
+  private final Clock clock;
+  private final ScheduledExecutorService timers =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "sandbox-watch-timer");
+            t.setDaemon(true);
+            return t;
+          });
+
+  WatchBridge(ApiFrontEnd api, HttpClient http, URI store, Clock clock) {
+    this.api = api;
+    this.http = http;
+    this.store = store;
+    this.clock = clock;
+  }
+
+  @Override
+  public void close() {
+    timers.shutdownNow();
+  }
+
+  /** One watch, until its timeout, the client leaving, or the store closing it. */
+  void serve(
+      HttpExchange exchange,
+      Resource r,
+      ApiFrontEnd.Target target,
+      Map<String, String> query,
+      boolean table)
+      throws Exception {
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(200, 0);
+    OutputStream out = exchange.getResponseBody();
+    Stream stream = new Stream(out, r, table, FieldSelector.parse(query.get("fieldSelector")));
+    String from = query.getOrDefault("resourceVersion", "");
+    if (from.isEmpty() || from.equals("0")) {
+      // From the start: the objects as they are now come first, as ADDED.
+      for (JsonNode object : api.listItems(r, target, query)) {
+        stream.emit("ADDED", object);
+      }
+    } else {
+      stream.since = parse(from);
+    }
+    String path = ApiFrontEnd.storeListPath(target) + "?watch=true";
+    String labels = query.get("labelSelector");
+    if (labels != null && !labels.isEmpty()) {
+      path += "&labelSelector=" + URLEncoder.encode(labels, StandardCharsets.UTF_8);
+    }
+    URI ws = URI.create(store.toString().replaceFirst("^http", "ws")).resolve(path);
+    WebSocket socket = http.newWebSocketBuilder().buildAsync(ws, stream).join();
+    // A heartbeat also tells a watch whose client went away, so that it ends.
+    boolean bookmarks = "true".equals(query.get("allowWatchBookmarks"));
+    ScheduledFuture<?> heartbeat =
+        timers.scheduleAtFixedRate(
+            bookmarks ? stream::bookmark : stream::blankLine,
+            HEARTBEAT_SECONDS,
+            HEARTBEAT_SECONDS,
+            TimeUnit.SECONDS);
+    long timeout = parse(query.getOrDefault("timeoutSeconds", "1800"));
+    try {
+      stream.done.get(timeout, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      // the client asked for the watch to end now; it will start another
+    } finally {
+      heartbeat.cancel(false);
+      socket.abort();
+      try {
+        out.close();
+      } catch (IOException ignored) {
+        // the client went away first
+      }
+    }
+  }
+
+  private static long parse(String number) {
+    try {
+      return Long.parseLong(number);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /** One client's stream: receives the store's events and writes the client's lines. */
+  private final class Stream implements WebSocket.Listener {
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+    final OutputStream out;
+    final Resource r;
+    final boolean table;
+    final FieldSelector selector;
+    final Map<String, Long> sent = new HashMap<>();
+    final StringBuilder partial = new StringBuilder();
+    long since;
+    long newest;
+    boolean columnsSent;
+
+    Stream(OutputStream out, Resource r, boolean table, FieldSelector selector) {
+      this.out = out;
+      this.r = r;
+      this.table = table;
+      this.selector = selector;
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        String text = partial.toString();
+        partial.setLength(0);
+        try {
+          JsonNode event = JSON.readTree(text);
+          if (event.has("type") && event.has("object")) {
+            emit(event.path("type").asText(), event.get("object"));
+          }
+        } catch (IOException e) {
+          done.complete(null);
+        }
+      }
+      socket.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket socket, int code, String reason) {
+      done.complete(null);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket socket, Throwable error) {
+      done.complete(null);
+    }
+
+    /** Writes an event unless the client has it already or it does not match its selector. */
+    synchronized void emit(String type, JsonNode raw) {
+      JsonNode object = ApiFrontEnd.fix(r, raw);
+      if (!selector.matches(object)) {
+        return;
+      }
+      long version = parse(ApiFrontEnd.rv(object));
+      String key =
+          object.at("/metadata/namespace").asText() + "/" + object.at("/metadata/name").asText();
+      if (!type.equals("DELETED")) {
+        Long already = sent.get(key);
+        if (version <= since || (already != null && version <= already)) {
+          return;
+        }
+      }
+      sent.put(key, version);
+      newest = Math.max(newest, version);
+      JsonNode shown =
+          table
+              ? ApiDocuments.table(
+                  r, List.of(object), Long.toString(version), !columnsSent, false, clock.instant())
+              : object;
+      columnsSent = true;
+      write(JSON.createObjectNode().put("type", type).set("object", shown));
+    }
+
+    synchronized void bookmark() {
+      ObjectNode object =
+          JSON.createObjectNode().put("kind", r.kind()).put("apiVersion", r.groupVersion());
+      object.putObject("metadata").put("resourceVersion", Long.toString(Math.max(newest, since)));
+      write(JSON.createObjectNode().put("type", "BOOKMARK").set("object", object));
+    }
+
+    /** Whitespace between events, which Go's JSON stream decoder (kubectl, helm) skips. */
+    synchronized void blankLine() {
+      write(null);
+    }
+
+    private void write(JsonNode event) {
+      try {
+        if (event != null) {
+          out.write(JSON.writeValueAsBytes(event));
+        }
+        out.write('\n');
+        out.flush();
+      } catch (IOException e) {
+        done.complete(null); // the client went away
+      }
+    }
+  }
+}

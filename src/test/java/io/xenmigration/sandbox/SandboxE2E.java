@@ -1,0 +1,303 @@
+package io.xenmigration.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The product as a user drives it: the packaged sandbox, the real {@code kubectl}, the example
+ * manifests of {@code deploy/examples}.
+ */
+class SandboxE2E {
+
+  private static SandboxProcess sandbox;
+
+  @BeforeAll
+  static void start() throws Exception {
+    sandbox = SandboxProcess.start(Path.of("target", "e2e", "sandbox"), "--time-scale", "4");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (sandbox != null) {
+      sandbox.close();
+    }
+  }
+
+  private static SandboxProcess.Result ok(SandboxProcess.Result result) {
+    assertThat(result.exit()).as(result.toString()).isZero();
+    return result;
+  }
+
+  private static void apply(String example) {
+    ok(sandbox.kubectl("apply", "-f", "deploy/examples/" + example));
+  }
+
+  private static void awaitSucceeded(String name) {
+    ok(
+        sandbox.kubectl(
+            "wait", "--for=condition=Succeeded", "lm/" + name, "-n", "sandbox", "--timeout=120s"));
+  }
+
+  private static String field(String name, String jsonPath) {
+    return ok(sandbox.kubectl("get", "lm", name, "-n", "sandbox", "-o", "jsonpath=" + jsonPath))
+        .out();
+  }
+
+  @Test
+  void eachGoodExampleSucceedsAndShowsInTheTable() {
+    List<String> names =
+        List.of("move-vm-01", "move-vm-03", "move-vm-02-to-pool-b", "move-vm-04-to-a-host-2");
+    apply("pool-migrate.yaml");
+    apply("storage-migrate.yaml");
+    apply("cross-pool.yaml");
+    apply("explicit-destination.yaml");
+    names.forEach(SandboxE2E::awaitSucceeded);
+    assertThat(field("move-vm-01", "{.status.mode}")).isEqualTo("PoolMigrate");
+    assertThat(field("move-vm-03", "{.status.mode}")).isEqualTo("StorageMigrate");
+    assertThat(field("move-vm-02-to-pool-b", "{.status.mode}")).isEqualTo("CrossPoolMigrate");
+    assertThat(field("move-vm-04-to-a-host-2", "{.status.destinationHost}")).isEqualTo("a-host-2");
+
+    String table = ok(sandbox.kubectl("get", "lm", "-n", "sandbox")).out();
+    List<String> lines = table.lines().toList();
+    assertThat(lines.get(0).split("\\s+"))
+        .containsExactly("NAME", "PHASE", "VM", "SOURCE", "DESTINATION", "PROGRESS", "AGE");
+    assertThat(lines)
+        .anySatisfy(
+            line ->
+                assertThat(line.split("\\s+"))
+                    .startsWith(
+                        "move-vm-04-to-a-host-2",
+                        "Completed",
+                        "vm-04",
+                        "a-host-4",
+                        "a-host-2",
+                        "100"));
+    // The category and the short name reach the same objects.
+    assertThat(ok(sandbox.kubectl("get", "xen", "-n", "sandbox")).out())
+        .contains("xenpool.xenmigration.io/pool-a")
+        .contains("livemigration.xenmigration.io/move-vm-01");
+
+    String described = ok(sandbox.kubectl("describe", "lm", "move-vm-01", "-n", "sandbox")).out();
+    assertThat(described).contains("Events:");
+    assertThat(described.lines().filter(l -> l.contains("xen-migration-operator")))
+        .anyMatch(l -> l.contains("Queued"))
+        .anyMatch(l -> l.contains("Started"))
+        .anyMatch(l -> l.contains("Completed"));
+  }
+
+  @Test
+  void watchingShowsThePhasesInOrder() throws Exception {
+    Process watch =
+        sandbox.kubectlProcess(
+            List.of(
+                "/usr/bin/kubectl",
+                "--cache-dir=" + sandbox.dir.resolve("kube-cache"),
+                "get",
+                "lm",
+                "-n",
+                "sandbox",
+                "-w"));
+    List<String> seen = Collections.synchronizedList(new ArrayList<>());
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader out =
+                  new BufferedReader(new InputStreamReader(watch.getInputStream()))) {
+                out.lines().forEach(seen::add);
+              } catch (Exception e) {
+                seen.add("read failed: " + e);
+              }
+            });
+    reader.start();
+    try {
+      apply("slow-migration.yaml");
+      awaitSucceeded("move-vm-05");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  seen.stream()
+                      .anyMatch(l -> l.startsWith("move-vm-05") && l.contains("Completed")));
+    } finally {
+      watch.destroy();
+      reader.join(10_000);
+    }
+    List<String> phases = new ArrayList<>();
+    List<Integer> progress = new ArrayList<>();
+    for (String line : List.copyOf(seen)) {
+      String[] cells = line.split("\\s+");
+      if (cells[0].equals("move-vm-05") && cells.length > 1) {
+        String phase = cells[1];
+        if (List.of("Queued", "Preparing", "Running", "Completed").contains(phase)
+            && (phases.isEmpty() || !phases.get(phases.size() - 1).equals(phase))) {
+          phases.add(phase);
+        }
+        if (phase.equals("Running") && cells.length >= 6 && cells[5].matches("\\d+")) {
+          progress.add(Integer.parseInt(cells[5]));
+        }
+      }
+    }
+    assertThat(phases)
+        .as(String.join("\n", seen))
+        .containsExactly("Queued", "Preparing", "Running", "Completed");
+    assertThat(progress).isSorted();
+  }
+
+  @Test
+  void aFailingExampleEndsFailedWithItsReason() {
+    apply("fails-precheck.yaml");
+    ok(
+        sandbox.kubectl(
+            "wait",
+            "--for=jsonpath={.status.phase}=Failed",
+            "lm/move-vm-06-without-its-disk",
+            "-n",
+            "sandbox",
+            "--timeout=120s"));
+    assertThat(field("move-vm-06-without-its-disk", "{.status.reason}")).isEqualTo("NoHostFits");
+    assertThat(
+            field(
+                "move-vm-06-without-its-disk",
+                "{.status.conditions[?(@.type==\"Succeeded\")].status}"))
+        .isEqualTo("False");
+    assertThat(
+            ok(sandbox.kubectl("describe", "lm", "move-vm-06-without-its-disk", "-n", "sandbox"))
+                .out())
+        .contains("Warning")
+        .contains("no host can take vm-06");
+    assertThat(sandbox.admin("GET", "/pools", null)).contains("vm-06");
+  }
+
+  @Test
+  void deletingARunningMigrationRollsItBackFirst() {
+    sandbox.admin(
+        "POST", "/faults/migrations", "{\"vm\":\"vm-07\",\"atProgress\":0.3,\"hang\":true}");
+    ok(
+        sandbox.kubectlWithInput(
+            """
+            apiVersion: xenmigration.io/v1alpha1
+            kind: LiveMigration
+            metadata:
+              name: move-vm-07
+              namespace: sandbox
+            spec:
+              pool: pool-a
+              vm: vm-07
+            """,
+            "apply",
+            "-f",
+            "-"));
+    ok(
+        sandbox.kubectl(
+            "wait",
+            "--for=jsonpath={.status.phase}=Running",
+            "lm/move-vm-07",
+            "-n",
+            "sandbox",
+            "--timeout=120s"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> !field("move-vm-07", "{.status.taskRef}").isEmpty());
+    ok(sandbox.kubectl("delete", "lm", "move-vm-07", "-n", "sandbox", "--timeout=120s"));
+    SandboxProcess.Result gone = sandbox.kubectl("get", "lm", "move-vm-07", "-n", "sandbox");
+    assertThat(gone.exit()).isNotZero();
+    assertThat(gone.err()).contains("NotFound").contains("move-vm-07");
+    // vm-07 runs on a-host-3 (VM n is on host ((n - 1) mod 4) + 1), and is still there.
+    String pools = sandbox.admin("GET", "/pools", null);
+    String host3 = pools.substring(pools.indexOf("\"a-host-3\""), pools.indexOf("\"a-host-4\""));
+    assertThat(host3).contains("\"vm-07\"");
+  }
+
+  @Test
+  void invalidManifestsAreRefusedWithClearMessages() {
+    String header =
+        """
+        apiVersion: xenmigration.io/v1alpha1
+        kind: LiveMigration
+        metadata:
+          name: %s
+          namespace: sandbox
+        spec:
+          pool: pool-a
+        """;
+    SandboxProcess.Result noVm =
+        sandbox.kubectlWithInput(header.formatted("no-vm"), "apply", "-f", "-");
+    assertThat(noVm.exit()).isNotZero();
+    assertThat(noVm.err())
+        .contains("The LiveMigration \"no-vm\" is invalid")
+        .contains("spec.vm: Required value");
+
+    SandboxProcess.Result badEnum =
+        sandbox.kubectlWithInput(
+            header.formatted("bad-enum") + "  vm: vm-08\n  storageMigration: Sometimes\n",
+            "apply",
+            "-f",
+            "-");
+    assertThat(badEnum.exit()).isNotZero();
+    assertThat(badEnum.err()).contains("spec.storageMigration: Unsupported value: \"Sometimes\"");
+
+    SandboxProcess.Result tooMany =
+        sandbox.kubectlWithInput(
+            header.formatted("too-many") + "  vm: vm-08\n  maxAttempts: 11\n", "apply", "-f", "-");
+    assertThat(tooMany.exit()).isNotZero();
+    assertThat(tooMany.err()).contains("spec.maxAttempts: Invalid value: 11");
+
+    String cancelled = header.formatted("changes") + "  vm: vm-08\n  cancel: true\n";
+    ok(sandbox.kubectlWithInput(cancelled, "apply", "-f", "-"));
+    SandboxProcess.Result otherVm =
+        sandbox.kubectlWithInput(cancelled.replace("vm-08", "vm-09"), "apply", "-f", "-");
+    assertThat(otherVm.exit()).isNotZero();
+    assertThat(otherVm.err()).contains("spec.vm cannot be changed after creation");
+    SandboxProcess.Result uncancel =
+        sandbox.kubectlWithInput(
+            cancelled.replace("cancel: true", "cancel: false"), "apply", "-f", "-");
+    assertThat(uncancel.exit()).isNotZero();
+    assertThat(uncancel.err()).contains("spec.cancel");
+    assertThat(sandbox.kubectl("get", "lm", "no-vm", "-n", "sandbox").exit()).isNotZero();
+  }
+
+  @Test
+  void theChartInstallsIntoTheSandboxAndUninstallsCleanly() {
+    Path chart =
+        Path.of(System.getProperty("chart.directory", "deploy/helm/xen-migration-operator"));
+    com.marcnuri.helm.Release release =
+        new com.marcnuri.helm.Helm(chart)
+            .install()
+            .withName("xmo")
+            .withNamespace("xmo-system")
+            .createNamespace()
+            .withKubeConfig(sandbox.kubeconfig)
+            .call();
+    assertThat(release.getStatus()).isEqualTo("deployed");
+    assertThat(
+            ok(sandbox.kubectl("get", "deployments,serviceaccounts,services", "-n", "xmo-system"))
+                .out())
+        .contains("deployment.apps/xmo-xen-migration-operator")
+        .contains("serviceaccount/xmo-xen-migration-operator");
+    assertThat(ok(sandbox.kubectl("get", "clusterroles")).out())
+        .contains("xmo-xen-migration-operator");
+    assertThat(ok(sandbox.kubectl("get", "crds")).out())
+        .contains("livemigrations.xenmigration.io")
+        .contains("xenpools.xenmigration.io");
+
+    com.marcnuri.helm.Helm.uninstall("xmo")
+        .withNamespace("xmo-system")
+        .withKubeConfig(sandbox.kubeconfig)
+        .call();
+    assertThat(ok(sandbox.kubectl("get", "deployments", "-n", "xmo-system", "-o", "name")).out())
+        .isBlank();
+    assertThat(ok(sandbox.kubectl("get", "clusterroles", "-o", "name")).out())
+        .doesNotContain("xmo-xen-migration-operator");
+  }
+}
