@@ -121,6 +121,7 @@ class SandboxE2E {
             });
     reader.start();
     try {
+      ok(sandbox.kubectl("delete", "lm", "move-vm-05", "-n", "sandbox", "--ignore-not-found"));
       apply("slow-migration.yaml");
       awaitSucceeded("move-vm-05");
       await()
@@ -217,6 +218,40 @@ class SandboxE2E {
     String pools = sandbox.admin("GET", "/pools", null);
     String host3 = pools.substring(pools.indexOf("\"a-host-3\""), pools.indexOf("\"a-host-4\""));
     assertThat(host3).contains("\"vm-07\"");
+  }
+
+  @Test
+  void theCancelExampleStopsARunningMigrationAndTheVmStaysHome() {
+    ok(sandbox.kubectl("delete", "lm", "move-vm-05", "-n", "sandbox", "--ignore-not-found"));
+    String home = sandbox.hostOf("pool-a", "vm-05");
+    sandbox.admin(
+        "POST", "/faults/migrations", "{\"vm\":\"vm-05\",\"atProgress\":0.3,\"hang\":true}");
+    apply("slow-migration.yaml");
+    ok(
+        sandbox.kubectl(
+            "wait",
+            "--for=jsonpath={.status.phase}=Running",
+            "lm/move-vm-05",
+            "-n",
+            "sandbox",
+            "--timeout=120s"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> !field("move-vm-05", "{.status.taskRef}").isEmpty());
+    apply("cancel.yaml");
+    ok(
+        sandbox.kubectl(
+            "wait",
+            "--for=jsonpath={.status.phase}=Cancelled",
+            "lm/move-vm-05",
+            "-n",
+            "sandbox",
+            "--timeout=120s"));
+    assertThat(field("move-vm-05", "{.status.rollback.verified}")).isEqualTo("true");
+    assertThat(sandbox.hostOf("pool-a", "vm-05")).isEqualTo(home);
+    assertThat(ok(sandbox.kubectl("describe", "lm", "move-vm-05", "-n", "sandbox")).out())
+        .contains("RollbackStep")
+        .contains("CancelTask");
   }
 
   @Test

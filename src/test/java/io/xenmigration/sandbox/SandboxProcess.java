@@ -157,6 +157,29 @@ final class SandboxProcess implements AutoCloseable {
     }
   }
 
+  /** The host of a pool that runs a VM now, from the simulator's admin endpoint; null if none. */
+  String hostOf(String pool, String vm) {
+    try {
+      for (var p :
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(admin("GET", "/pools", null))) {
+        if (!p.path("name").asText().equals(pool)) {
+          continue;
+        }
+        for (var host : p.path("hosts")) {
+          for (var name : host.path("vms")) {
+            if (name.asText().equals(vm)) {
+              return host.path("name").asText();
+            }
+          }
+        }
+      }
+      return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Stops the sandbox as Ctrl-C or SIGTERM does; returns its exit code. */
   int stop() throws InterruptedException {
     List<ProcessHandle> children = process.descendants().toList();
