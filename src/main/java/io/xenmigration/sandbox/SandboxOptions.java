@@ -45,7 +45,15 @@ public record SandboxOptions(
 
   /** Parses the arguments after {@code sandbox}; a bad one is an IllegalArgumentException. */
   public static SandboxOptions parse(String... args) {
-    SandboxOptions o = defaults();
+    SandboxOptions d = defaults();
+    Path dir = d.dir;
+    Path crds = d.crds;
+    int api = d.apiPort;
+    int admin = d.adminPort;
+    int operator = d.operatorPort;
+    int hosts = d.hosts;
+    int vms = d.vms;
+    double scale = d.timeScale;
     for (int i = 0; i < args.length; i++) {
       String option = args[i];
       if (option.equals("--help") || option.equals("-h")) {
@@ -55,58 +63,20 @@ public record SandboxOptions(
         throw new IllegalArgumentException(option + " needs a value");
       }
       String value = args[++i];
-      o =
-          switch (option) {
-            case "--dir" -> o.with(Path.of(value), o.crds, o.apiPort, o.adminPort, o.operatorPort);
-            case "--crds" -> o.with(o.dir, Path.of(value), o.apiPort, o.adminPort, o.operatorPort);
-            case "--api-port" ->
-                o.with(o.dir, o.crds, port(option, value), o.adminPort, o.operatorPort);
-            case "--admin-port" ->
-                o.with(o.dir, o.crds, o.apiPort, port(option, value), o.operatorPort);
-            case "--operator-port" ->
-                o.with(o.dir, o.crds, o.apiPort, o.adminPort, port(option, value));
-            case "--hosts" ->
-                new SandboxOptions(
-                    o.dir,
-                    o.crds,
-                    o.apiPort,
-                    o.adminPort,
-                    o.operatorPort,
-                    count(option, value, 2, 500),
-                    o.vms,
-                    o.timeScale);
-            case "--vms" ->
-                new SandboxOptions(
-                    o.dir,
-                    o.crds,
-                    o.apiPort,
-                    o.adminPort,
-                    o.operatorPort,
-                    o.hosts,
-                    count(option, value, 0, 20_000),
-                    o.timeScale);
-            case "--time-scale" ->
-                new SandboxOptions(
-                    o.dir,
-                    o.crds,
-                    o.apiPort,
-                    o.adminPort,
-                    o.operatorPort,
-                    o.hosts,
-                    o.vms,
-                    scale(value));
-            default -> throw new IllegalArgumentException("unknown option " + option);
-          };
+      switch (option) {
+        case "--dir" -> dir = Path.of(value);
+        case "--crds" -> crds = Path.of(value);
+        case "--api-port" -> api = count(option, value, 0, 65535);
+        // The pools listen on the two ports after the admin port.
+        case "--admin-port" -> admin = count(option, value, 0, 65533);
+        case "--operator-port" -> operator = count(option, value, 0, 65535);
+        case "--hosts" -> hosts = count(option, value, 2, 500);
+        case "--vms" -> vms = count(option, value, 0, 20_000);
+        case "--time-scale" -> scale = scale(value);
+        default -> throw new IllegalArgumentException("unknown option " + option);
+      }
     }
-    return o;
-  }
-
-  private SandboxOptions with(Path dir, Path crds, int api, int admin, int operator) {
-    return new SandboxOptions(dir, crds, api, admin, operator, hosts, vms, timeScale);
-  }
-
-  private static int port(String option, String value) {
-    return count(option, value, 0, 65535);
+    return new SandboxOptions(dir, crds, api, admin, operator, hosts, vms, scale);
   }
 
   private static int count(String option, String value, int min, int max) {

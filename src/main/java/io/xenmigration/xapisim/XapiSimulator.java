@@ -298,6 +298,9 @@ public final class XapiSimulator implements AutoCloseable {
         throw new IllegalArgumentException("no host " + host + " in " + pool);
       }
       simHost.metrics.live = live;
+      if (!live) {
+        engine.hostWentDown(simHost);
+      }
       simPool.events.emit(simHost.metrics, "mod", world.clock.now());
       simPool.events.emit(simHost, "mod", world.clock.now());
     }

@@ -136,7 +136,7 @@ class LiveMigrationFaultsIT extends MigrationHarness {
   void theDestinationGoingOfflineMovesOnToAnotherHost() {
     simulator.faults().hangMigration("vm-shared", 0.3);
     String name = migrate("vm-shared", s -> {});
-    String first = awaitPhase(name, MigrationPhase.Running).getDestinationHost();
+    String first = awaitTaskStarted(name).getDestinationHost();
     simulator.setHostLive("pool-a", first, false);
     LiveMigrationStatus status = awaitPhase(name, MigrationPhase.Completed);
     assertThat(status.getAttempts()).hasSize(2);
@@ -158,7 +158,7 @@ class LiveMigrationFaultsIT extends MigrationHarness {
   void theSourceGoingOfflineFailsWithoutAnotherTry() {
     simulator.faults().hangMigration("vm-busy", 0.3);
     String name = migrate("vm-busy", s -> {});
-    awaitPhase(name, MigrationPhase.Running);
+    awaitTaskStarted(name);
     simulator.setHostLive("pool-a", "a-host-2", false);
     LiveMigrationStatus status = awaitPhase(name, MigrationPhase.Failed);
     assertThat(status.getReason()).isEqualTo("HOST_OFFLINE");
@@ -174,7 +174,7 @@ class LiveMigrationFaultsIT extends MigrationHarness {
   void theMasterGoingAwayPausesTheMigrationUntilItIsBack() {
     simulator.faults().hangMigration("vm-busy", 0.3);
     String name = migrate("vm-busy", s -> s.setDestinationHost("a-host-3"));
-    awaitPhase(name, MigrationPhase.Running);
+    awaitTaskStarted(name);
     simulator.setHostLive("pool-a", "a-host-1", false);
     await()
         .atMost(Duration.ofSeconds(30))
@@ -240,7 +240,7 @@ class LiveMigrationFaultsIT extends MigrationHarness {
   void transportFaultsDuringARollbackDelayItButItFinishes() {
     simulator.faults().hangMigration("vm-shared", 0.3);
     String name = migrate("vm-shared", s -> {});
-    awaitPhase(name, MigrationPhase.Running);
+    awaitTaskStarted(name);
     simulator.faults().failHttp(2);
     cancel(name);
     LiveMigrationStatus status = awaitPhase(name, MigrationPhase.Cancelled);

@@ -131,7 +131,7 @@ class LiveMigrationReconcilerIT extends MigrationHarness {
   void cancelWhileRunningLeavesTheVmAtHome() {
     simulator.faults().hangMigration("vm-shared", 0.3);
     String name = migrate("vm-shared", s -> {});
-    awaitPhase(name, MigrationPhase.Running);
+    awaitTaskStarted(name);
     LiveMigration migration =
         client.resources(LiveMigration.class).inNamespace(namespace).withName(name).get();
     migration.getSpec().setCancel(true);
@@ -236,7 +236,7 @@ class LiveMigrationReconcilerIT extends MigrationHarness {
     client.resources(XenPool.class).inNamespace(namespace).resource(pool).update();
     simulator.faults().hangMigration("vm-shared", 0.3);
     String first = migrate("vm-shared", s -> {});
-    awaitPhase(first, MigrationPhase.Running);
+    awaitTaskStarted(first);
     String second = migrate("vm-local", s -> {}); // same source host: waits for the slot
     assertThat(awaitPhase(second, MigrationPhase.Queued).getReason()).isEqualTo("HostLimit");
     cancel(second);
@@ -254,7 +254,7 @@ class LiveMigrationReconcilerIT extends MigrationHarness {
   void deletingARunningMigrationStopsItFirst() {
     simulator.faults().hangMigration("vm-shared", 0.3);
     String name = migrate("vm-shared", s -> {});
-    awaitPhase(name, MigrationPhase.Running);
+    awaitTaskStarted(name);
     delete(name);
     awaitGone(name);
     assertThat(simulator.calls().count("task.cancel")).isEqualTo(1);

@@ -126,6 +126,28 @@ abstract class MigrationHarness {
     return seen[0];
   }
 
+  /** Waits until the migration runs and its XenAPI task is recorded. */
+  LiveMigrationStatus awaitTaskStarted(String name) {
+    LiveMigrationStatus[] seen = new LiveMigrationStatus[1];
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              LiveMigrationStatus status =
+                  client
+                      .resources(LiveMigration.class)
+                      .inNamespace(namespace)
+                      .withName(name)
+                      .get()
+                      .getStatus();
+              assertThat(status).isNotNull();
+              assertThat(status.getPhase()).isEqualTo(MigrationPhase.Running);
+              assertThat(status.getTaskRef()).isNotNull();
+              seen[0] = status;
+            });
+    return seen[0];
+  }
+
   String residentHost(String pool, String vm) {
     return simulator.inWorld(
         w -> {

@@ -176,6 +176,19 @@ class SimulatorFaultTest {
   }
 
   @Test
+  void aHungMigrationStillFailsWhenItsDestinationGoesDown() throws Exception {
+    simulator.faults().hangMigration("vm-shared", 0.3);
+    Host destination = a.host("a-host-2");
+    Task task = a.vm("vm-shared").poolMigrateAsync(a.connection, destination, LIVE);
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(task.getStatus(a.connection)).isEqualTo(Types.TaskStatusType.PENDING);
+    simulator.setHostLive("pool-a", "a-host-2", false);
+    clock.advance(Duration.ZERO);
+    assertThat(a.errorInfo(task)).containsExactly("HOST_OFFLINE", destination.toWireString());
+    assertRunningOnExactlyOneHost("vm-shared", "a-host-1");
+  }
+
+  @Test
   void masterGoingOfflineTakesThePoolEndpointDown() throws Exception {
     simulator.setHostLive("pool-a", "a-host-1", false);
     assertThatThrownBy(() -> a.vm("vm-shared")).isInstanceOf(XmlRpcException.class);

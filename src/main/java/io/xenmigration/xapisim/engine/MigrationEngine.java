@@ -166,6 +166,18 @@ public final class MigrationEngine {
     return resumed;
   }
 
+  /**
+   * A host went down: its migrations notice at once, even one that hangs, as xapi fails the
+   * operations of a host it loses. Call under the world's lock.
+   */
+  public void hostWentDown(SimHost host) {
+    for (Migration migration : running.values()) {
+      if (migration.source == host || migration.request.destination == host) {
+        world.clock.schedule(world.clock.now(), () -> step(migration));
+      }
+    }
+  }
+
   /** A migration in flight. */
   private final class Migration {
     final Request request;
