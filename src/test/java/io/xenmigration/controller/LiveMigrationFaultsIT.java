@@ -78,7 +78,7 @@ class LiveMigrationFaultsIT extends MigrationHarness {
   @Test
   void deleteWhileQueuedGoesAtOnce() {
     String name = migrate("vm-shared", s -> s.setPool("pool-z"));
-    assertThat(awaitPhase(name, MigrationPhase.Queued).getReason()).isEqualTo("PoolNotFound");
+    awaitQueuedBecause(name, "PoolNotFound");
     delete(name);
     awaitGone(name);
     assertThat(migrateCalls()).isZero();

@@ -126,6 +126,25 @@ abstract class MigrationHarness {
     return seen[0];
   }
 
+  /** Waits until the migration waits in the queue for this reason. */
+  void awaitQueuedBecause(String name, String reason) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              LiveMigrationStatus status =
+                  client
+                      .resources(LiveMigration.class)
+                      .inNamespace(namespace)
+                      .withName(name)
+                      .get()
+                      .getStatus();
+              assertThat(status).isNotNull();
+              assertThat(status.getPhase()).isEqualTo(MigrationPhase.Queued);
+              assertThat(status.getReason()).isEqualTo(reason);
+            });
+  }
+
   /** Waits until the migration runs and its XenAPI task is recorded. */
   LiveMigrationStatus awaitTaskStarted(String name) {
     LiveMigrationStatus[] seen = new LiveMigrationStatus[1];
