@@ -190,6 +190,73 @@ class ApiFrontEndTest {
     assertThat(stored.at("/spec/vm").asText()).isEqualTo("vm-04");
   }
 
+  @Test
+  void helmInstallsTheChartWithItsCrdsIntoAnEmptyApiAndUninstallsIt() throws Exception {
+    KubernetesMockServer empty =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
+    empty.init(InetAddress.getLoopbackAddress(), 0);
+    try (ApiFrontEnd front = ApiFrontEnd.start(empty.url("/"), 0)) {
+      java.nio.file.Path kubeconfig = Files.createTempFile("kubeconfig", ".yaml");
+      Files.writeString(
+          kubeconfig,
+          """
+          apiVersion: v1
+          kind: Config
+          clusters: [{name: c, cluster: {server: "http://127.0.0.1:%d"}}]
+          users: [{name: u, user: {}}]
+          contexts: [{name: x, context: {cluster: c, user: u}}]
+          current-context: x
+          """
+              .formatted(front.port()));
+      com.marcnuri.helm.Release release =
+          new com.marcnuri.helm.Helm(ProjectFiles.chart())
+              .install()
+              .withName("xmo")
+              .withNamespace("xmo-system")
+              .createNamespace()
+              .withKubeConfig(kubeconfig)
+              .call();
+      assertThat(release.getStatus()).isEqualTo("deployed");
+      KubernetesClient client = empty.createClient();
+      assertThat(client.apiextensions().v1().customResourceDefinitions().list().getItems())
+          .extracting(c -> c.getMetadata().getName())
+          .containsExactlyInAnyOrder("livemigrations.xenmigration.io", "xenpools.xenmigration.io");
+      assertThat(client.apps().deployments().inNamespace("xmo-system").list().getItems())
+          .hasSize(1);
+      assertThat(
+              client
+                  .secrets()
+                  .inNamespace("xmo-system")
+                  .withLabel("owner", "helm")
+                  .list()
+                  .getItems())
+          .hasSize(1);
+      com.marcnuri.helm.Helm.uninstall("xmo")
+          .withNamespace("xmo-system")
+          .withKubeConfig(kubeconfig)
+          .call();
+      assertThat(client.apps().deployments().inNamespace("xmo-system").list().getItems()).isEmpty();
+      assertThat(
+              client
+                  .secrets()
+                  .inNamespace("xmo-system")
+                  .withLabel("owner", "helm")
+                  .list()
+                  .getItems())
+          .isEmpty();
+      // Helm leaves CRDs behind on uninstall, as it does on a real cluster.
+      assertThat(client.apiextensions().v1().customResourceDefinitions().list().getItems())
+          .hasSize(2);
+    } finally {
+      empty.destroy();
+    }
+  }
+
   @ParameterizedTest
   @CsvSource({
     "'.status.phase', 'Running'",

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a person sees: the sandbox prints what to type next, those lines work as printed, and
- * SIGTERM (what Ctrl-C sends the Java process) stops everything it started.
+ * What a person sees: the sandbox prints what to type next, those lines work as printed, and Ctrl-C
+ * (SIGINT) stops everything it started.
  */
 class SandboxLifecycleE2E {
 
@@ -64,7 +64,7 @@ class SandboxLifecycleE2E {
                 .orElseThrow()
                 .substring(4));
     List<ProcessHandle> started = sandbox.process.descendants().toList();
-    int exit = sandbox.stop();
+    int exit = sandbox.stop("INT"); // what Ctrl-C sends
     assertThat(exit).as(sandbox.log()).isIn(0, 130, 143);
     assertThat(started).noneMatch(ProcessHandle::isAlive);
     assertThat(dir.resolve("ready")).doesNotExist();

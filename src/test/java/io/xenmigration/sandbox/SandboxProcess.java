@@ -180,13 +180,23 @@ final class SandboxProcess implements AutoCloseable {
     }
   }
 
-  /** Stops the sandbox as Ctrl-C or SIGTERM does; returns its exit code. */
+  /** Stops the sandbox with SIGTERM, as Kubernetes or a service manager does. */
   int stop() throws InterruptedException {
+    return stop("TERM");
+  }
+
+  /** Stops the sandbox with a signal (INT is Ctrl-C); returns its exit code. */
+  int stop(String signal) throws InterruptedException {
     List<ProcessHandle> children = process.descendants().toList();
-    process.destroy();
+    try {
+      new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      throw new AssertionError("the sandbox did not stop within 60 s of SIGTERM:\n" + log());
+      throw new AssertionError(
+          "the sandbox did not stop within 60 s of SIG" + signal + ":\n" + log());
     }
     for (ProcessHandle child : children) {
       assertThat(child.isAlive()).as("process %d left behind", child.pid()).isFalse();
