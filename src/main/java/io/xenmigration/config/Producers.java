@@ -2,6 +2,8 @@ package io.xenmigration.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.xenmigration.migration.AdmissionGate;
+import io.xenmigration.migration.TaskFollower;
+import io.xenmigration.pool.PoolDrivers;
 import io.xenmigration.scheduler.Reservations;
 import io.xenmigration.scheduler.Scheduler;
 import io.xenmigration.xen.CallMeter;
@@ -24,6 +26,17 @@ public class Producers {
   @Singleton
   Scheduler scheduler(Reservations reservations) {
     return new Scheduler(reservations);
+  }
+
+  /** Follows running migrations' XenAPI tasks through event.from. */
+  @Produces
+  @Singleton
+  TaskFollower taskFollower(PoolDrivers drivers, Clock clock) {
+    return new TaskFollower(drivers, clock);
+  }
+
+  void closeTaskFollower(@jakarta.enterprise.inject.Disposes TaskFollower follower) {
+    follower.close();
   }
 
   /** The migration slots of every pool. */

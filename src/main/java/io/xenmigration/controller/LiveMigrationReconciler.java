@@ -88,7 +88,7 @@ public class LiveMigrationReconciler
                             .collect(Collectors.toSet()))
                 .build(),
             context);
-    return List.of(pools);
+    return List.of(pools, new MigrationWakeups(context, flow));
   }
 
   @Override

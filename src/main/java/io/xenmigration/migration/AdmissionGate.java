@@ -59,13 +59,17 @@ public final class AdmissionGate {
     poolOf.put(holder.id(), pool);
   }
 
-  /** Gives back a migration's slot when it ends, whatever the outcome. */
-  public synchronized void release(String migration) {
+  /**
+   * Gives back a migration's slot when it ends, whatever the outcome; returns the pool whose slot
+   * it was, or null when it held none.
+   */
+  public synchronized String release(String migration) {
     known.add(migration);
     String pool = poolOf.remove(migration);
     if (pool != null) {
       activeByPool.get(pool).remove(migration);
     }
+    return pool;
   }
 
   /** The migrations holding slots in a pool. */

@@ -42,6 +42,11 @@ public class MigrationFlow {
   /** How soon a phase looks again after a terminal XenAPI failure it cannot act on. */
   static final Duration AFTER_ERROR = Duration.ofSeconds(30);
 
+  /** Who to wake when a followed task changes or a slot frees up. */
+  public void wakeWith(Wakeups wakeups) {
+    services.wakeWith(wakeups);
+  }
+
   /**
    * What the handler of the migration's phase decides. XenAPI failures never escape: a transient
    * one keeps the phase and looks again soon, a terminal one is the handler's to judge; so a pool

@@ -20,14 +20,27 @@ public class MigrationServices {
   final PoolInventories inventories;
   final Scheduler scheduler;
   final AdmissionGate gate;
+  final TaskFollower tasks;
+  private volatile Wakeups wakeups = Wakeups.NONE;
 
   @Inject
   public MigrationServices(
-      PoolDrivers drivers, PoolInventories inventories, Scheduler scheduler, AdmissionGate gate) {
+      PoolDrivers drivers,
+      PoolInventories inventories,
+      Scheduler scheduler,
+      AdmissionGate gate,
+      TaskFollower tasks) {
     this.drivers = drivers;
     this.inventories = inventories;
     this.scheduler = scheduler;
     this.gate = gate;
+    this.tasks = tasks;
+  }
+
+  /** Who to wake when a task changes or a slot frees up: the controller, once it runs. */
+  public void wakeWith(Wakeups wakeups) {
+    this.wakeups = wakeups;
+    tasks.wakeWith(wakeups);
   }
 
   /** The driver of a pool (namespace/name) the XenPool controller has connected, or empty. */
@@ -60,9 +73,16 @@ public class MigrationServices {
         spec.getDestinationPool() != null ? spec.getDestinationPool() : spec.getPool());
   }
 
-  /** Gives back everything a migration holds: its slot and its memory reservation. */
+  /**
+   * Gives back everything a migration holds: its slot, its memory reservation, the following of its
+   * task; and wakes the migrations queued for that slot.
+   */
   void release(String migration) {
-    gate.release(migration);
+    String pool = gate.release(migration);
     scheduler.release(migration);
+    tasks.forget(migration);
+    if (pool != null) {
+      wakeups.queuedIn(pool);
+    }
   }
 }

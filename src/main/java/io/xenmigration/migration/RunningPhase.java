@@ -26,8 +26,14 @@ import java.util.Map;
  */
 final class RunningPhase implements PhaseHandler {
 
-  /** How often a running task is looked at. */
+  /** How often a task waited on is looked at while nothing wakes its migration sooner. */
   static final Duration POLL = Duration.ofSeconds(1);
+
+  /**
+   * How often a running task is looked at besides its events: a safety net, since every change of a
+   * followed task wakes its migration at once.
+   */
+  static final Duration FOLLOW = Duration.ofSeconds(5);
 
   private final MigrationServices services;
 
@@ -48,7 +54,11 @@ final class RunningPhase implements PhaseHandler {
     if (status.getTaskRef() == null) {
       return start(context, source, destination);
     }
-    MigrationTask task = taskOrNull(source, status.getTaskRef());
+    services.tasks.follow(context.poolKey(spec.getPool()), status.getTaskRef(), context.key());
+    MigrationTask task = services.tasks.latest(status.getTaskRef()).orElse(null);
+    if (task == null) {
+      task = taskOrNull(source, status.getTaskRef());
+    }
     if (task == null) {
       return vanished(context, source, destination);
     }
@@ -108,7 +118,7 @@ final class RunningPhase implements PhaseHandler {
     return PhaseOutcome.to(
             MigrationPhase.Running, "Migrating", String.format("%.0f%% moved", progress * 100))
         .edit(w -> w.progress(progress, now))
-        .requeue(POLL);
+        .requeue(FOLLOW);
   }
 
   /** The VM's memory from the pool's inventory, for the default completion timeout. */
@@ -146,8 +156,7 @@ final class RunningPhase implements PhaseHandler {
       }
     }
     VmInfo vm = source.resolveVm(status.getVmUuid());
-    VmFacts facts = source.vmFacts(vm.ref());
-    for (Map.Entry<String, String> operation : facts.currentOperations().entrySet()) {
+    for (Map.Entry<String, String> operation : vm.currentOperations().entrySet()) {
       if (operation.getValue().equalsIgnoreCase("pool_migrate")
           || operation.getValue().equalsIgnoreCase("migrate_send")) {
         String adopted = operation.getKey();
@@ -172,6 +181,8 @@ final class RunningPhase implements PhaseHandler {
     if (status.getMode() == MigrationMode.PoolMigrate) {
       task = source.startPoolMigrate(vm.ref(), target.ref());
     } else {
+      // Disks and interfaces are read only where the maps need them.
+      VmFacts facts = source.vmFacts(vm.ref());
       String network = destination.migrationNetwork(destinationNetworkName(context));
       DestinationTicket ticket = destination.prepareDestination(target.ref(), network);
       boolean copyAll =
@@ -186,9 +197,10 @@ final class RunningPhase implements PhaseHandler {
               MigrationMaps.interfaces(facts, crossPool, network));
     }
     String started = task;
+    services.tasks.follow(context.poolKey(spec.getPool()), started, context.key());
     return PhaseOutcome.to(MigrationPhase.Running, "Migrating", "task " + task + " started")
         .edit(w -> w.task(started))
-        .requeue(POLL);
+        .requeue(FOLLOW);
   }
 
   private PhaseOutcome arrived(
@@ -201,7 +213,7 @@ final class RunningPhase implements PhaseHandler {
     HostInfo target = hostNamed(destinationInventory, status.getDestinationHost());
     VmInfo vm = destination.resolveVm(status.getVmUuid());
     try {
-      destination.verifyArrived(vm.ref(), target.ref());
+      XenApiDriver.verifyArrived(vm, target.ref());
     } catch (XenApiException e) {
       if (e.isTransient()) {
         throw e;

@@ -24,7 +24,7 @@ final class VmWhereabouts {
 
     /** Whether it is Running (or Paused) on this host. */
     boolean runsOn(String hostRef) {
-      return vm != null && hostRef.equals(vm.residentOn()) && runs();
+      return vm != null && vm.runsOn(hostRef);
     }
 
     boolean runs() {

@@ -312,7 +312,9 @@ final class ApiFrontEnd implements AutoCloseable {
       send(exchange, 409, ApiDocuments.alreadyExists(r, name));
       return;
     }
-    if (!admit(exchange, r, name, object, null)) {
+    List<CustomResourceValidator.Problem> problems = admit(r, object, null);
+    if (!problems.isEmpty()) {
+      send(exchange, 422, ApiDocuments.invalid(r, name, problems));
       return;
     }
     if (isDryRun(query)) {
@@ -324,19 +326,37 @@ final class ApiFrontEnd implements AutoCloseable {
     relay(exchange, r, name, response);
   }
 
+  /** What a write answers: the code and the body to send. */
+  private record Answer(int code, JsonNode body) {
+
+    /** The object changed between reading and writing it. */
+    boolean conflict() {
+      return code == 409
+          || (code == 422 && body.path("message").asText().contains("has been modified"));
+    }
+  }
+
   private void update(
       HttpExchange exchange, Resource r, Target t, Map<String, String> query, JsonNode body)
       throws Exception {
+    Answer answer = write(r, t, query, body);
+    send(exchange, answer.code(), answer.body());
+  }
+
+  /**
+   * Replaces an object (or its status): the store's version must be the one given; admission checks
+   * custom resources; the status subresource changes only the status.
+   */
+  private Answer write(Resource r, Target t, Map<String, String> query, JsonNode body)
+      throws Exception {
     HttpResponse<String> current = forward("GET", storePath(t, false), null, null);
     if (current.statusCode() == 404) {
-      send(exchange, 404, ApiDocuments.notFound(r, t.name()));
-      return;
+      return new Answer(404, ApiDocuments.notFound(r, t.name()));
     }
     JsonNode old = JSON.readTree(current.body());
     String givenVersion = body.at("/metadata/resourceVersion").asText("");
     if (!givenVersion.isEmpty() && !givenVersion.equals(rv(old))) {
-      send(
-          exchange,
+      return new Answer(
           409,
           ApiDocuments.status(
               409,
@@ -348,7 +368,6 @@ final class ApiFrontEnd implements AutoCloseable {
                   + "\": the object has been modified; please apply your changes to the latest"
                   + " version and try again",
               null));
-      return;
     }
     ObjectNode object = (ObjectNode) body;
     boolean status = "status".equals(t.subresource());
@@ -362,53 +381,66 @@ final class ApiFrontEnd implements AutoCloseable {
       object.set("status", old.get("status").deepCopy());
     }
     object.with("metadata").put("resourceVersion", rv(old));
-    if (!status && !admit(exchange, r, t.name(), object, old)) {
-      return;
+    if (!status) {
+      List<CustomResourceValidator.Problem> problems = admit(r, object, old);
+      if (!problems.isEmpty()) {
+        return new Answer(422, ApiDocuments.invalid(r, t.name(), problems));
+      }
     }
     if (isDryRun(query)) {
-      send(exchange, 200, object);
-      return;
+      return new Answer(200, object);
     }
     HttpResponse<String> response =
         forward("PUT", storePath(t, status), object.toString(), "application/json");
     if (response.statusCode() == 200 && response.body().isBlank()) {
-      send(exchange, 200, fix(r, object)); // the last finalizer went, and the object with it
-      return;
+      return new Answer(200, fix(r, object)); // the last finalizer went, and the object with it
     }
-    relay(exchange, r, t.name(), response);
+    return answer(r, t.name(), response);
   }
 
+  /**
+   * A patch applies to the object as it is when the patch arrives, as on a real API server: if the
+   * object changes between reading and writing it, the patch is applied again.
+   */
   private void patch(HttpExchange exchange, Resource r, Target t, Map<String, String> query)
       throws Exception {
     String type = exchange.getRequestHeaders().getFirst("Content-Type");
     JsonNode patch = body(exchange);
-    HttpResponse<String> current = forward("GET", storePath(t, false), null, null);
-    if (current.statusCode() == 404) {
-      if (type != null && type.startsWith("application/apply-patch")) {
-        create(
-            exchange,
-            r,
-            new Target(t.groupVersion(), t.namespace(), t.plural(), null, null),
-            query);
+    for (int attempt = 1; ; attempt++) {
+      HttpResponse<String> current = forward("GET", storePath(t, false), null, null);
+      if (current.statusCode() == 404) {
+        if (type != null && type.startsWith("application/apply-patch")) {
+          create(
+              exchange,
+              r,
+              new Target(t.groupVersion(), t.namespace(), t.plural(), null, null),
+              query);
+          return;
+        }
+        send(exchange, 404, ApiDocuments.notFound(r, t.name()));
         return;
       }
-      send(exchange, 404, ApiDocuments.notFound(r, t.name()));
-      return;
+      JsonNode old = JSON.readTree(current.body());
+      JsonNode patched;
+      try {
+        patched = JsonPatches.apply(old, patch, type);
+      } catch (JsonPatches.PatchConflict e) {
+        send(exchange, 409, ApiDocuments.status(409, "Conflict", e.getMessage(), null));
+        return;
+      } catch (RuntimeException e) {
+        send(
+            exchange,
+            422,
+            ApiDocuments.status(422, "Invalid", "bad patch: " + e.getMessage(), null));
+        return;
+      }
+      ((ObjectNode) patched).with("metadata").put("resourceVersion", rv(old));
+      Answer answer = write(r, t, query, patched);
+      if (!answer.conflict() || attempt == 5) {
+        send(exchange, answer.code(), answer.body());
+        return;
+      }
     }
-    JsonNode old = JSON.readTree(current.body());
-    JsonNode patched;
-    try {
-      patched = JsonPatches.apply(old, patch, type);
-    } catch (JsonPatches.PatchConflict e) {
-      send(exchange, 409, ApiDocuments.status(409, "Conflict", e.getMessage(), null));
-      return;
-    } catch (RuntimeException e) {
-      send(
-          exchange, 422, ApiDocuments.status(422, "Invalid", "bad patch: " + e.getMessage(), null));
-      return;
-    }
-    ((ObjectNode) patched).with("metadata").put("resourceVersion", rv(old));
-    update(exchange, r, t, query, patched);
   }
 
   private void delete(HttpExchange exchange, Resource r, Target t) throws Exception {
@@ -417,14 +449,12 @@ final class ApiFrontEnd implements AutoCloseable {
   }
 
   /**
-   * Applies a custom resource's schema defaults and checks it against its CRD; answers 422 and
-   * returns false when it is refused.
+   * Applies a custom resource's schema defaults and checks it against its CRD, as a real API
+   * server's admission does; {@code old} is the stored object on update. Built-in kinds pass.
    */
-  private boolean admit(
-      HttpExchange exchange, Resource r, String name, ObjectNode object, JsonNode old)
-      throws IOException {
+  private List<CustomResourceValidator.Problem> admit(Resource r, ObjectNode object, JsonNode old) {
     if (r.crd() == null) {
-      return true;
+      return List.of();
     }
     CustomResourceValidator validator =
         validators.computeIfAbsent(
@@ -438,12 +468,7 @@ final class ApiFrontEnd implements AutoCloseable {
       validator.admit(copy, null);
       oldDefaulted = copy;
     }
-    List<CustomResourceValidator.Problem> problems = validator.admit(object, oldDefaulted);
-    if (problems.isEmpty()) {
-      return true;
-    }
-    send(exchange, 422, ApiDocuments.invalid(r, name, problems));
-    return false;
+    return validator.admit(object, oldDefaulted);
   }
 
   // --- the store ---
@@ -490,23 +515,28 @@ final class ApiFrontEnd implements AutoCloseable {
   /** Passes the store's answer on, with Kubernetes' Status bodies where the store has none. */
   private void relay(HttpExchange exchange, Resource r, String name, HttpResponse<String> response)
       throws IOException {
+    Answer answer = answer(r, name, response);
+    send(exchange, answer.code(), answer.body());
+  }
+
+  private static Answer answer(Resource r, String name, HttpResponse<String> response)
+      throws IOException {
     int code = response.statusCode();
     String text = response.body();
     if (code == 404) {
-      send(exchange, 404, ApiDocuments.notFound(r, name));
-    } else if (text == null || text.isBlank()) {
-      send(
-          exchange,
+      return new Answer(404, ApiDocuments.notFound(r, name));
+    }
+    if (text == null || text.isBlank()) {
+      return new Answer(
           code,
           JSON.createObjectNode()
               .put("kind", "Status")
               .put("apiVersion", "v1")
               .put("status", code < 300 ? "Success" : "Failure")
               .put("code", code));
-    } else {
-      JsonNode node = JSON.readTree(text);
-      send(exchange, code, code < 300 ? fix(r, node) : node);
     }
+    JsonNode node = JSON.readTree(text);
+    return new Answer(code, code < 300 ? fix(r, node) : node);
   }
 
   /**

@@ -87,6 +87,9 @@ final class WatchBridge implements AutoCloseable {
     }
     URI ws = URI.create(store.toString().replaceFirst("^http", "ws")).resolve(path);
     WebSocket socket = http.newWebSocketBuilder().buildAsync(ws, stream).join();
+    if (stream.since > 0) {
+      catchUp(stream, r, target, query);
+    }
     // A heartbeat also tells a watch whose client went away, so that it ends.
     boolean bookmarks = "true".equals(query.get("allowWatchBookmarks"));
     ScheduledFuture<?> heartbeat =
@@ -108,6 +111,36 @@ final class WatchBridge implements AutoCloseable {
       } catch (IOException ignored) {
         // the client went away first
       }
+    }
+  }
+
+  /**
+   * What changed between the client's list and this watch, which the store does not replay: newer
+   * objects as MODIFIED, and the named object as DELETED when it is gone (so that {@code kubectl
+   * delete} and {@code kubectl wait --for=delete} see the end they wait for).
+   */
+  private void catchUp(
+      Stream stream, Resource r, ApiFrontEnd.Target target, Map<String, String> query)
+      throws Exception {
+    List<JsonNode> now = api.listItems(r, target, query);
+    for (JsonNode object : now) {
+      stream.emit("MODIFIED", object);
+    }
+    String name = null;
+    for (FieldSelector.Term term : stream.selector.terms()) {
+      if (term.equal() && term.path().equals("metadata.name")) {
+        name = term.value();
+      }
+    }
+    if (name != null && now.isEmpty()) {
+      ObjectNode gone =
+          JSON.createObjectNode().put("kind", r.kind()).put("apiVersion", r.groupVersion());
+      ObjectNode metadata = gone.putObject("metadata").put("name", name);
+      if (target.namespace() != null) {
+        metadata.put("namespace", target.namespace());
+      }
+      metadata.put("resourceVersion", Long.toString(stream.since + 1));
+      stream.emit("DELETED", gone);
     }
   }
 

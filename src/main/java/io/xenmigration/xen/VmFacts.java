@@ -1,20 +1,16 @@
 package io.xenmigration.xen;
 
 import java.util.List;
-import java.util.Map;
 
 /**
- * What placing and moving one VM needs to know: its state, disks, interfaces and any operation
- * already running on it.
+ * What placing and moving one VM needs to know: its state, disks and interfaces.
  *
  * @param vm the VM
  * @param vcpus its virtual CPUs
  * @param disks its disks (CD drives left out)
  * @param nics its network interfaces
- * @param currentOperations operations running on it: task ref → operation
  */
-public record VmFacts(
-    VmInfo vm, int vcpus, List<Disk> disks, List<Nic> nics, Map<String, String> currentOperations) {
+public record VmFacts(VmInfo vm, int vcpus, List<Disk> disks, List<Nic> nics) {
 
   /** A disk: the VDI, its name-label, the SR holding it and its size. */
   public record Disk(String vdi, String name, String sr, long sizeBytes) {}

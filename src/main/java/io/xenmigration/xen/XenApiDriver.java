@@ -226,17 +226,11 @@ public final class XenApiDriver implements AutoCloseable {
             VIF.Record nic = vif.getRecord(connection);
             nics.add(new VmFacts.Nic(vif.toWireString(), nic.device, nic.MAC, ref(nic.network)));
           }
-          Map<String, String> operations = new HashMap<>();
-          if (record.currentOperations != null) {
-            record.currentOperations.forEach(
-                (task, op) -> operations.put(task, String.valueOf(op)));
-          }
           return new VmFacts(
               vmInfo(vm, record),
               (int) nonNull(record.VCPUsMax),
               List.copyOf(disks),
-              List.copyOf(nics),
-              Map.copyOf(operations));
+              List.copyOf(nics));
         });
   }
 
@@ -245,7 +239,12 @@ public final class XenApiDriver implements AutoCloseable {
    * VM_NOT_ON_DESTINATION (terminal) otherwise.
    */
   public VmInfo verifyArrived(String vmRef, String hostRef) throws XenApiException {
-    VmInfo vm = vm(vmRef);
+    return verifyArrived(vm(vmRef), hostRef);
+  }
+
+  /** The same check on a VM just read, without another call. */
+  public static VmInfo verifyArrived(VmInfo vm, String hostRef) throws XenApiException {
+    String vmRef = vm.ref();
     if (!hostRef.equals(vm.residentOn()) || !"Running".equals(vm.powerState())) {
       throw new XenApiException(
           "VM_NOT_ON_DESTINATION",
@@ -556,13 +555,20 @@ public final class XenApiDriver implements AutoCloseable {
   private static VmInfo vmInfo(VM vm, VM.Record record) {
     String host = ref(record.residentOn);
     long memory = nonNull(record.memoryDynamicMax) + nonNull(record.memoryOverhead);
+    Map<String, String> operations = Map.of();
+    if (record.currentOperations != null && !record.currentOperations.isEmpty()) {
+      Map<String, String> running = new HashMap<>();
+      record.currentOperations.forEach((task, op) -> running.put(task, String.valueOf(op)));
+      operations = Map.copyOf(running);
+    }
     return new VmInfo(
         vm.toWireString(),
         record.uuid,
         record.nameLabel,
         record.powerState == null ? "" : record.powerState.toString(),
         host,
-        memory);
+        memory,
+        operations);
   }
 
   private static long nonNull(Long value) {

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.xenmigration.api.v1alpha1.AttemptOutcome;
-import io.xenmigration.api.v1alpha1.LiveMigration;
 import io.xenmigration.api.v1alpha1.LiveMigrationSpec;
 import io.xenmigration.api.v1alpha1.LiveMigrationStatus;
 import io.xenmigration.api.v1alpha1.MigrationMode;
@@ -132,10 +131,7 @@ class LiveMigrationReconcilerIT extends MigrationHarness {
     simulator.faults().hangMigration("vm-shared", 0.3);
     String name = migrate("vm-shared", s -> {});
     awaitTaskStarted(name);
-    LiveMigration migration =
-        client.resources(LiveMigration.class).inNamespace(namespace).withName(name).get();
-    migration.getSpec().setCancel(true);
-    client.resources(LiveMigration.class).inNamespace(namespace).resource(migration).update();
+    cancel(name);
     LiveMigrationStatus status = awaitPhase(name, MigrationPhase.Cancelled);
     assertThat(status.getRollback().getSteps())
         .extracting(s -> s.getAction())
@@ -229,11 +225,14 @@ class LiveMigrationReconcilerIT extends MigrationHarness {
 
   @Test
   void cancelWhileQueuedNeverTouchesThePool() {
-    XenPool pool = client.resources(XenPool.class).inNamespace(namespace).withName("pool-a").get();
-    io.xenmigration.api.v1alpha1.PoolLimits limits = new io.xenmigration.api.v1alpha1.PoolLimits();
-    limits.setMaxParallelPerHost(1);
-    pool.getSpec().setLimits(limits);
-    client.resources(XenPool.class).inNamespace(namespace).resource(pool).update();
+    client
+        .resources(XenPool.class)
+        .inNamespace(namespace)
+        .withName("pool-a")
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"spec\":{\"limits\":{\"maxParallelPerHost\":1}}}");
     simulator.faults().hangMigration("vm-shared", 0.3);
     String first = migrate("vm-shared", s -> {});
     awaitTaskStarted(first);

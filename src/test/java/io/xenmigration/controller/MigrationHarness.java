@@ -188,11 +188,16 @@ abstract class MigrationHarness {
         });
   }
 
+  /** Sets spec.cancel with a merge patch, as {@code kubectl patch} does: no version to race. */
   void cancel(String name) {
-    LiveMigration migration =
-        client.resources(LiveMigration.class).inNamespace(namespace).withName(name).get();
-    migration.getSpec().setCancel(true);
-    client.resources(LiveMigration.class).inNamespace(namespace).resource(migration).update();
+    client
+        .resources(LiveMigration.class)
+        .inNamespace(namespace)
+        .withName(name)
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"spec\":{\"cancel\":true}}");
   }
 
   /** Waits until the migration is gone from the API. */

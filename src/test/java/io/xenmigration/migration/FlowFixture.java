@@ -88,7 +88,8 @@ final class FlowFixture implements AutoCloseable {
             "ns/pool-a", PoolEndpoint.of(simulator.url("pool-a"), "root", "password", null, false));
     inventories.put("ns/pool-a", driver.inventory());
     return new MigrationFlow(
-        new MigrationServices(drivers, inventories, new Scheduler(reservations), gate));
+        new MigrationServices(
+            drivers, inventories, new Scheduler(reservations), gate, TaskFollower.disabled()));
   }
 
   /** A driver of pool-a of its own, for what someone else does to the pool meanwhile. */

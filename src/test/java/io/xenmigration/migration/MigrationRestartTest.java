@@ -7,27 +7,13 @@ import io.xenmigration.api.v1alpha1.MigrationPhase;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The operator may die at any instant: a fresh operator (new in-memory state) that picks a
  * migration up from its status finishes it without moving the VM twice.
  */
-class MigrationRestartTest {
-
-  private FlowFixture fixture;
-
-  @BeforeEach
-  void start() {
-    fixture = new FlowFixture();
-  }
-
-  @AfterEach
-  void stop() {
-    fixture.close();
-  }
+class MigrationRestartTest extends FlowTest {
 
   private MigrationFlow operator() throws Exception {
     return fixture.restartedOperator();

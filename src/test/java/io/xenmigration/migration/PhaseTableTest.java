@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,19 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * time passing on the test's clock), one reconcile, and the phase, reason and XenAPI calls that
  * must follow.
  */
-class PhaseTableTest {
-
-  private FlowFixture fixture;
-
-  @BeforeEach
-  void start() {
-    fixture = new FlowFixture();
-  }
-
-  @AfterEach
-  void stop() {
-    fixture.close();
-  }
+class PhaseTableTest extends FlowTest {
 
   /**
    * One row.

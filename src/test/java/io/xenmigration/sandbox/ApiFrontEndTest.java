@@ -176,6 +176,51 @@ class ApiFrontEndTest {
   }
 
   @Test
+  void removingTheLastFinalizerOfADeletedObjectAnswersWithTheObject() throws Exception {
+    KubernetesMockServer own =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), new SandboxStore(), false);
+    own.init(InetAddress.getLoopbackAddress(), 0);
+    try {
+      String url = own.url("/api/v1/namespaces/ns/configmaps");
+      HTTP.send(
+          HttpRequest.newBuilder(URI.create(url))
+              .header("Content-Type", "application/json")
+              .POST(
+                  HttpRequest.BodyPublishers.ofString(
+                      "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":"
+                          + "{\"name\":\"a\",\"namespace\":\"ns\",\"finalizers\":[\"x/y\"]}}"))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+      HTTP.send(
+          HttpRequest.newBuilder(URI.create(url + "/a")).DELETE().build(),
+          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> patched =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(url + "/a"))
+                  .header("Content-Type", "application/json-patch+json")
+                  .method(
+                      "PATCH",
+                      HttpRequest.BodyPublishers.ofString(
+                          "[{\"op\":\"remove\",\"path\":\"/metadata/finalizers/0\"}]"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(patched.statusCode()).isEqualTo(200);
+      JsonNode object = JSON.readTree(patched.body());
+      assertThat(object.at("/metadata/name").asText()).isEqualTo("a");
+      assertThat(object.at("/metadata/finalizers")).isEmpty();
+      assertThat(
+              HTTP.send(
+                      HttpRequest.newBuilder(URI.create(url + "/a")).build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .statusCode())
+          .isEqualTo(404);
+    } finally {
+      own.destroy();
+    }
+  }
+
+  @Test
   void theStatusSubresourceChangesOnlyTheStatus() throws Exception {
     call("POST", LM, "application/json", migration("st", "pool: pool-a\nvm: vm-04"));
     HttpResponse<String> patched =

@@ -22,7 +22,12 @@ class SandboxLifecycleE2E {
   @Test
   void thePrintedInstructionsWorkAndStoppingLeavesNothingBehind() throws Exception {
     Path dir = Path.of("target", "e2e", "lifecycle");
-    SandboxProcess sandbox = SandboxProcess.start(dir);
+    try (SandboxProcess sandbox = SandboxProcess.start(dir)) {
+      check(dir, sandbox);
+    }
+  }
+
+  private static void check(Path dir, SandboxProcess sandbox) throws Exception {
     String log = sandbox.log();
     assertThat(log).contains("Sandbox ready");
 

@@ -12,13 +12,12 @@ class MigrationMapsTest {
 
   private static final VmFacts VM =
       new VmFacts(
-          new VmInfo("vm", "uuid", "web-01", "Running", "host-1", 4L << 30),
+          new VmInfo("vm", "uuid", "web-01", "Running", "host-1", 4L << 30, java.util.Map.of()),
           2,
           List.of(
               new VmFacts.Disk("vdi-shared", "d0", "sr-nfs", 1),
               new VmFacts.Disk("vdi-local", "d1", "sr-local-1", 1)),
-          List.of(new VmFacts.Nic("vif-0", "0", "aa:bb", "net-a")),
-          Map.of());
+          List.of(new VmFacts.Nic("vif-0", "0", "aa:bb", "net-a")));
 
   @Test
   void sharedDisksStayAndOthersAreCopiedWithinAPool() {

@@ -102,7 +102,7 @@ class XenApiDriverMigrationTest {
     assertThat(facts.disks()).hasSize(1);
     assertThat(facts.nics()).hasSize(1);
     assertThat(facts.vcpus()).isEqualTo(2);
-    assertThat(facts.currentOperations()).isEmpty();
+    assertThat(facts.vm().currentOperations()).isEmpty();
     assertThat(done.status()).isEqualTo(MigrationTask.Status.SUCCESS);
     assertThat(progress).isSorted().last().isEqualTo(1.0);
     assertThat(progress.size()).isGreaterThan(3);

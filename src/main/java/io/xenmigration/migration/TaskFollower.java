@@ -1,0 +1,168 @@
+package io.xenmigration.migration;
+
+import io.xenmigration.pool.PoolDrivers;
+import io.xenmigration.xen.MigrationTask;
+import io.xenmigration.xen.TaskChanges;
+import io.xenmigration.xen.XenApiDriver;
+import io.xenmigration.xen.XenApiException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Follows the XenAPI tasks of running migrations with {@code event.from}, one long wait per pool
+ * for all its tasks: a change wakes its migration at once and hands it the task's new state, so
+ * progress costs no call of its own and nobody polls on a fixed beat.
+ */
+public final class TaskFollower implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(TaskFollower.class.getName());
+
+  /** How long one {@code event.from} waits for a change; well under the reply timeout. */
+  static final Duration WAIT = Duration.ofSeconds(10);
+
+  /** How soon a pool's watch starts again after XenAPI failed it. */
+  static final Duration AFTER_FAILURE = Duration.ofSeconds(2);
+
+  /** How old a task state may be and still stand for the task (else it is read again). */
+  static final Duration FRESH = Duration.ofSeconds(5);
+
+  private record Followed(String pool, String migration) {}
+
+  private record Seen(MigrationTask task, Instant at) {}
+
+  private final PoolDrivers drivers;
+  private final Clock clock;
+  private final Map<String, Followed> byTask = new ConcurrentHashMap<>();
+  private final Map<String, Seen> latest = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> watching = new ConcurrentHashMap<>();
+
+  /** The pools' long waits, a thread each while they last. */
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(daemon("xenapi-task-events"));
+
+  /** Starts a pool's watch again after a pause. */
+  private final ScheduledExecutorService later =
+      Executors.newSingleThreadScheduledExecutor(daemon("xenapi-task-events-retry"));
+
+  private volatile Wakeups wakeups = Wakeups.NONE;
+  private final boolean enabled;
+
+  public TaskFollower(PoolDrivers drivers, Clock clock) {
+    this(drivers, clock, true);
+  }
+
+  private TaskFollower(PoolDrivers drivers, Clock clock, boolean enabled) {
+    this.drivers = drivers;
+    this.clock = clock;
+    this.enabled = enabled;
+  }
+
+  /**
+   * A follower that follows nothing: migrations read their tasks themselves on their own beat. For
+   * tests that step time by hand and must see every task state when they read it.
+   */
+  public static TaskFollower disabled() {
+    return new TaskFollower(null, Clock.systemUTC(), false);
+  }
+
+  /** Who to wake when a followed task changes. */
+  public void wakeWith(Wakeups wakeups) {
+    this.wakeups = wakeups;
+  }
+
+  /** Follows a migration's task in a pool (namespace/name); following it again changes nothing. */
+  public void follow(String pool, String taskRef, String migration) {
+    if (enabled
+        && byTask.putIfAbsent(taskRef, new Followed(pool, migration)) == null
+        && watching.putIfAbsent(pool, Boolean.TRUE) == null) {
+      threads.execute(() -> watch(pool, ""));
+    }
+  }
+
+  /** Stops following whatever task a migration had. */
+  public void forget(String migration) {
+    byTask.entrySet().removeIf(e -> e.getValue().migration().equals(migration));
+    latest.keySet().retainAll(byTask.keySet());
+  }
+
+  /** The task's state as its last event told, if recent enough to stand for it. */
+  public Optional<MigrationTask> latest(String taskRef) {
+    Seen seen = latest.get(taskRef);
+    if (seen == null || Duration.between(seen.at(), clock.instant()).compareTo(FRESH) > 0) {
+      return Optional.empty();
+    }
+    return Optional.of(seen.task());
+  }
+
+  /** One wait for changes in a pool; runs again while the pool has tasks to follow. */
+  private void watch(String pool, String token) {
+    if (byTask.values().stream().noneMatch(f -> f.pool().equals(pool))) {
+      watching.remove(pool);
+      // A task followed while this watch was ending must not be left without one.
+      if (byTask.values().stream().anyMatch(f -> f.pool().equals(pool))
+          && watching.putIfAbsent(pool, Boolean.TRUE) == null) {
+        threads.execute(() -> watch(pool, ""));
+      }
+      return;
+    }
+    XenApiDriver driver = drivers.existing(pool);
+    if (driver == null) {
+      restartLater(pool);
+      return;
+    }
+    String next;
+    try {
+      TaskChanges changes = driver.taskChanges(token, WAIT);
+      next = changes.token();
+      Instant now = clock.instant();
+      for (MigrationTask task : changes.tasks()) {
+        Followed followed = byTask.get(task.ref());
+        if (followed != null) {
+          latest.put(task.ref(), new Seen(task, now));
+          wakeups.migration(followed.migration());
+        }
+      }
+    } catch (XenApiException e) {
+      LOG.log(Level.FINE, "task events of " + pool + " failed; starting again", e);
+      restartLater(pool);
+      return;
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "task events of " + pool + " failed; starting again", e);
+      restartLater(pool);
+      return;
+    }
+    String token2 = next;
+    threads.execute(() -> watch(pool, token2));
+  }
+
+  private void restartLater(String pool) {
+    later.schedule(
+        () -> threads.execute(() -> watch(pool, "")),
+        AFTER_FAILURE.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Override
+  public void close() {
+    later.shutdownNow();
+    threads.shutdownNow();
+  }
+}
