@@ -47,6 +47,11 @@ public final class SandboxRun {
     System.setProperty("quarkus.http.host", "127.0.0.1");
     // The embedded API logs every request; only its warnings matter to a person watching.
     System.setProperty("quarkus.log.category.\"io.fabric8.mockwebserver\".level", "WARN");
+    // The embedded API's web server may finish closing after its event loop on exit; Netty then
+    // reports the late notification it could not deliver, which is harmless at that point.
+    System.setProperty(
+        "quarkus.log.category.\"io.netty.util.concurrent.DefaultPromise.rejectedExecution\".level",
+        "OFF");
     System.setProperty("quarkus.http.port", Integer.toString(options.operatorPort()));
     Thread announcer = new Thread(() -> announceWhenReady(sandbox), "sandbox-ready");
     announcer.setDaemon(true);
