@@ -127,9 +127,10 @@ public final class SandboxRun {
           export KUBECONFIG=%s
           kubectl get xenpools
           kubectl apply -f deploy/examples/pool-migrate.yaml
-          kubectl get lm -w
+          kubectl get lm -n sandbox -w
 
-        Then: kubectl describe lm move-vm-01; kubectl delete lm NAME to roll one back.
+        Then: kubectl describe lm move-vm-01 -n sandbox; kubectl delete lm NAME -n sandbox to roll
+        one back.
         Inject faults into the simulated pools (docs/sandbox.md), for example:
 
           curl -X POST %s/faults/migrations -d '{"vm":"vm-03","atProgress":0.5,"code":"VM_MIGRATE_FAILED"}'
