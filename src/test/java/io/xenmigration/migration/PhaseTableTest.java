@@ -234,6 +234,19 @@ class PhaseTableTest extends FlowTest {
                         .extracting(a -> a.getOutcome())
                         .containsExactly(AttemptOutcome.PreCheckFailed, null)),
             new Row(
+                "Preparing: the host asked for went offline since the pool was read",
+                NOTHING,
+                in(MigrationPhase.Preparing),
+                (f, lm) -> f.simulator.setHostLive("pool-a", "a-host-2", false),
+                MigrationPhase.Failed,
+                "NoHostFits",
+                (f, lm, o) -> {
+                  assertThat(lm.getStatus().getAttempts())
+                      .singleElement()
+                      .satisfies(a -> assertThat(a.getReason()).startsWith("HOST_"));
+                  assertThat(f.migrateCalls()).isZero();
+                }),
+            new Row(
                 "Preparing: the pool does not answer for a moment",
                 NOTHING,
                 in(MigrationPhase.Preparing),
@@ -383,6 +396,23 @@ class PhaseTableTest extends FlowTest {
                       assertThat(lm.getStatus().getRollback().getVerified()).isTrue();
                       assertThat(f.gate.active("ns/pool-a")).isEmpty();
                     })),
+            new Row(
+                "RollingBack: the pool's sessions expired meanwhile",
+                hang(0.3),
+                TASK_STARTED,
+                (f, lm) -> {
+                  lm.getSpec().setCancel(true);
+                  MigrationFlow flow = f.operator();
+                  f.step(flow, lm); // -> RollingBack
+                  f.step(flow, lm); // cancels
+                  f.simClock.advance(Duration.ofSeconds(1));
+                  f.simulator.expireSessions("pool-a");
+                },
+                MigrationPhase.Cancelled,
+                "Cancelled",
+                all(
+                    vmAt("Running@a-host-1"),
+                    (f, lm, o) -> assertThat(lm.getStatus().getRollback().getVerified()).isTrue())),
             new Row(
                 "RollingBack: the destination failed and attempts remain",
                 f -> f.simulator.faults().failMigration("vm-shared", 0.2, "MIRROR_FAILED", "vdi"),
