@@ -55,6 +55,7 @@ public final class TaskFollower implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(daemon("xenapi-task-events-retry"));
 
   private volatile Wakeups wakeups = Wakeups.NONE;
+  private volatile boolean closed;
   private final boolean enabled;
 
   public TaskFollower(PoolDrivers drivers, Clock clock) {
@@ -85,7 +86,11 @@ public final class TaskFollower implements AutoCloseable {
     if (enabled
         && byTask.putIfAbsent(taskRef, new Followed(pool, migration)) == null
         && watching.putIfAbsent(pool, Boolean.TRUE) == null) {
-      threads.execute(() -> watch(pool, ""));
+      try {
+        threads.execute(() -> watch(pool, ""));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        watching.remove(pool); // closing
+      }
     }
   }
 
@@ -106,50 +111,70 @@ public final class TaskFollower implements AutoCloseable {
 
   /** One wait for changes in a pool; runs again while the pool has tasks to follow. */
   private void watch(String pool, String token) {
-    if (byTask.values().stream().noneMatch(f -> f.pool().equals(pool))) {
-      watching.remove(pool);
-      // A task followed while this watch was ending must not be left without one.
-      if (byTask.values().stream().anyMatch(f -> f.pool().equals(pool))
-          && watching.putIfAbsent(pool, Boolean.TRUE) == null) {
-        threads.execute(() -> watch(pool, ""));
+    boolean goesOn = false;
+    try {
+      goesOn = watchOnce(pool, token);
+    } finally {
+      if (!goesOn) {
+        watching.remove(pool);
+        // A task followed while this watch was ending must not be left without one.
+        if (!closed
+            && byTask.values().stream().anyMatch(f -> f.pool().equals(pool))
+            && watching.putIfAbsent(pool, Boolean.TRUE) == null) {
+          restartLater(pool);
+        }
       }
-      return;
+    }
+  }
+
+  /** Returns whether the next step of the pool's watch was handed on. */
+  private boolean watchOnce(String pool, String token) {
+    if (closed || byTask.values().stream().noneMatch(f -> f.pool().equals(pool))) {
+      return false;
     }
     XenApiDriver driver = drivers.existing(pool);
     if (driver == null) {
-      restartLater(pool);
-      return;
+      return false; // restarted later while tasks remain
     }
-    String next;
+    TaskChanges changes;
     try {
-      TaskChanges changes = driver.taskChanges(token, WAIT);
-      next = changes.token();
-      Instant now = clock.instant();
-      for (MigrationTask task : changes.tasks()) {
-        Followed followed = byTask.get(task.ref());
-        if (followed != null) {
-          latest.put(task.ref(), new Seen(task, now));
-          wakeups.migration(followed.migration());
-        }
-      }
+      changes = driver.taskChanges(token, WAIT);
     } catch (XenApiException e) {
       LOG.log(Level.FINE, "task events of " + pool + " failed; starting again", e);
-      restartLater(pool);
-      return;
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "task events of " + pool + " failed; starting again", e);
-      restartLater(pool);
-      return;
+      return false;
     }
-    String token2 = next;
-    threads.execute(() -> watch(pool, token2));
+    Instant now = clock.instant();
+    for (MigrationTask task : changes.tasks()) {
+      Followed followed = byTask.get(task.ref());
+      if (followed != null) {
+        latest.put(task.ref(), new Seen(task, now));
+        if (!byTask.containsKey(task.ref())) {
+          latest.remove(task.ref()); // forgotten meanwhile
+        }
+        wakeups.migration(followed.migration());
+      }
+    }
+    String next = changes.token();
+    try {
+      threads.execute(() -> watch(pool, next));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return false; // closing
+    }
+    return true;
   }
 
   private void restartLater(String pool) {
-    later.schedule(
-        () -> threads.execute(() -> watch(pool, "")),
-        AFTER_FAILURE.toMillis(),
-        TimeUnit.MILLISECONDS);
+    if (closed) {
+      return;
+    }
+    try {
+      later.schedule(
+          () -> threads.execute(() -> watch(pool, "")),
+          AFTER_FAILURE.toMillis(),
+          TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing: nothing more to follow
+    }
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -162,6 +187,7 @@ public final class TaskFollower implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     later.shutdownNow();
     threads.shutdownNow();
   }

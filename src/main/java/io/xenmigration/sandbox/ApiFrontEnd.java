@@ -119,17 +119,20 @@ final class ApiFrontEnd implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) {
-    try (exchange) {
+    try {
       route(exchange);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // the sandbox is stopping
     } catch (Exception e) {
       LOG.log(Level.WARNING, "sandbox API request failed: " + exchange.getRequestURI(), e);
       try {
+        // Answered before the exchange closes: a client gets a Status, not a dropped connection.
         send(exchange, 500, ApiDocuments.status(500, "InternalError", String.valueOf(e), null));
-      } catch (IOException ignored) {
-        // the client went away
+      } catch (IOException | RuntimeException ignored) {
+        // the client went away, or the answer had already started
       }
+    } finally {
+      exchange.close();
     }
   }
 
@@ -192,7 +195,7 @@ final class ApiFrontEnd implements AutoCloseable {
           get(exchange, r, target);
         }
       }
-      case "POST" -> create(exchange, r, target, query);
+      case "POST" -> create(exchange, r, target, query, body(exchange));
       case "PUT" -> update(exchange, r, target, query, body(exchange));
       case "PATCH" -> patch(exchange, r, target, query);
       case "DELETE" -> delete(exchange, r, target);
@@ -288,9 +291,9 @@ final class ApiFrontEnd implements AutoCloseable {
 
   // --- writes ---
 
-  private void create(HttpExchange exchange, Resource r, Target t, Map<String, String> query)
+  private void create(
+      HttpExchange exchange, Resource r, Target t, Map<String, String> query, JsonNode parsed)
       throws Exception {
-    JsonNode parsed = body(exchange);
     if (!(parsed instanceof ObjectNode object)) {
       send(
           exchange, 400, ApiDocuments.status(400, "BadRequest", "the body is not an object", null));
@@ -307,6 +310,17 @@ final class ApiFrontEnd implements AutoCloseable {
               + Long.toString(System.nanoTime() % 100_000_000L, 36));
     }
     String name = metadata.path("name").asText();
+    if (name.isEmpty()) {
+      send(
+          exchange,
+          422,
+          ApiDocuments.status(
+              422,
+              "Invalid",
+              "metadata.name: Required value: name or generateName is required",
+              null));
+      return;
+    }
     Target named = new Target(t.groupVersion(), t.namespace(), t.plural(), name, null);
     if (forward("GET", storePath(named, false), null, null).statusCode() == 200) {
       send(exchange, 409, ApiDocuments.alreadyExists(r, name));
@@ -352,6 +366,10 @@ final class ApiFrontEnd implements AutoCloseable {
     HttpResponse<String> current = forward("GET", storePath(t, false), null, null);
     if (current.statusCode() == 404) {
       return new Answer(404, ApiDocuments.notFound(r, t.name()));
+    }
+    if (!body.isObject()) {
+      return new Answer(
+          400, ApiDocuments.status(400, "BadRequest", "the body is not an object", null));
     }
     JsonNode old = JSON.readTree(current.body());
     String givenVersion = body.at("/metadata/resourceVersion").asText("");
@@ -409,12 +427,15 @@ final class ApiFrontEnd implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       HttpResponse<String> current = forward("GET", storePath(t, false), null, null);
       if (current.statusCode() == 404) {
-        if (type != null && type.startsWith("application/apply-patch")) {
+        if (type != null && type.startsWith("application/apply-patch") && patch.isObject()) {
+          // Server-side apply of an object that does not exist yet creates it.
+          ((ObjectNode) patch).with("metadata").put("name", t.name());
           create(
               exchange,
               r,
               new Target(t.groupVersion(), t.namespace(), t.plural(), null, null),
-              query);
+              query,
+              patch);
           return;
         }
         send(exchange, 404, ApiDocuments.notFound(r, t.name()));
@@ -432,6 +453,13 @@ final class ApiFrontEnd implements AutoCloseable {
             exchange,
             422,
             ApiDocuments.status(422, "Invalid", "bad patch: " + e.getMessage(), null));
+        return;
+      }
+      if (!patched.isObject()) {
+        send(
+            exchange,
+            422,
+            ApiDocuments.status(422, "Invalid", "the patch does not leave an object", null));
         return;
       }
       ((ObjectNode) patched).with("metadata").put("resourceVersion", rv(old));

@@ -81,9 +81,21 @@ public final class Sandbox implements AutoCloseable {
       // Fixed next to the admin port, so that the example XenPools name the right URLs.
       pools.port("pool-a", options.adminPort() + 1).port("pool-b", options.adminPort() + 2);
     }
-    simulator = pools.start();
-    createPools();
-    frontEnd = ApiFrontEnd.start(api.url("/"), options.apiPort());
+    XapiSimulator started = null;
+    try {
+      started = pools.start();
+      simulator = started;
+      createPools();
+      frontEnd = ApiFrontEnd.start(api.url("/"), options.apiPort());
+    } catch (IOException | RuntimeException e) {
+      // A port in use, say: stop what did start before saying so.
+      if (started != null) {
+        started.close();
+      }
+      client.close();
+      api.destroy();
+      throw e;
+    }
   }
 
   /** Starts everything. */

@@ -72,40 +72,46 @@ final class WatchBridge implements AutoCloseable {
     OutputStream out = exchange.getResponseBody();
     Stream stream = new Stream(out, r, table, FieldSelector.parse(query.get("fieldSelector")));
     String from = query.getOrDefault("resourceVersion", "");
-    if (from.isEmpty() || from.equals("0")) {
-      // From the start: the objects as they are now come first, as ADDED.
-      for (JsonNode object : api.listItems(r, target, query)) {
-        stream.emit("ADDED", object);
-      }
-    } else {
-      stream.since = parse(from);
-    }
+    boolean fromStart = from.isEmpty() || from.equals("0");
+    stream.since = fromStart ? 0 : parse(from);
     String path = ApiFrontEnd.storeListPath(target) + "?watch=true";
     String labels = query.get("labelSelector");
     if (labels != null && !labels.isEmpty()) {
       path += "&labelSelector=" + URLEncoder.encode(labels, StandardCharsets.UTF_8);
     }
     URI ws = URI.create(store.toString().replaceFirst("^http", "ws")).resolve(path);
-    WebSocket socket = http.newWebSocketBuilder().buildAsync(ws, stream).join();
-    if (stream.since > 0) {
-      catchUp(stream, r, target, query);
-    }
-    // A heartbeat also tells a watch whose client went away, so that it ends.
-    boolean bookmarks = "true".equals(query.get("allowWatchBookmarks"));
-    ScheduledFuture<?> heartbeat =
-        timers.scheduleAtFixedRate(
-            bookmarks ? stream::bookmark : stream::blankLine,
-            HEARTBEAT_SECONDS,
-            HEARTBEAT_SECONDS,
-            TimeUnit.SECONDS);
-    long timeout = parse(query.getOrDefault("timeoutSeconds", "1800"));
+    WebSocket socket = null;
+    ScheduledFuture<?> heartbeat = null;
     try {
-      stream.done.get(timeout, TimeUnit.SECONDS);
+      // Subscribed first, listed second: nothing that happens in between is missed. The store's
+      // events wait until the list is out, so that the client sees the objects first.
+      socket = http.newWebSocketBuilder().buildAsync(ws, stream).get(10, TimeUnit.SECONDS);
+      if (fromStart) {
+        for (JsonNode object : api.listItems(r, target, query)) {
+          stream.emit("ADDED", object);
+        }
+      } else {
+        catchUp(stream, r, target, query);
+      }
+      stream.goLive();
+      // A heartbeat also tells a watch whose client went away, so that it ends.
+      boolean bookmarks = "true".equals(query.get("allowWatchBookmarks"));
+      heartbeat =
+          timers.scheduleAtFixedRate(
+              bookmarks ? stream::bookmark : stream::blankLine,
+              HEARTBEAT_SECONDS,
+              HEARTBEAT_SECONDS,
+              TimeUnit.SECONDS);
+      stream.done.get(parse(query.getOrDefault("timeoutSeconds", "1800")), TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
-      // the client asked for the watch to end now; it will start another
+      // The client's timeout (or the store's handshake) ran out: the client starts another watch.
     } finally {
-      heartbeat.cancel(false);
-      socket.abort();
+      if (heartbeat != null) {
+        heartbeat.cancel(false);
+      }
+      if (socket != null) {
+        socket.abort();
+      }
       try {
         out.close();
       } catch (IOException ignored) {
@@ -161,6 +167,8 @@ final class WatchBridge implements AutoCloseable {
     final FieldSelector selector;
     final Map<String, Long> sent = new HashMap<>();
     final StringBuilder partial = new StringBuilder();
+    final java.util.List<JsonNode> pending = new java.util.ArrayList<>();
+    boolean live;
     long since;
     long newest;
     boolean columnsSent;
@@ -181,7 +189,7 @@ final class WatchBridge implements AutoCloseable {
         try {
           JsonNode event = JSON.readTree(text);
           if (event.has("type") && event.has("object")) {
-            emit(event.path("type").asText(), event.get("object"));
+            fromStore(event);
           }
         } catch (IOException e) {
           done.complete(null);
@@ -200,6 +208,24 @@ final class WatchBridge implements AutoCloseable {
     @Override
     public void onError(WebSocket socket, Throwable error) {
       done.complete(null);
+    }
+
+    /** An event of the store: held back until the client has had the objects it starts from. */
+    synchronized void fromStore(JsonNode event) {
+      if (live) {
+        emit(event.path("type").asText(), event.get("object"));
+      } else {
+        pending.add(event);
+      }
+    }
+
+    /** The starting objects are out: what the store said meanwhile follows them. */
+    synchronized void goLive() {
+      live = true;
+      for (JsonNode event : pending) {
+        emit(event.path("type").asText(), event.get("object"));
+      }
+      pending.clear();
     }
 
     /** Writes an event unless the client has it already or it does not match its selector. */
