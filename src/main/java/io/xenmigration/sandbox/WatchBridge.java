@@ -19,9 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,13 +36,6 @@ final class WatchBridge implements AutoCloseable {
   private final HttpClient http;
   private final URI store;
   private final Clock clock;
-  private final ScheduledExecutorService timers =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "sandbox-watch-timer");
-            t.setDaemon(true);
-            return t;
-          });
 
   WatchBridge(ApiFrontEnd api, HttpClient http, URI store, Clock clock) {
     this.api = api;
@@ -56,7 +46,7 @@ final class WatchBridge implements AutoCloseable {
 
   @Override
   public void close() {
-    timers.shutdownNow();
+    // Each watch ends with its client, its timeout, or the store; nothing of its own to stop.
   }
 
   /** One watch, until its timeout, the client leaving, or the store closing it. */
@@ -81,7 +71,6 @@ final class WatchBridge implements AutoCloseable {
     }
     URI ws = URI.create(store.toString().replaceFirst("^http", "ws")).resolve(path);
     WebSocket socket = null;
-    ScheduledFuture<?> heartbeat = null;
     try {
       // Subscribed first, listed second: nothing that happens in between is missed. The store's
       // events wait until the list is out, so that the client sees the objects first.
@@ -94,21 +83,25 @@ final class WatchBridge implements AutoCloseable {
         catchUp(stream, r, target, query);
       }
       stream.goLive();
-      // A heartbeat also tells a watch whose client went away, so that it ends.
+      // The watch's own thread beats its heart, so a client that stopped reading holds up only
+      // its own watch; the beat also tells a watch whose client went away, so that it ends.
       boolean bookmarks = "true".equals(query.get("allowWatchBookmarks"));
-      heartbeat =
-          timers.scheduleAtFixedRate(
-              bookmarks ? stream::bookmark : stream::blankLine,
-              HEARTBEAT_SECONDS,
-              HEARTBEAT_SECONDS,
-              TimeUnit.SECONDS);
-      stream.done.get(parse(query.getOrDefault("timeoutSeconds", "1800")), TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      // The client's timeout (or the store's handshake) ran out: the client starts another watch.
-    } finally {
-      if (heartbeat != null) {
-        heartbeat.cancel(false);
+      long end = clock.millis() + 1000 * parse(query.getOrDefault("timeoutSeconds", "1800"));
+      while (!stream.done.isDone() && clock.millis() < end) {
+        long wait = Math.min(HEARTBEAT_SECONDS * 1000, Math.max(1, end - clock.millis()));
+        try {
+          stream.done.get(wait, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException beat) {
+          if (bookmarks) {
+            stream.bookmark();
+          } else {
+            stream.blankLine();
+          }
+        }
       }
+    } catch (java.util.concurrent.TimeoutException e) {
+      // The store's handshake did not finish: the client starts another watch.
+    } finally {
       if (socket != null) {
         socket.abort();
       }
