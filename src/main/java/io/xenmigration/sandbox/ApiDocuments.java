@@ -160,6 +160,20 @@ final class ApiDocuments {
         details(r.group(), r.plural(), name));
   }
 
+  /** 409: the object changed since the version the client named. */
+  static ObjectNode modified(Resource r, String name) {
+    return status(
+        409,
+        "Conflict",
+        "Operation cannot be fulfilled on "
+            + r.qualifiedName()
+            + " \""
+            + name
+            + "\": the object has been modified; please apply your changes to the latest version"
+            + " and try again",
+        details(r.group(), r.plural(), name));
+  }
+
   static ObjectNode alreadyExists(Resource r, String name) {
     return status(
         409,

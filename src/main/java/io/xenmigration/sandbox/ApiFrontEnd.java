@@ -259,7 +259,8 @@ final class ApiFrontEnd implements AutoCloseable {
     HttpResponse<String> response = forward("GET", path, null, null);
     List<JsonNode> items = new ArrayList<>();
     if (response.statusCode() != 200) {
-      return items;
+      throw new IOException(
+          "the store answered " + response.statusCode() + " to a list of " + r.qualifiedName());
     }
     FieldSelector selector = FieldSelector.parse(query.get("fieldSelector"));
     for (JsonNode item : JSON.readTree(response.body()).path("items")) {
@@ -374,18 +375,7 @@ final class ApiFrontEnd implements AutoCloseable {
     JsonNode old = JSON.readTree(current.body());
     String givenVersion = body.at("/metadata/resourceVersion").asText("");
     if (!givenVersion.isEmpty() && !givenVersion.equals(rv(old))) {
-      return new Answer(
-          409,
-          ApiDocuments.status(
-              409,
-              "Conflict",
-              "Operation cannot be fulfilled on "
-                  + r.qualifiedName()
-                  + " \""
-                  + t.name()
-                  + "\": the object has been modified; please apply your changes to the latest"
-                  + " version and try again",
-              null));
+      return new Answer(409, ApiDocuments.modified(r, t.name()));
     }
     ObjectNode object = (ObjectNode) body;
     boolean status = "status".equals(t.subresource());
@@ -442,6 +432,12 @@ final class ApiFrontEnd implements AutoCloseable {
         return;
       }
       JsonNode old = JSON.readTree(current.body());
+      String wanted = patch.isObject() ? patch.at("/metadata/resourceVersion").asText("") : "";
+      if (!wanted.isEmpty() && !wanted.equals(rv(old))) {
+        // A patch that names a version applies to that version only, as on a real API server.
+        send(exchange, 409, ApiDocuments.modified(r, t.name()));
+        return;
+      }
       JsonNode patched;
       try {
         patched = JsonPatches.apply(old, patch, type);

@@ -221,6 +221,27 @@ class ApiFrontEndTest {
   }
 
   @Test
+  void aPatchNamingAnOldVersionIsRefusedAndOneWithoutAVersionApplies() throws Exception {
+    call("POST", LM, "application/json", migration("versioned", "pool: pool-a\nvm: vm-05"));
+    HttpResponse<String> stale =
+        call(
+            "PATCH",
+            LM + "/versioned",
+            "application/merge-patch+json",
+            "{\"metadata\":{\"resourceVersion\":\"1\"},\"spec\":{\"cancel\":true}}");
+    assertThat(stale.statusCode()).isEqualTo(409);
+    assertThat(JSON.readTree(stale.body()).path("reason").asText()).isEqualTo("Conflict");
+    HttpResponse<String> plain =
+        call(
+            "PATCH",
+            LM + "/versioned",
+            "application/merge-patch+json",
+            "{\"spec\":{\"cancel\":true}}");
+    assertThat(plain.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(plain.body()).at("/spec/cancel").asBoolean()).isTrue();
+  }
+
+  @Test
   void theStatusSubresourceChangesOnlyTheStatus() throws Exception {
     call("POST", LM, "application/json", migration("st", "pool: pool-a\nvm: vm-04"));
     HttpResponse<String> patched =
