@@ -307,8 +307,8 @@ public final class XapiSimulator implements AutoCloseable {
   }
 
   /**
-   * Lets migrations stopped by a hang fault go on to their end (those of one VM, by UUID or
-   * name-label, or all when null); returns how many.
+   * Lets migrations stopped by a hang fault, or still on their way to it, go on to their end (those
+   * of one VM, by UUID or name-label, or all when null); returns how many.
    */
   public int resumeHungMigrations(String vm) {
     synchronized (world) {

@@ -149,7 +149,7 @@ class SimulatorFaultTest {
     clock.advance(Duration.ofMinutes(1));
     assertThat(task.getStatus(a.connection)).isEqualTo(Types.TaskStatusType.PENDING);
     assertThat(simulator.resumeHungMigrations("vm-shared")).isEqualTo(1);
-    a.runToEnd(task, clock, STEP, 10);
+    a.runToEnd(task, clock, STEP, 40);
     assertThat(task.getStatus(a.connection)).isEqualTo(Types.TaskStatusType.SUCCESS);
     assertRunningOnExactlyOneHost("vm-shared", "a-host-2");
   }
@@ -173,6 +173,15 @@ class SimulatorFaultTest {
     Task again = a.vm("vm-shared").poolMigrateAsync(a.connection, destination, LIVE);
     a.runToEnd(again, clock, STEP, 200);
     assertRunningOnExactlyOneHost("vm-shared", "a-host-2");
+  }
+
+  @Test
+  void resumingBeforeTheHangPointKeepsTheMigrationFromStopping() throws Exception {
+    simulator.faults().hangMigration("vm-shared", 0.5);
+    Task task = a.vm("vm-shared").poolMigrateAsync(a.connection, a.host("a-host-2"), LIVE);
+    assertThat(simulator.resumeHungMigrations("vm-shared")).isEqualTo(1);
+    a.runToEnd(task, clock, STEP, 40);
+    assertThat(task.getStatus(a.connection)).isEqualTo(Types.TaskStatusType.SUCCESS);
   }
 
   @Test

@@ -148,18 +148,22 @@ public final class MigrationEngine {
   }
 
   /**
-   * Lets hung migrations go on (all of them, or the given VM's, by UUID or name-label): like
-   * removing one of xapi's pause fist points. Returns how many were resumed. Call under the world's
-   * lock.
+   * Lets hung migrations go on (all of them, or the given VM's, by UUID or name-label), and keeps
+   * running ones that would hang further on from stopping: like removing one of xapi's pause fist
+   * points. Returns how many it concerned. Call under the world's lock.
    */
   public int resumeHung(String vm) {
     int resumed = 0;
     for (Migration migration : running.values()) {
       SimVm moving = migration.request.vm;
-      if (migration.hung && (vm == null || vm.equals(moving.uuid) || vm.equals(moving.nameLabel))) {
+      boolean named = vm == null || vm.equals(moving.uuid) || vm.equals(moving.nameLabel);
+      if (named && migration.hung) {
         migration.hung = false;
         migration.fault = null;
         world.clock.schedule(world.clock.now(), () -> step(migration));
+        resumed++;
+      } else if (named && migration.fault != null && migration.fault.hang()) {
+        migration.fault = null; // not there yet: it will not stop at all
         resumed++;
       }
     }
