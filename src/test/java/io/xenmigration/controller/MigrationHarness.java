@@ -104,67 +104,56 @@ abstract class MigrationHarness {
     return name;
   }
 
-  LiveMigrationStatus awaitPhase(String name, MigrationPhase phase) {
+  /** Waits until the migration's status passes the check, and returns that status. */
+  LiveMigrationStatus awaitStatus(String name, Consumer<LiveMigrationStatus> check) {
     LiveMigrationStatus[] seen = new LiveMigrationStatus[1];
     await()
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
-              LiveMigration migration =
-                  client.resources(LiveMigration.class).inNamespace(namespace).withName(name).get();
-              assertThat(migration.getStatus()).isNotNull();
-              assertThat(migration.getStatus().getPhase())
-                  .as(
-                      "%s: %s (task %s, progress %s)",
-                      migration.getStatus().getReason(),
-                      migration.getStatus().getMessage(),
-                      migration.getStatus().getTaskRef(),
-                      migration.getStatus().getProgress())
-                  .isEqualTo(phase);
-              seen[0] = migration.getStatus();
+              LiveMigrationStatus status =
+                  client
+                      .resources(LiveMigration.class)
+                      .inNamespace(namespace)
+                      .withName(name)
+                      .get()
+                      .getStatus();
+              assertThat(status).isNotNull();
+              check.accept(status);
+              seen[0] = status;
             });
     return seen[0];
+  }
+
+  LiveMigrationStatus awaitPhase(String name, MigrationPhase phase) {
+    return awaitStatus(
+        name,
+        s ->
+            assertThat(s.getPhase())
+                .as(
+                    "%s: %s (task %s, progress %s)",
+                    s.getReason(), s.getMessage(), s.getTaskRef(), s.getProgress())
+                .isEqualTo(phase));
   }
 
   /** Waits until the migration waits in the queue for this reason. */
   void awaitQueuedBecause(String name, String reason) {
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .untilAsserted(
-            () -> {
-              LiveMigrationStatus status =
-                  client
-                      .resources(LiveMigration.class)
-                      .inNamespace(namespace)
-                      .withName(name)
-                      .get()
-                      .getStatus();
-              assertThat(status).isNotNull();
-              assertThat(status.getPhase()).isEqualTo(MigrationPhase.Queued);
-              assertThat(status.getReason()).isEqualTo(reason);
-            });
+    awaitStatus(
+        name,
+        s -> {
+          assertThat(s.getPhase()).isEqualTo(MigrationPhase.Queued);
+          assertThat(s.getReason()).isEqualTo(reason);
+        });
   }
 
   /** Waits until the migration runs and its XenAPI task is recorded. */
   LiveMigrationStatus awaitTaskStarted(String name) {
-    LiveMigrationStatus[] seen = new LiveMigrationStatus[1];
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .untilAsserted(
-            () -> {
-              LiveMigrationStatus status =
-                  client
-                      .resources(LiveMigration.class)
-                      .inNamespace(namespace)
-                      .withName(name)
-                      .get()
-                      .getStatus();
-              assertThat(status).isNotNull();
-              assertThat(status.getPhase()).isEqualTo(MigrationPhase.Running);
-              assertThat(status.getTaskRef()).isNotNull();
-              seen[0] = status;
-            });
-    return seen[0];
+    return awaitStatus(
+        name,
+        s -> {
+          assertThat(s.getPhase()).isEqualTo(MigrationPhase.Running);
+          assertThat(s.getTaskRef()).isNotNull();
+        });
   }
 
   String residentHost(String pool, String vm) {

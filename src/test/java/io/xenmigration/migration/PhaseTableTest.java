@@ -85,6 +85,16 @@ class PhaseTableTest extends FlowTest {
 
   private static final Act CANCEL = (f, lm) -> lm.getSpec().setCancel(true);
 
+  /** Cancelled while running: rolled back, the task cancelled, and the cancel landed. */
+  private static final Act CANCELLED_TASK_ENDED =
+      (f, lm) -> {
+        lm.getSpec().setCancel(true);
+        MigrationFlow flow = f.operator();
+        f.step(flow, lm); // -> RollingBack
+        f.step(flow, lm); // cancels
+        f.simClock.advance(Duration.ofSeconds(1));
+      };
+
   private static Act later(Duration after) {
     return (f, lm) -> f.now = f.now.plus(after);
   }
@@ -380,13 +390,7 @@ class PhaseTableTest extends FlowTest {
                 "RollingBack: the cancelled task is gone, the VM is home",
                 hang(0.3),
                 TASK_STARTED,
-                (f, lm) -> {
-                  lm.getSpec().setCancel(true);
-                  MigrationFlow flow = f.operator();
-                  f.step(flow, lm); // -> RollingBack
-                  f.step(flow, lm); // cancels
-                  f.simClock.advance(Duration.ofSeconds(1));
-                },
+                CANCELLED_TASK_ENDED,
                 MigrationPhase.Cancelled,
                 "Cancelled",
                 all(
@@ -401,11 +405,7 @@ class PhaseTableTest extends FlowTest {
                 hang(0.3),
                 TASK_STARTED,
                 (f, lm) -> {
-                  lm.getSpec().setCancel(true);
-                  MigrationFlow flow = f.operator();
-                  f.step(flow, lm); // -> RollingBack
-                  f.step(flow, lm); // cancels
-                  f.simClock.advance(Duration.ofSeconds(1));
+                  CANCELLED_TASK_ENDED.on(f, lm);
                   f.simulator.expireSessions("pool-a");
                 },
                 MigrationPhase.Cancelled,
