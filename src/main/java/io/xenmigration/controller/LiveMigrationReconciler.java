@@ -1,7 +1,6 @@
 package io.xenmigration.controller;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -9,12 +8,12 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.quarkiverse.operatorsdk.runtime.api.ConfigurableReconciler;
 import io.xenmigration.api.v1alpha1.LiveMigration;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
 import io.xenmigration.api.v1alpha1.XenPool;
@@ -37,8 +36,7 @@ import java.util.stream.Collectors;
  * when the outcome asks. The decisions live in {@link MigrationFlow}.
  */
 @ControllerConfiguration(name = "livemigration")
-public class LiveMigrationReconciler
-    implements ConfigurableReconciler<LiveMigration>, Cleaner<LiveMigration> {
+public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Cleaner<LiveMigration> {
 
   private static final java.util.logging.Logger LOG =
       java.util.logging.Logger.getLogger(LiveMigrationReconciler.class.getName());
@@ -217,11 +215,4 @@ public class LiveMigrationReconciler
       events.record(migration, event.reason(), event.message());
     }
   }
-
-  /**
-   * Nothing to change here; being configurable lets the operator-wide settings of {@code
-   * SandboxConfiguration} reach this controller.
-   */
-  @Override
-  public void updateConfigurationFrom(ControllerConfigurationOverrider<LiveMigration> overrider) {}
 }

@@ -2,18 +2,17 @@ package io.xenmigration.controller;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.quarkiverse.operatorsdk.runtime.api.ConfigurableReconciler;
 import io.xenmigration.api.v1alpha1.XenPool;
 import io.xenmigration.config.OperatorConfig;
 import io.xenmigration.events.EventReason;
@@ -39,7 +38,7 @@ import java.util.stream.Collectors;
  * resync interval and at once when one of its Secrets changes; logs out when the pool is deleted.
  */
 @ControllerConfiguration(name = "xenpool")
-public class XenPoolReconciler implements ConfigurableReconciler<XenPool>, Cleaner<XenPool> {
+public class XenPoolReconciler implements Reconciler<XenPool>, Cleaner<XenPool> {
 
   private final PoolDrivers drivers;
   private final PoolInventories inventories;
@@ -197,11 +196,4 @@ public class XenPoolReconciler implements ConfigurableReconciler<XenPool>, Clean
       default -> e.getMessage();
     };
   }
-
-  /**
-   * Nothing to change here; being configurable lets the operator-wide settings of {@code
-   * SandboxConfiguration} reach this controller.
-   */
-  @Override
-  public void updateConfigurationFrom(ControllerConfigurationOverrider<XenPool> overrider) {}
 }

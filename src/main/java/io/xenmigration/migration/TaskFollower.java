@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,8 +21,9 @@ import java.util.logging.Logger;
 
 /**
  * Follows the XenAPI tasks of running migrations with {@code event.from}, one long wait per pool
- * for all its tasks: a change wakes its migration at once and hands it the task's new state, so
- * progress costs no call of its own and nobody polls on a fixed beat.
+ * for all its tasks: an ending task wakes its migration at once, progress at most once a second,
+ * each with the task's newest state, so progress costs no call of its own, nobody polls on a fixed
+ * beat, and a pool reporting every percent does not turn into a status write per percent.
  */
 public final class TaskFollower implements AutoCloseable {
 
@@ -36,6 +38,12 @@ public final class TaskFollower implements AutoCloseable {
   /** How old a task state may be and still stand for the task (else it is read again). */
   static final Duration FRESH = Duration.ofSeconds(5);
 
+  /**
+   * Progress alone wakes a migration at most this often: enough for a person watching, and it keeps
+   * a hundred migrations reporting every percent from writing thousands of statuses a second.
+   */
+  static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
+
   private record Followed(String pool, String migration) {}
 
   private record Seen(MigrationTask task, Instant at) {}
@@ -45,6 +53,8 @@ public final class TaskFollower implements AutoCloseable {
   private final Map<String, Followed> byTask = new ConcurrentHashMap<>();
   private final Map<String, Seen> latest = new ConcurrentHashMap<>();
   private final Map<String, Boolean> watching = new ConcurrentHashMap<>();
+  private final Map<String, Instant> lastWoken = new ConcurrentHashMap<>();
+  private final Set<String> wakeDue = ConcurrentHashMap.newKeySet();
 
   /** The pools' long waits, a thread each while they last. */
   private final ExecutorService threads =
@@ -98,6 +108,8 @@ public final class TaskFollower implements AutoCloseable {
   public void forget(String migration) {
     byTask.entrySet().removeIf(e -> e.getValue().migration().equals(migration));
     latest.keySet().retainAll(byTask.keySet());
+    lastWoken.remove(migration);
+    wakeDue.remove(migration);
   }
 
   /** The task's state as its last event told, if recent enough to stand for it. */
@@ -150,8 +162,9 @@ public final class TaskFollower implements AutoCloseable {
         latest.put(task.ref(), new Seen(task, now));
         if (!byTask.containsKey(task.ref())) {
           latest.remove(task.ref()); // forgotten meanwhile
+        } else {
+          wake(followed.migration(), task.status() != MigrationTask.Status.PENDING, now);
         }
-        wakeups.migration(followed.migration());
       }
     }
     String next = changes.token();
@@ -161,6 +174,33 @@ public final class TaskFollower implements AutoCloseable {
       return false; // closing
     }
     return true;
+  }
+
+  /** Wakes a migration now, or for progress alone once a second has passed since the last time. */
+  private void wake(String migration, boolean ended, Instant now) {
+    Instant last = lastWoken.get(migration);
+    Instant due = last == null ? now : last.plus(PROGRESS_EVERY);
+    if (ended || !now.isBefore(due)) {
+      lastWoken.put(migration, now);
+      wakeups.migration(migration);
+      return;
+    }
+    if (!wakeDue.add(migration)) {
+      return; // a wake-up is already on its way, and it will see the newest state
+    }
+    try {
+      later.schedule(
+          () -> {
+            if (wakeDue.remove(migration)) {
+              lastWoken.put(migration, clock.instant());
+              wakeups.migration(migration);
+            }
+          },
+          Duration.between(now, due).toMillis(),
+          TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      wakeDue.remove(migration); // closing
+    }
   }
 
   private void restartLater(String pool) {

@@ -1,17 +1,9 @@
 package io.xenmigration.sandbox;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.xenmigration.api.v1alpha1.XenPool;
 import io.xenmigration.api.v1alpha1.XenPoolSpec;
 import io.xenmigration.xapisim.ScaledClock;
@@ -19,14 +11,10 @@ import io.xenmigration.xapisim.XapiSimulator;
 import io.xenmigration.xapisim.engine.SimSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Everything the operator needs on one machine: an embedded Kubernetes API (the Fabric8 mock
@@ -39,34 +27,18 @@ public final class Sandbox implements AutoCloseable {
   /** The namespace of the sandbox's pools and of the examples. */
   public static final String NAMESPACE = "sandbox";
 
-  private static final ObjectMapper YAML = new YAMLMapper();
   private static final long GIB = 1L << 30;
 
   private final SandboxOptions options;
-  private final KubernetesMockServer api;
+  private final EmbeddedApi api;
   private final KubernetesClient client;
   private final XapiSimulator simulator;
   private final ApiFrontEnd frontEnd;
 
   private Sandbox(SandboxOptions options) throws IOException {
     this.options = options;
-    // The embedded API logs every request; only its warnings matter to a person watching.
-    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
-        .setLevel(java.util.logging.Level.WARNING);
-    List<JsonNode> crds = readCrds(options.crds());
-    api =
-        new KubernetesMockServer(
-            new Context(), new MockWebServer(), new HashMap<>(), new SandboxStore(), false);
-    api.init(InetAddress.getLoopbackAddress(), 0);
-    client = api.createClient();
-    for (JsonNode crd : crds) {
-      client
-          .apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .resource(Serialization.unmarshal(crd.toString(), CustomResourceDefinition.class))
-          .create();
-    }
+    api = EmbeddedApi.start(options.crds());
+    client = api.client();
     SimSettings settings = new SimSettings();
     // Sandbox storage copies at 1 GiB/s so that moving a VM's disks takes seconds, not minutes.
     settings.storageBandwidth = GIB;
@@ -86,14 +58,13 @@ public final class Sandbox implements AutoCloseable {
       started = pools.start();
       simulator = started;
       createPools();
-      frontEnd = ApiFrontEnd.start(api.url("/"), options.apiPort());
+      frontEnd = ApiFrontEnd.start(api.url(), options.apiPort());
     } catch (IOException | RuntimeException e) {
       // A port in use, say: stop what did start before saying so.
       if (started != null) {
         started.close();
       }
-      client.close();
-      api.destroy();
+      api.close();
       throw e;
     }
   }
@@ -133,28 +104,9 @@ public final class Sandbox implements AutoCloseable {
     }
   }
 
-  private static List<JsonNode> readCrds(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      throw new IOException(
-          "no CRD directory "
-              + dir.toAbsolutePath()
-              + "; run the sandbox from the project's root, or pass --crds DIR");
-    }
-    List<JsonNode> crds = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-        crds.add(YAML.readTree(file.toFile()));
-      }
-    }
-    if (crds.isEmpty()) {
-      throw new IOException("no CRD manifests in " + dir.toAbsolutePath());
-    }
-    return crds;
-  }
-
   /** The URL of the embedded API as the mock serves it, for the operator's own client. */
   public String operatorApiUrl() {
-    return api.url("/");
+    return api.url();
   }
 
   /** The URL kubectl and helm use. */
@@ -215,8 +167,7 @@ public final class Sandbox implements AutoCloseable {
       try {
         simulator.close();
       } finally {
-        client.close();
-        api.destroy();
+        api.close();
       }
     }
   }

@@ -17,13 +17,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SandboxRun {
 
-  /** Set while the sandbox runs; the operator's configuration looks here. */
-  static volatile Sandbox current;
-
-  /** Whether this process runs the sandbox (and so talks to the embedded API). */
-  public static boolean active() {
-    return current != null || Boolean.getBoolean("xen-migration-operator.sandbox");
-  }
+  /** Set while the sandbox runs. */
+  private static volatile Sandbox current;
 
   static void run(SandboxOptions options) {
     Sandbox sandbox;
@@ -39,7 +34,6 @@ public final class SandboxRun {
     Thread stopper = new Thread(() -> stop(sandbox), "sandbox-stop");
     Runtime.getRuntime().addShutdownHook(stopper);
     // The operator's own client goes straight to the embedded API; kubectl uses the front end.
-    System.setProperty("xen-migration-operator.sandbox", "true");
     System.setProperty("kubernetes.master", sandbox.operatorApiUrl());
     System.setProperty("kubernetes.auth.tryKubeConfig", "false");
     System.setProperty("kubernetes.auth.tryServiceAccount", "false");

@@ -1,30 +1,174 @@
 package io.xenmigration.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.crud.Attribute;
+import io.fabric8.mockwebserver.crud.AttributeSet;
+import io.fabric8.mockwebserver.crud.AttributeType;
+import io.fabric8.mockwebserver.crud.CrudDispatcher;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
+import java.util.AbstractMap;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * The embedded API's store: the Fabric8 CRUD dispatcher, except that a patch which removes the last
- * finalizer of an object being deleted answers with the object, as the API server does, instead of
- * an empty body (on which the operator's client stumbles).
+ * The embedded API's store: the Fabric8 CRUD dispatcher, with two things the operator needs from an
+ * API server: server-side apply, as the operator writes status and adds its finalizer with it (the
+ * dispatcher takes it for a merge that appends lists and leaves status alone); and a patch which
+ * removes the last finalizer of an object being deleted answers with the object instead of an empty
+ * body (on which the operator's client stumbles).
  */
 final class SandboxStore extends KubernetesCrudDispatcher {
+
+  /** The store's objects, as the dispatcher keeps them, with an index by name alongside. */
+  private final NamedMap objects = new NamedMap();
+
+  SandboxStore() {
+    // The dispatcher finds an object by testing every stored object against the request's
+    // attributes: with a few thousand objects each read or write took milliseconds on one event
+    // loop, and the whole API with it. Its map is replaced by one that also indexes by name.
+    try {
+      Field map = CrudDispatcher.class.getDeclaredField("map");
+      map.setAccessible(true);
+      map.set(this, Collections.synchronizedMap(objects));
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot index the embedded API's store", e);
+    }
+  }
+
+  @Override
+  public Map.Entry<AttributeSet, String> findResource(AttributeSet query) {
+    String name = singleName(query);
+    if (name == null) {
+      return super.findResource(query);
+    }
+    synchronized (map) {
+      for (AttributeSet key : objects.named(name)) {
+        if (key.matches(query)) {
+          return new AbstractMap.SimpleImmutableEntry<>(key, objects.get(key));
+        }
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public MockResponse handleGet(String path) {
+    if (!path.contains("watch=")) {
+      AttributeSet query = getKey(path);
+      if (singleName(query) != null) {
+        Map.Entry<AttributeSet, String> found = findResource(query);
+        if (found != null) {
+          return new MockResponse().setResponseCode(200).setBody(found.getValue());
+        }
+      }
+    }
+    return super.handleGet(path);
+  }
+
+  /** The one name a query asks for, or null when it asks for something else. */
+  private static String singleName(AttributeSet query) {
+    Attribute name = query.getAttribute("name");
+    return name != null && name.getType() == AttributeType.WITH && name.getValues().size() == 1
+        ? name.getValues().get(0).toString()
+        : null;
+  }
+
+  /** Objects by their attributes, and the keys of each name; changed only under the map's lock. */
+  private static final class NamedMap extends LinkedHashMap<AttributeSet, String> {
+    private final Map<String, Set<AttributeSet>> byName = new HashMap<>();
+
+    Set<AttributeSet> named(String name) {
+      return byName.getOrDefault(name, Set.of());
+    }
+
+    @Override
+    public String put(AttributeSet key, String value) {
+      String name = singleName(key);
+      if (name != null) {
+        byName.computeIfAbsent(name, n -> new LinkedHashSet<>()).add(key);
+      }
+      return super.put(key, value);
+    }
+
+    @Override
+    public void putAll(Map<? extends AttributeSet, ? extends String> all) {
+      all.forEach(this::put);
+    }
+
+    @Override
+    public String remove(Object key) {
+      if (key instanceof AttributeSet attributes) {
+        String name = singleName(attributes);
+        Set<AttributeSet> keys = name == null ? null : byName.get(name);
+        if (keys != null) {
+          keys.remove(attributes);
+          if (keys.isEmpty()) {
+            byName.remove(name);
+          }
+        }
+      }
+      return super.remove(key);
+    }
+
+    @Override
+    public void clear() {
+      byName.clear();
+      super.clear();
+    }
+  }
+
+  private static final String APPLY = "application/apply-patch";
 
   @Override
   public MockResponse handlePatch(RecordedRequest request) {
     String path = request.getPath();
-    MockResponse before = handleGet(path);
+    MockResponse before = handleGet(objectPath(path));
     // Copied without reading: reading the request's buffer would leave the store nothing.
-    String patch =
-        new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    String type = request.getHeader("Content-Type");
-    if (type == null) {
-      type = request.getHeader("content-type");
+    String patch = new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
+    String type = contentType(request);
+    if (type != null && type.startsWith(APPLY)) {
+      if (before.code() != 200) {
+        return before; // applying to an object that is not there: the operator never does
+      }
+      try {
+        return apply(request, before.getBody().readUtf8(), patch);
+      } catch (IOException | RuntimeException e) {
+        return new MockResponse()
+            .setResponseCode(422)
+            .setBody(
+                ApiDocuments.status(422, "Invalid", "bad apply: " + e.getMessage(), null)
+                    .toString());
+      }
     }
     MockResponse response = super.handlePatch(request);
+    System.err.println(
+        "DEBUG patch "
+            + request.getPath()
+            + " "
+            + contentType(request)
+            + " "
+            + patch
+            + " -> "
+            + response.code()
+            + " "
+            + (response.getBody() == null
+                ? null
+                : new String(response.getBody().getBytes(), StandardCharsets.UTF_8)));
     // The store answers 202 and nothing when the patch let the object go.
     if ((response.code() == 200 || response.code() == 202)
         && (response.getBody() == null || response.getBody().size() == 0)
@@ -38,5 +182,96 @@ final class SandboxStore extends KubernetesCrudDispatcher {
       }
     }
     return response;
+  }
+
+  /**
+   * Server-side apply by the one field manager the sandbox has, the operator, written as an update
+   * of the object as it is now: on the status subresource the applied status replaces the old one
+   * (fields it leaves out were the operator's and go); on the object itself the applied fields are
+   * merged in, finalizers as a set.
+   */
+  private MockResponse apply(RecordedRequest request, String current, String apply)
+      throws IOException {
+    ObjectNode object = (ObjectNode) ApiDocuments.JSON.readTree(current);
+    JsonNode applied = ApiDocuments.JSON.readTree(apply);
+    String path = withoutQuery(request.getPath());
+    if (path.endsWith("/status")) {
+      JsonNode status = applied.get("status");
+      if (status == null || status.isNull()) {
+        object.remove("status");
+      } else {
+        object.set("status", status);
+      }
+    } else {
+      for (Iterator<Map.Entry<String, JsonNode>> it = applied.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> field = it.next();
+        switch (field.getKey()) {
+          case "apiVersion", "kind", "status" -> {
+            // not the applier's to change here
+          }
+          case "metadata" -> mergeMetadata(object.with("metadata"), field.getValue());
+          default ->
+              object.set(
+                  field.getKey(),
+                  JsonPatches.mergePatch(object.get(field.getKey()), field.getValue()));
+        }
+      }
+    }
+    Headers headers =
+        request
+            .getHeaders()
+            .newBuilder()
+            .removeAll("Content-Type")
+            .removeAll("content-type")
+            .add("Content-Type", "application/json")
+            .build();
+    return handleUpdate(
+        new RecordedRequest(
+            "HTTP/1.1",
+            HttpMethod.PUT,
+            path,
+            headers,
+            new Buffer(ApiDocuments.JSON.writeValueAsBytes(object))));
+  }
+
+  /** Applied metadata into the stored one: labels and the like merged, finalizers joined. */
+  private static void mergeMetadata(ObjectNode stored, JsonNode applied) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = applied.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      switch (field.getKey()) {
+        case "name", "namespace", "resourceVersion", "uid", "managedFields", "generation" -> {
+          // identity and bookkeeping are the API server's
+        }
+        case "finalizers" -> {
+          Set<String> all = new LinkedHashSet<>();
+          stored.path("finalizers").forEach(f -> all.add(f.asText()));
+          field.getValue().forEach(f -> all.add(f.asText()));
+          ArrayNode list = stored.putArray("finalizers");
+          all.forEach(list::add);
+        }
+        default ->
+            stored.set(
+                field.getKey(),
+                JsonPatches.mergePatch(stored.get(field.getKey()), field.getValue()));
+      }
+    }
+  }
+
+  private static String contentType(RecordedRequest request) {
+    String type = request.getHeader("Content-Type");
+    return type != null ? type : request.getHeader("content-type");
+  }
+
+  /** The object's own path: no subresource, no query. */
+  private static String objectPath(String path) {
+    String object = withoutQuery(path);
+    return object.endsWith("/status")
+        ? object.substring(0, object.length() - "/status".length())
+        : object;
+  }
+
+  private static String withoutQuery(String path) {
+    int query = path.indexOf('?');
+    return query < 0 ? path : path.substring(0, query);
   }
 }

@@ -7,7 +7,6 @@ import io.xenmigration.scheduler.Reservations;
 import io.xenmigration.scheduler.Scheduler;
 import io.xenmigration.scheduler.VmNeeds;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -35,11 +34,20 @@ public final class SchedulerBench {
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
     for (int hosts : new int[] {100, 1_000, 10_000}) {
-      measure(hosts);
+      Stats stats = measure(hosts);
+      System.out.printf(
+          Locale.ROOT,
+          "| %,d | %.3f | %.3f | %.3f | %,d |%n",
+          hosts,
+          stats.p50(),
+          stats.p95(),
+          stats.p99(),
+          stats.count());
     }
   }
 
-  private static void measure(int count) {
+  /** Placement times in milliseconds among {@code count} hosts. */
+  static Stats measure(int count) {
     Random random = new Random(count);
     List<HostFacts> hosts = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
@@ -73,27 +81,19 @@ public final class SchedulerBench {
         new PlacementRequest("ns/bench", vm, hosts, Set.of(), null, false, false, 2);
     int warmUp = 2_000;
     int timed = count >= 10_000 ? 1_000 : 5_000;
-    long[] nanos = new long[timed];
+    List<Double> millis = new ArrayList<>(timed);
     Placement last = null;
     for (int i = 0; i < warmUp + timed; i++) {
       long start = System.nanoTime();
       last = scheduler.place(request);
       long took = System.nanoTime() - start;
       if (i >= warmUp) {
-        nanos[i - warmUp] = took;
+        millis.add(took / 1e6);
       }
     }
     if (last == null || !last.placed()) {
       throw new IllegalStateException("benchmark placement found no host");
     }
-    Arrays.sort(nanos);
-    System.out.printf(
-        Locale.ROOT,
-        "| %,d | %.3f | %.3f | %.3f | %,d |%n",
-        count,
-        nanos[timed / 2] / 1e6,
-        nanos[(int) (timed * 0.95)] / 1e6,
-        nanos[(int) (timed * 0.99)] / 1e6,
-        timed);
+    return Stats.of(millis);
   }
 }

@@ -106,7 +106,7 @@ class LiveMigrationFaultsIT extends MigrationHarness {
     assertThat(residentHost("pool-a", "vm-shared")).isEqualTo("Running@a-host-3");
     assertOnExactlyOneHost("vm-shared");
     assertReleased(name);
-    assertThat(eventReasons(name)).contains("RollingBack", "RollbackStep", "Completed");
+    awaitEventReasons(name, "RollingBack", "RollbackStep", "Completed");
   }
 
   @Test
@@ -252,7 +252,7 @@ class LiveMigrationFaultsIT extends MigrationHarness {
     assertThat(residentHost("pool-a", "vm-shared")).isEqualTo("Running@a-host-1");
     assertOnExactlyOneHost("vm-shared");
     assertReleased(name);
-    assertThat(eventReasons(name)).contains("RollingBack", "RollbackStep", "Cancelled");
+    awaitEventReasons(name, "RollingBack", "RollbackStep", "Cancelled");
     assertThat(get("q/metrics"))
         .containsPattern("migration_rollbacks_total\\{reason=\"Cancelled\"[^}]*\\} [1-9]");
   }

@@ -48,10 +48,7 @@ class LiveMigrationReconcilerIT extends MigrationHarness {
         .satisfies(a -> assertThat(a.getOutcome()).isEqualTo(AttemptOutcome.Succeeded));
     assertThat(status.getVmUuid()).isNotBlank();
     assertThat(simulator.calls().count("Async.VM.pool_migrate")).isEqualTo(1);
-    assertThat(client.v1().events().inNamespace(namespace).list().getItems())
-        .filteredOn(e -> name.equals(e.getInvolvedObject().getName()))
-        .extracting(e -> e.getReason())
-        .contains("Queued", "Preparing", "Started", "Completed");
+    awaitEventReasons(name, "Queued", "Preparing", "Started", "Completed");
     String metrics = get("q/metrics");
     assertThat(metrics)
         .containsPattern(

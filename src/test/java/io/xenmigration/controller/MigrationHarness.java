@@ -226,6 +226,16 @@ abstract class MigrationHarness {
   }
 
   /** The reasons of the events recorded for a migration, oldest first. */
+  /**
+   * Waits until the events of a migration include these reasons (they are written in the
+   * background).
+   */
+  void awaitEventReasons(String name, String... reasons) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(eventReasons(name)).contains(reasons));
+  }
+
   List<String> eventReasons(String name) {
     return client.v1().events().inNamespace(namespace).list().getItems().stream()
         .filter(e -> name.equals(e.getInvolvedObject().getName()))

@@ -28,9 +28,9 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * The migration flow without Kubernetes: a simulator on a hand-stepped clock, one Ready XenPool
- * {@code pool-a} (namespace {@code ns}), and a loop that reconciles as the controller does, with
- * the time of each reconcile under the test's control.
+ * The migration flow without Kubernetes: a simulator on a hand-stepped clock, Ready XenPools {@code
+ * pool-a} and {@code pool-b} (namespace {@code ns}), and a loop that reconciles as the controller
+ * does, with the time of each reconcile under the test's control.
  */
 final class FlowFixture implements AutoCloseable {
 
@@ -39,6 +39,7 @@ final class FlowFixture implements AutoCloseable {
   final ManualClock simClock = new ManualClock(T0);
   final XapiSimulator simulator;
   final XenPool pool;
+  final XenPool poolB;
   final Reservations reservations = new Reservations();
   final AdmissionGate gate = new AdmissionGate();
 
@@ -47,8 +48,13 @@ final class FlowFixture implements AutoCloseable {
 
   FlowFixture() {
     simulator = SimFixtures.twoPools(simClock, new SimSettings()).start();
-    pool = new XenPool();
-    pool.setMetadata(new ObjectMetaBuilder().withName("pool-a").withNamespace("ns").build());
+    pool = readyPool("pool-a");
+    poolB = readyPool("pool-b");
+  }
+
+  private static XenPool readyPool(String name) {
+    XenPool pool = new XenPool();
+    pool.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("ns").build());
     pool.setSpec(new XenPoolSpec());
     XenPoolStatus status = new XenPoolStatus();
     status.setConditions(
@@ -59,6 +65,7 @@ final class FlowFixture implements AutoCloseable {
                 .withReason("Connected")
                 .build()));
     pool.setStatus(status);
+    return pool;
   }
 
   @Override
@@ -87,6 +94,10 @@ final class FlowFixture implements AutoCloseable {
         drivers.driver(
             "ns/pool-a", PoolEndpoint.of(simulator.url("pool-a"), "root", "password", null, false));
     inventories.put("ns/pool-a", driver.inventory());
+    XenApiDriver driverB =
+        drivers.driver(
+            "ns/pool-b", PoolEndpoint.of(simulator.url("pool-b"), "root", "password", null, false));
+    inventories.put("ns/pool-b", driverB.inventory());
     return new MigrationFlow(
         new MigrationServices(
             drivers, inventories, new Scheduler(reservations), gate, TaskFollower.disabled()));
@@ -123,7 +134,8 @@ final class FlowFixture implements AutoCloseable {
     if (writer.status().getPhase() == null) {
       writer.phase(MigrationPhase.Queued, "Queued", "accepted", now);
     }
-    PhaseOutcome outcome = flow.handle(new MigrationContext(lm, pool, null, List.of(), now));
+    XenPool destination = "pool-b".equals(lm.getSpec().getDestinationPool()) ? poolB : null;
+    PhaseOutcome outcome = flow.handle(new MigrationContext(lm, pool, destination, List.of(), now));
     outcome.edits().forEach(edit -> edit.accept(writer));
     writer.phase(outcome.phase(), outcome.reason(), outcome.message(), now);
     return outcome;

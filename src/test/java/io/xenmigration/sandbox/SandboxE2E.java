@@ -88,12 +88,19 @@ class SandboxE2E {
         .contains("xenpool.xenmigration.io/pool-a")
         .contains("livemigration.xenmigration.io/move-vm-01");
 
-    String described = ok(sandbox.kubectl("describe", "lm", "move-vm-01", "-n", "sandbox")).out();
-    assertThat(described).contains("Events:");
-    assertThat(described.lines().filter(l -> l.contains("xen-migration-operator")))
-        .anyMatch(l -> l.contains("Queued"))
-        .anyMatch(l -> l.contains("Started"))
-        .anyMatch(l -> l.contains("Completed"));
+    // Events are written just after the status that they accompany.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              String described =
+                  ok(sandbox.kubectl("describe", "lm", "move-vm-01", "-n", "sandbox")).out();
+              assertThat(described).contains("Events:");
+              assertThat(described.lines().filter(l -> l.contains("xen-migration-operator")))
+                  .anyMatch(l -> l.contains("Queued"))
+                  .anyMatch(l -> l.contains("Started"))
+                  .anyMatch(l -> l.contains("Completed"));
+            });
   }
 
   @Test
@@ -172,11 +179,16 @@ class SandboxE2E {
                 "move-vm-06-without-its-disk",
                 "{.status.conditions[?(@.type==\"Succeeded\")].status}"))
         .isEqualTo("False");
-    assertThat(
-            ok(sandbox.kubectl("describe", "lm", "move-vm-06-without-its-disk", "-n", "sandbox"))
-                .out())
-        .contains("Warning")
-        .contains("no host can take vm-06");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        ok(sandbox.kubectl(
+                                "describe", "lm", "move-vm-06-without-its-disk", "-n", "sandbox"))
+                            .out())
+                    .contains("Warning")
+                    .contains("no host can take vm-06"));
     assertThat(sandbox.admin("GET", "/pools", null)).contains("vm-06");
   }
 
@@ -249,9 +261,14 @@ class SandboxE2E {
             "--timeout=120s"));
     assertThat(field("move-vm-05", "{.status.rollback.verified}")).isEqualTo("true");
     assertThat(sandbox.hostOf("pool-a", "vm-05")).isEqualTo(home);
-    assertThat(ok(sandbox.kubectl("describe", "lm", "move-vm-05", "-n", "sandbox")).out())
-        .contains("RollbackStep")
-        .contains("CancelTask");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        ok(sandbox.kubectl("describe", "lm", "move-vm-05", "-n", "sandbox")).out())
+                    .contains("RollbackStep")
+                    .contains("CancelTask"));
   }
 
   @Test

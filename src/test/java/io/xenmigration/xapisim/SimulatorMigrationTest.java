@@ -13,9 +13,11 @@ import com.xensource.xenapi.VM;
 import io.xenmigration.testing.SimClient;
 import io.xenmigration.testing.SimFixtures;
 import io.xenmigration.testing.XenErrors;
+import io.xenmigration.xapisim.engine.MigrationEngine;
 import io.xenmigration.xapisim.engine.SimSettings;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -79,6 +81,15 @@ class SimulatorMigrationTest {
     assertThat(source.getResidentVMs(a.connection)).doesNotContain(vm);
     assertThat(destination.getCurrentOperations(a.connection)).isEmpty();
     assertThat(destination.computeFreeMemory(a.connection)).isLessThan(freeBefore);
+    MigrationEngine.Ended ended = simulator.engine().history().get(0);
+    assertThat(ended.vm()).isEqualTo("vm-shared");
+    assertThat(ended.source()).isEqualTo("a-host-1");
+    assertThat(ended.destination()).isEqualTo("a-host-2");
+    assertThat(ended.kind()).isEqualTo(MigrationEngine.Kind.POOL_MIGRATE);
+    assertThat(ended.outcome()).isEqualTo("success");
+    // The task's own times (which the wire gives to the second), as a benchmark subtracts them.
+    assertThat(ended.started().truncatedTo(ChronoUnit.SECONDS)).isEqualTo(done.created.toInstant());
+    assertThat(ended.ended().truncatedTo(ChronoUnit.SECONDS)).isEqualTo(done.finished.toInstant());
   }
 
   @Test
@@ -201,6 +212,10 @@ class SimulatorMigrationTest {
     assertThat(home.powerState).isEqualTo(Types.VmPowerState.RUNNING);
     assertThat(home.currentOperations).isEmpty();
     assertThat(a.host("a-host-2").getResidentVMs(a.connection)).doesNotContain(vm);
+    assertThat(simulator.engine().history())
+        .singleElement()
+        .satisfies(ended -> assertThat(ended.outcome()).isEqualTo("cancelled"))
+        .satisfies(ended -> assertThat(ended.duration()).isEqualTo(Duration.ofSeconds(2)));
   }
 
   @Test

@@ -15,11 +15,13 @@ import io.xenmigration.xapisim.model.XObject;
 import io.xenmigration.xapisim.wire.XmlRpc;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -67,6 +69,63 @@ public final class MigrationEngine {
   private final Map<SimTask, Migration> running = new LinkedHashMap<>();
   private final Map<String, Integer> peakByPool = new LinkedHashMap<>();
   private final Map<String, Integer> peakBySource = new LinkedHashMap<>();
+  private final ArrayDeque<Ended> history = new ArrayDeque<>();
+  private final AtomicLong progressReports = new AtomicLong();
+
+  /** How many ended migrations {@link #history} keeps, the oldest going first. */
+  static final int HISTORY_LIMIT = 100_000;
+
+  /**
+   * A migration that ended, with its simulated start and end: what benchmarks subtract from the
+   * time the operator took.
+   *
+   * @param vm the VM's name-label
+   * @param task the task's reference, as the operator records it
+   * @param source the host it left (or tried to)
+   * @param destination the host it went to (or was meant to)
+   * @param outcome {@code success}, {@code failure} or {@code cancelled}
+   */
+  public record Ended(
+      String vm,
+      String task,
+      String source,
+      String destination,
+      Kind kind,
+      Instant started,
+      Instant ended,
+      String outcome) {
+
+    /** Simulated time from start to end. */
+    public Duration duration() {
+      return Duration.between(started, ended);
+    }
+  }
+
+  /** How many times a running migration's task has reported higher progress. */
+  public long progressReports() {
+    return progressReports.get();
+  }
+
+  /** Ended migrations, oldest first (at most the last {@value #HISTORY_LIMIT}). */
+  public synchronized List<Ended> history() {
+    return List.copyOf(history);
+  }
+
+  private synchronized void recordEnd(Migration migration, String outcome) {
+    if (history.size() == HISTORY_LIMIT) {
+      history.removeFirst();
+    }
+    history.addLast(
+        new Ended(
+            migration.request.vm.nameLabel,
+            migration.request.task.ref,
+            migration.source.nameLabel,
+            migration.request.destination.nameLabel,
+            migration.request.kind,
+            migration.started,
+            world.clock.now(),
+            outcome));
+  }
 
   /** The most migrations ever running at once from one pool, by pool name (for limit tests). */
   public synchronized Map<String, Integer> peakByPool() {
@@ -326,6 +385,7 @@ public final class MigrationEngine {
 
   private void setProgress(SimTask task, double progress) {
     if (progress > task.progress) {
+      progressReports.incrementAndGet();
       task.progress = progress;
       emit(task, "mod");
     }
@@ -337,6 +397,7 @@ public final class MigrationEngine {
     SimHost source = migration.source;
     SimHost destination = request.destination;
     release(migration);
+    recordEnd(migration, "success");
     SimVm arrived;
     if (request.kind == Kind.CROSS_POOL) {
       arrived = moveToPool(vm, destination, request.vdiMap, request.vifMap);
@@ -375,6 +436,7 @@ public final class MigrationEngine {
   private void fail(Migration migration, XapiError error, String status) {
     Request request = migration.request;
     release(migration);
+    recordEnd(migration, status);
     if (request.kind != Kind.POOL_MIGRATE
         && migration.progressAt(world.clock.now()) > 0
         && Duration.between(migration.started, world.clock.now()).compareTo(migration.diskPhase)

@@ -1,0 +1,96 @@
+package io.xenmigration.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A Kubernetes API in this process: the Fabric8 mock server's CRUD store (with {@link
+ * SandboxStore}'s fixes) on a free loopback port, with our CRDs installed. The operator's own
+ * client talks to it directly; kubectl needs {@link ApiFrontEnd} in front of it.
+ */
+public final class EmbeddedApi implements AutoCloseable {
+
+  private static final ObjectMapper YAML = new YAMLMapper();
+
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+
+  private EmbeddedApi(List<JsonNode> crds) {
+    // The mock server logs every request; only its warnings matter to a person watching.
+    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
+        .setLevel(java.util.logging.Level.WARNING);
+    server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), new SandboxStore(), false);
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    client = server.createClient();
+    try {
+      for (JsonNode crd : crds) {
+        client
+            .apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .resource(Serialization.unmarshal(crd.toString(), CustomResourceDefinition.class))
+            .create();
+      }
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** Starts an API with the CRD manifests ({@code *.yaml}) of a directory installed. */
+  public static EmbeddedApi start(Path crds) throws IOException {
+    return new EmbeddedApi(readCrds(crds));
+  }
+
+  private static List<JsonNode> readCrds(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new IOException(
+          "no CRD directory "
+              + dir.toAbsolutePath()
+              + "; run the sandbox from the project's root, or pass --crds DIR");
+    }
+    List<JsonNode> crds = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        crds.add(YAML.readTree(file.toFile()));
+      }
+    }
+    if (crds.isEmpty()) {
+      throw new IOException("no CRD manifests in " + dir.toAbsolutePath());
+    }
+    return crds;
+  }
+
+  /** The API's URL, for the operator's own client. */
+  public String url() {
+    return server.url("/");
+  }
+
+  /** A client of the API's own (closed with it). */
+  public KubernetesClient client() {
+    return client;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+}

@@ -1,0 +1,148 @@
+package io.xenmigration.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The packaged operator in a process of its own, pointed at an embedded API, with the heap the Helm
+ * chart's memory limit gives it (75% of 512 MiB), so that its memory and start-up are its own.
+ */
+final class OperatorProcess implements AutoCloseable {
+
+  /** The heap of the chart's default container: {@code MaxRAMPercentage=75} of 512 MiB. */
+  static final String HEAP = "-Xmx384m";
+
+  private static final Pattern STARTED = Pattern.compile("started in ([0-9.]+)s");
+
+  private final Process process;
+  private final Path log;
+  private final int httpPort;
+
+  /** {@link System#nanoTime()} just before the process was started. */
+  final long startNanos;
+
+  private OperatorProcess(Process process, Path log, int httpPort, long startNanos) {
+    this.process = process;
+    this.log = log;
+    this.httpPort = httpPort;
+    this.startNanos = startNanos;
+  }
+
+  static OperatorProcess start(Path jar, String apiUrl, Path log) throws IOException {
+    int port = freePort();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(HEAP);
+    String extra = System.getProperty("bench.operator.jvm", "");
+    if (!extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    command.add("-Djava.util.logging.manager=org.jboss.logmanager.LogManager");
+    command.add("-Dkubernetes.master=" + apiUrl);
+    command.add("-Dkubernetes.auth.tryKubeConfig=false");
+    command.add("-Dkubernetes.auth.tryServiceAccount=false");
+    command.add("-Dquarkus.http.host=127.0.0.1");
+    command.add("-Dquarkus.http.port=" + port);
+    command.add("-jar");
+    command.add(jar.toString());
+    Files.createDirectories(log.getParent());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+    long start = System.nanoTime();
+    return new OperatorProcess(builder.start(), log, port, start);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Resident memory now and at its peak, in MiB, from {@code /proc}. */
+  record Memory(double rssMiB, double peakMiB) {}
+
+  Memory memory() {
+    try {
+      List<String> lines = Files.readAllLines(Path.of("/proc", "" + process.pid(), "status"));
+      return new Memory(kib(lines, "VmRSS:") / 1024.0, kib(lines, "VmHWM:") / 1024.0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static long kib(List<String> lines, String key) {
+    return lines.stream()
+        .filter(l -> l.startsWith(key))
+        .map(l -> Long.parseLong(l.substring(key.length()).trim().split("\\s+")[0]))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** Asks the JVM for a full collection, as {@code jcmd PID GC.run} does. */
+  void collectGarbage() throws IOException, InterruptedException {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Process run =
+        new ProcessBuilder(jcmd.toString(), "" + process.pid(), "GC.run")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    if (!run.waitFor(60, TimeUnit.SECONDS)) {
+      run.destroyForcibly();
+      throw new IOException("jcmd GC.run did not finish");
+    }
+  }
+
+  /** The operator's Prometheus metrics. */
+  String metrics() throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/metrics"))
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    return response.body();
+  }
+
+  /** The start-up time Quarkus reports ("started in 1.234s"), in seconds, or NaN before that. */
+  double reportedStartSeconds() throws IOException {
+    Matcher matcher = STARTED.matcher(Files.readString(log));
+    return matcher.find() ? Double.parseDouble(matcher.group(1)) : Double.NaN;
+  }
+
+  boolean alive() {
+    return process.isAlive();
+  }
+
+  Path log() {
+    return log;
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+}
