@@ -62,6 +62,7 @@ public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Clean
   @Override
   public List<EventSource<?, LiveMigration>> prepareEventSources(
       EventSourceContext<LiveMigration> context) {
+    metrics.countKnown(() -> context.getPrimaryCache().list());
     // A pool becoming Ready wakes the migrations waiting for it.
     pools =
         new InformerEventSource<>(

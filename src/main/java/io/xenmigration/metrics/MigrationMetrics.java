@@ -1,8 +1,10 @@
 package io.xenmigration.metrics;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.xenmigration.api.v1alpha1.LiveMigration;
 import io.xenmigration.api.v1alpha1.LiveMigrationStatus;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
 import io.xenmigration.migration.AdmissionGate;
@@ -13,13 +15,16 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Prometheus metrics of migrations: how they end, by mode ({@code migrations_total}), how long each
  * phase takes ({@code migration_phase_seconds}), how long whole migrations take ({@code
  * migration_duration_seconds}), how many hold a slot ({@code migrations_in_flight}) and how many
- * wait for one ({@code migrations_queued}) per pool, and why migrations roll back ({@code
- * migration_rollbacks_total}).
+ * wait for one ({@code migrations_queued}) per pool, why migrations roll back ({@code
+ * migration_rollbacks_total}), and how many LiveMigration objects the operator holds by phase
+ * ({@code migrations_known}), finished ones included, which cost memory until they are deleted.
  */
 @ApplicationScoped
 public class MigrationMetrics {
@@ -47,6 +52,23 @@ public class MigrationMetrics {
       queued.put(migration, pool);
     } else {
       queued.remove(migration);
+    }
+  }
+
+  /** Counts the LiveMigrations in the operator's cache by phase, each time metrics are read. */
+  public void countKnown(Supplier<Stream<LiveMigration>> cache) {
+    for (MigrationPhase phase : MigrationPhase.values()) {
+      // Held strongly: nothing else keeps the cache's supplier alive.
+      Gauge.builder(
+              "migrations.known",
+              cache,
+              c ->
+                  c.get()
+                      .filter(m -> m.getStatus() != null && m.getStatus().getPhase() == phase)
+                      .count())
+          .tags("phase", phase.name())
+          .strongReference(true)
+          .register(registry);
     }
   }
 

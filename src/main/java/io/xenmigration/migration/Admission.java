@@ -13,12 +13,18 @@ import java.util.Set;
 /**
  * Which queued migration of a pool may start: one migration per VM, at most {@code
  * maxParallelMigrations} in the pool and {@code maxParallelPerHost} leaving one source host, higher
- * priority first, then the older. Pure: the caller supplies who holds slots and who waits.
+ * priority first, then the older, then the larger VM. Pure: the caller supplies who holds slots and
+ * who waits.
  */
 public final class Admission {
 
-  /** A migration as admission sees it. */
-  public record Request(String id, String vm, String sourceHost, int priority, Instant created) {}
+  /**
+   * A migration as admission sees it.
+   *
+   * @param memory the VM's memory in bytes (0 when unknown), which its migration time follows
+   */
+  public record Request(
+      String id, String vm, String sourceHost, int priority, Instant created, long memory) {}
 
   /** Why a migration may or may not start now. */
   public enum Reason {
@@ -41,11 +47,17 @@ public final class Admission {
     }
   }
 
-  /** Queue order: higher priority first, then older, then by name for a stable order. */
+  /**
+   * Queue order: higher priority first, then older, then the larger VM, then by name for a stable
+   * order. Migrations created together (one apply of an evacuation, within the second a creation
+   * time resolves) start with the longest: the last migration of a host then is a short one, which
+   * brings the whole batch close to its shortest possible time.
+   */
   static final Comparator<Request> ORDER =
       Comparator.comparingInt(Request::priority)
           .reversed()
           .thenComparing(Request::created)
+          .thenComparing(Comparator.comparingLong(Request::memory).reversed())
           .thenComparing(Request::id);
 
   private Admission() {}

@@ -13,7 +13,9 @@ import io.xenmigration.xen.VmInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Queued: checks the spec, waits for Ready pools, and takes a slot when the VM is free and the
@@ -63,6 +65,7 @@ final class QueuedPhase implements PhaseHandler {
           .requeue(WAIT);
     }
     // Migrations found active (after a restart, say) hold their slots before anyone is admitted.
+    VmLookup vms = new VmLookup(inventory);
     List<Admission.Request> waiting = new ArrayList<>();
     for (LiveMigration other : context.others()) {
       if (other.getSpec() == null || !spec.getPool().equals(other.getSpec().getPool())) {
@@ -70,12 +73,12 @@ final class QueuedPhase implements PhaseHandler {
       }
       MigrationPhase phase = other.getStatus() == null ? null : other.getStatus().getPhase();
       if (phase != null && phase.isActive()) {
-        services.gate.restore(poolKey, request(other, inventory));
+        services.gate.restore(poolKey, request(other, vms));
       } else if (phase == null || phase == MigrationPhase.Queued) {
-        waiting.add(request(other, inventory));
+        waiting.add(request(other, vms));
       }
     }
-    Admission.Request self = request(context.migration(), inventory);
+    Admission.Request self = request(context.migration(), vms);
     waiting.add(self);
     PoolLimits limits = MigrationDefaults.limits(context.sourcePool().getSpec().getLimits());
     Admission.Decision decision =
@@ -120,24 +123,47 @@ final class QueuedPhase implements PhaseHandler {
   }
 
   /** A migration as admission sees it: the VM by UUID where the inventory knows it. */
-  static Admission.Request request(LiveMigration migration, PoolInventory inventory) {
-    String named = migration.getSpec().getVm();
-    String vm = named;
-    String host = null;
-    for (VmInfo info : inventory.vms()) {
-      if (info.uuid().equals(named) || info.name().equals(named)) {
-        vm = info.uuid();
-        HostInfo resident = inventory.host(info.residentOn());
-        host = resident == null ? null : resident.name();
-        break;
+  /**
+   * A pool's VMs by UUID and by name-label, and its hosts by ref: built once per reconcile, as the
+   * queue of a pool evacuating a thousand VMs is looked up a thousand times.
+   */
+  static final class VmLookup {
+    private final Map<String, VmInfo> vms = new HashMap<>();
+    private final Map<String, HostInfo> hosts = new HashMap<>();
+
+    VmLookup(PoolInventory inventory) {
+      for (VmInfo vm : inventory.vms()) {
+        vms.putIfAbsent(vm.name(), vm);
+      }
+      for (VmInfo vm : inventory.vms()) {
+        vms.put(vm.uuid(), vm); // a UUID wins over a name-label that looks like one
+      }
+      for (HostInfo host : inventory.hosts()) {
+        hosts.put(host.ref(), host);
       }
     }
+
+    VmInfo vm(String uuidOrName) {
+      return vms.get(uuidOrName);
+    }
+
+    HostInfo host(String ref) {
+      return hosts.get(ref);
+    }
+  }
+
+  static Admission.Request request(LiveMigration migration, VmLookup lookup) {
+    String named = migration.getSpec().getVm();
+    VmInfo info = lookup.vm(named);
+    String vm = info == null ? named : info.uuid();
+    HostInfo resident = info == null ? null : lookup.host(info.residentOn());
     String created = migration.getMetadata().getCreationTimestamp();
     return new Admission.Request(
         migration.getMetadata().getNamespace() + "/" + migration.getMetadata().getName(),
         vm,
-        host,
+        resident == null ? null : resident.name(),
         MigrationDefaults.priority(migration.getSpec()),
-        created == null ? Instant.EPOCH : Instant.parse(created));
+        created == null ? Instant.EPOCH : Instant.parse(created),
+        info == null ? 0 : info.memoryBytes());
   }
 }

@@ -44,6 +44,14 @@ public final class TaskFollower implements AutoCloseable {
    */
   static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
 
+  /**
+   * How long a pool's changes gather after a batch of mere progress before the next {@code
+   * event.from}: the pool coalesces each task's changes meanwhile, so however often tasks report,
+   * following them costs at most one call per pause, and an ending task is seen this much later at
+   * most.
+   */
+  static final Duration GATHER = Duration.ofMillis(50);
+
   private record Followed(String pool, String migration) {}
 
   private record Seen(MigrationTask task, Instant at) {}
@@ -156,7 +164,9 @@ public final class TaskFollower implements AutoCloseable {
       return false;
     }
     Instant now = clock.instant();
+    boolean progressOnly = !changes.tasks().isEmpty();
     for (MigrationTask task : changes.tasks()) {
+      progressOnly &= task.status() == MigrationTask.Status.PENDING;
       Followed followed = byTask.get(task.ref());
       if (followed != null) {
         latest.put(task.ref(), new Seen(task, now));
@@ -169,7 +179,11 @@ public final class TaskFollower implements AutoCloseable {
     }
     String next = changes.token();
     try {
-      threads.execute(() -> watch(pool, next));
+      if (progressOnly) {
+        later.schedule(() -> runWatch(pool, next), GATHER.toMillis(), TimeUnit.MILLISECONDS);
+      } else {
+        threads.execute(() -> watch(pool, next));
+      }
     } catch (java.util.concurrent.RejectedExecutionException e) {
       return false; // closing
     }
@@ -203,15 +217,21 @@ public final class TaskFollower implements AutoCloseable {
     }
   }
 
+  /** Hands a pool's next wait to the watch threads; when closing, the watch simply ends. */
+  private void runWatch(String pool, String token) {
+    try {
+      threads.execute(() -> watch(pool, token));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      watching.remove(pool); // closing
+    }
+  }
+
   private void restartLater(String pool) {
     if (closed) {
       return;
     }
     try {
-      later.schedule(
-          () -> threads.execute(() -> watch(pool, "")),
-          AFTER_FAILURE.toMillis(),
-          TimeUnit.MILLISECONDS);
+      later.schedule(() -> runWatch(pool, ""), AFTER_FAILURE.toMillis(), TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // closing: nothing more to follow
     }

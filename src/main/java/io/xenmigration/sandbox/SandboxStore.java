@@ -156,19 +156,6 @@ final class SandboxStore extends KubernetesCrudDispatcher {
       }
     }
     MockResponse response = super.handlePatch(request);
-    System.err.println(
-        "DEBUG patch "
-            + request.getPath()
-            + " "
-            + contentType(request)
-            + " "
-            + patch
-            + " -> "
-            + response.code()
-            + " "
-            + (response.getBody() == null
-                ? null
-                : new String(response.getBody().getBytes(), StandardCharsets.UTF_8)));
     // The store answers 202 and nothing when the patch let the object go.
     if ((response.code() == 200 || response.code() == 202)
         && (response.getBody() == null || response.getBody().size() == 0)

@@ -52,6 +52,10 @@ final class BenchCluster implements AutoCloseable {
   final KubernetesClient client;
   final XapiSimulator simulator;
   private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+
+  /** Notified whenever a migration is first seen ended. */
+  private final Object ended = new Object();
+
   private final Watch watch;
   private OperatorProcess operator;
 
@@ -151,7 +155,12 @@ final class BenchCluster implements AutoCloseable {
       if (lm.getStatus() == null || lm.getStatus().getPhase() == null) {
         return;
       }
-      s.phases.putIfAbsent(lm.getStatus().getPhase(), now);
+      if (s.phases.putIfAbsent(lm.getStatus().getPhase(), now) == null
+          && lm.getStatus().getPhase().isTerminal()) {
+        synchronized (ended) {
+          ended.notifyAll();
+        }
+      }
       Integer progress = lm.getStatus().getProgress();
       if (progress != null && !Objects.equals(progress, s.progress)) {
         s.progress = progress;
@@ -267,9 +276,9 @@ final class BenchCluster implements AutoCloseable {
   Map<String, Seen> awaitEnded(Collection<String> names, Duration limit)
       throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
+    List<String> open = List.copyOf(names);
     while (true) {
-      List<String> open =
-          names.stream().filter(n -> seen.get(n) == null || !seen.get(n).ended()).toList();
+      open = open.stream().filter(n -> seen.get(n) == null || !seen.get(n).ended()).toList();
       if (open.isEmpty()) {
         break;
       }
@@ -287,7 +296,10 @@ final class BenchCluster implements AutoCloseable {
       if (operator != null && !operator.alive()) {
         throw new IllegalStateException("the operator died; see " + operator.log());
       }
-      Thread.sleep(5);
+      synchronized (ended) {
+        // Woken by the watch; the timeout only bounds how late a dead operator is noticed.
+        ended.wait(200);
+      }
     }
     Map<String, Seen> result = new java.util.LinkedHashMap<>();
     for (String name : names) {

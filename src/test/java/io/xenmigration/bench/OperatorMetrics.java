@@ -7,21 +7,18 @@ final class OperatorMetrics {
 
   private OperatorMetrics() {}
 
-  /** Reconciles of LiveMigrations finished so far, successful or not. */
-  static double reconciles(String metrics) {
-    double sum = 0;
+  /** How many Completed LiveMigrations the operator holds in its cache. */
+  static double completedKnown(String metrics) {
     for (String line : metrics.split("\n")) {
-      if (line.startsWith(RECONCILES) && line.contains("livemigration")) {
-        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      if (line.startsWith("migrations_known{") && line.contains("phase=\"Completed\"")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }
     }
-    return sum;
+    return 0;
   }
 
-  static final String RECONCILES = "operator_sdk_reconciliations_executions_total";
-
-  /** Waits until the operator has reconciled at least {@code count} LiveMigrations. */
-  static void awaitReconciled(OperatorProcess operator, int count, Duration limit)
+  /** Waits until the operator holds at least {@code count} Completed LiveMigrations. */
+  static void awaitCompletedKnown(OperatorProcess operator, int count, Duration limit)
       throws Exception {
     long deadline = System.nanoTime() + limit.toNanos();
     double seen = -1;
@@ -30,7 +27,7 @@ final class OperatorMetrics {
         throw new IllegalStateException("the operator died; see " + operator.log());
       }
       try {
-        seen = reconciles(operator.metrics());
+        seen = completedKnown(operator.metrics());
         if (seen >= count) {
           return;
         }
@@ -40,6 +37,6 @@ final class OperatorMetrics {
       Thread.sleep(100);
     }
     throw new IllegalStateException(
-        "the operator reconciled " + seen + " of " + count + " LiveMigrations in " + limit);
+        "the operator holds " + seen + " of " + count + " Completed LiveMigrations after " + limit);
   }
 }

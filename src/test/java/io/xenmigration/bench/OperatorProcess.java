@@ -93,6 +93,27 @@ final class OperatorProcess implements AutoCloseable {
         .orElseThrow();
   }
 
+  /** CPU time (user and system) the operator has used so far, in milliseconds. */
+  double cpuMillis() {
+    return cpuMillis(process.pid());
+  }
+
+  /** CPU time (user and system) a process has used so far, in milliseconds, from {@code /proc}. */
+  static double cpuMillis(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", "" + pid, "stat"));
+      // Fields after the command name, which is in parentheses and may hold spaces.
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      return ticks * 1000.0 / CLOCK_TICKS;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Linux's USER_HZ, the unit of /proc's CPU times. */
+  private static final double CLOCK_TICKS = 100;
+
   /** Asks the JVM for a full collection, as {@code jcmd PID GC.run} does. */
   void collectGarbage() throws IOException, InterruptedException {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");

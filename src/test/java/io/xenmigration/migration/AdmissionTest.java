@@ -21,7 +21,32 @@ class AdmissionTest {
 
   private static Request request(
       String id, String vm, String host, int priority, int secondsAfter) {
-    return new Request(id, vm, host, priority, T0.plusSeconds(secondsAfter));
+    return new Request(id, vm, host, priority, T0.plusSeconds(secondsAfter), 1L << 30);
+  }
+
+  private static Request sized(String id, String host, long gib) {
+    return new Request(id, "vm-" + id, host, 0, T0, gib << 30);
+  }
+
+  @Test
+  void amongMigrationsCreatedTogetherTheLargestVmGoesFirst() {
+    Request small = sized("a-small", "h1", 1);
+    Request large = sized("b-large", "h1", 16);
+    Request medium = sized("c-medium", "h1", 4);
+    List<Request> waiting = List.of(small, large, medium);
+    // One slot on h1: the 16 GiB VM takes it, though its name sorts after the small one's.
+    assertThat(Admission.decide(large, List.of(), waiting, 5, 1).admitted()).isTrue();
+    assertThat(Admission.decide(small, List.of(), waiting, 5, 1).reason())
+        .isEqualTo(Reason.HostLimit);
+    // With two slots the medium one comes next, and the small one waits.
+    assertThat(Admission.decide(medium, List.of(), waiting, 5, 2).admitted()).isTrue();
+    assertThat(Admission.decide(small, List.of(), waiting, 5, 2).admitted()).isFalse();
+    // Age still comes first: an older small VM is not passed over by a newer large one.
+    Request olderSmall = new Request("z-old", "vm-z", "h1", 0, T0.minusSeconds(5), 1L << 30);
+    assertThat(
+            Admission.decide(olderSmall, List.of(), List.of(small, large, medium, olderSmall), 5, 1)
+                .admitted())
+        .isTrue();
   }
 
   @Test

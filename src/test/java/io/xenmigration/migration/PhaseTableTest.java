@@ -465,7 +465,8 @@ class PhaseTableTest extends FlowTest {
 
   private static Admission.Request otherMigrationOfTheSameVm(FlowFixture f) {
     String uuid = f.simulator.inWorld(w -> w.pool("pool-a").vm("vm-shared").uuid);
-    return new Admission.Request("ns/other", uuid, "a-host-1", 0, FlowFixture.T0.minusSeconds(60));
+    return new Admission.Request(
+        "ns/other", uuid, "a-host-1", 0, FlowFixture.T0.minusSeconds(60), 4L << 30);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -62,16 +62,26 @@ class SimulatorEventTest {
 
     EventBatch batch = Event.from(a.connection, Set.of("vm", "task"), token, 30.0);
     assertThat(batch.token).isNotEqualTo(token);
+    // Created and then changed since the token: one add with its latest state, as xapi coalesces.
     List<Event.Record> taskEvents =
         batch.events.stream().filter(e -> e.ref.equals(task.toWireString())).toList();
     assertThat(taskEvents)
-        .first()
-        .satisfies(e -> assertThat(e.operation).isEqualTo(Types.EventOperation.ADD));
-    assertThat(taskEvents)
-        .anySatisfy(
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.operation).isEqualTo(Types.EventOperation.ADD);
+              assertThat(((Task.Record) e.snapshot).progress).isGreaterThan(0.0);
+            });
+    // Changed again: one mod with the newest progress.
+    double before = ((Task.Record) taskEvents.get(0).snapshot).progress;
+    clock.advance(Duration.ofSeconds(1));
+    EventBatch later = Event.from(a.connection, Set.of("task"), batch.token, 30.0);
+    assertThat(later.events)
+        .singleElement()
+        .satisfies(
             e -> {
               assertThat(e.operation).isEqualTo(Types.EventOperation.MOD);
-              assertThat(((Task.Record) e.snapshot).progress).isGreaterThan(0.0);
+              assertThat(((Task.Record) e.snapshot).progress).isGreaterThan(before);
             });
     assertThat(batch.events)
         .anySatisfy(

@@ -104,7 +104,34 @@ final class EventCalls {
     return batch(pool, events);
   }
 
-  private static Map<String, Object> batch(SimPool pool, List<EventLog.Event> events) {
+  /**
+   * The changes of one object since the token as one event with its latest snapshot, as xapi
+   * answers from its objects' modification counters: {@code add} if it was created meanwhile,
+   * {@code del} if it went, else {@code mod}; in the order of each object's last change.
+   */
+  static List<EventLog.Event> coalesced(List<EventLog.Event> events) {
+    Map<String, EventLog.Event> latest = new LinkedHashMap<>();
+    for (EventLog.Event event : events) {
+      EventLog.Event before = latest.remove(event.ref());
+      boolean created = before != null && before.operation().equals("add");
+      latest.put(
+          event.ref(),
+          created && event.operation().equals("mod")
+              ? new EventLog.Event(
+                  event.id(),
+                  event.timestamp(),
+                  event.xclass(),
+                  "add",
+                  event.ref(),
+                  event.uuid(),
+                  event.snapshot())
+              : event);
+    }
+    return List.copyOf(latest.values());
+  }
+
+  private static Map<String, Object> batch(SimPool pool, List<EventLog.Event> changes) {
+    List<EventLog.Event> events = coalesced(changes);
     List<Object> records = new ArrayList<>(events.size());
     for (EventLog.Event event : events) {
       Map<String, Object> record = new LinkedHashMap<>();

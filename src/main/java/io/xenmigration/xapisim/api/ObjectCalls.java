@@ -78,7 +78,7 @@ final class ObjectCalls {
             c -> {
               List<String> matches = new ArrayList<>();
               for (XObject object : c.pool.<XObject>all(xclass)) {
-                if (c.string(0).equals(object.record().get("name_label"))) {
+                if (c.string(0).equals(object.nameLabel())) {
                   matches.add(object.ref);
                 }
               }

@@ -47,6 +47,11 @@ public final class SimHost extends XObject {
     return XClass.HOST;
   }
 
+  @Override
+  public String nameLabel() {
+    return nameLabel;
+  }
+
   /** Memory free for a new guest: total less Xen, resident guests and reservations. */
   public long freeMemory() {
     long used = memoryOverhead;

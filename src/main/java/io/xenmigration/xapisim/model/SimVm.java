@@ -58,6 +58,11 @@ public final class SimVm extends XObject {
     return XClass.VM;
   }
 
+  @Override
+  public String nameLabel() {
+    return nameLabel;
+  }
+
   /** Memory this VM takes on its host while running: its target plus Xen's overhead. */
   public long memoryFootprint() {
     return memoryDynamicMax + memoryOverhead;

@@ -30,6 +30,15 @@ public abstract class XObject {
   /** The record as {@code <class>.get_record} returns it, with xapi's field names. */
   public abstract Map<String, Object> record();
 
+  /**
+   * The name-label, or null for a class without one. Classes looked up by name often answer from
+   * their field: building a whole record per object made {@code get_by_name_label} in a pool of a
+   * thousand VMs cost more than everything else the simulator does.
+   */
+  public String nameLabel() {
+    return record().get("name_label") instanceof String label ? label : null;
+  }
+
   /** A ref field's wire value: the ref, or {@code OpaqueRef:NULL}. */
   protected static String refOf(XObject object) {
     return object == null ? NULL_REF : object.ref;
