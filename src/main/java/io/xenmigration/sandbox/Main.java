@@ -15,6 +15,12 @@ public final class Main {
   private Main() {}
 
   public static void main(String... args) {
+    // XenAPI calls go over the JDK's HttpURLConnection, which keeps only 5 idle connections per
+    // pool master by default: with dozens of migrations reconciled at once, most calls would open
+    // a new connection. Set before the first connection; a value given on the command line wins.
+    if (System.getProperty("http.maxConnections") == null) {
+      System.setProperty("http.maxConnections", "64");
+    }
     if (args.length > 0 && args[0].equals("sandbox")) {
       SandboxOptions options;
       try {
