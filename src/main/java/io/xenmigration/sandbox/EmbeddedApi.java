@@ -3,19 +3,29 @@ package io.xenmigration.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.xenmigration.api.v1alpha1.PoolLimits;
+import io.xenmigration.api.v1alpha1.XenPool;
+import io.xenmigration.api.v1alpha1.XenPoolSpec;
+import io.xenmigration.pool.PoolStatusWriter;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -86,6 +96,56 @@ public final class EmbeddedApi implements AutoCloseable {
   /** A client of the API's own (closed with it). */
   public KubernetesClient client() {
     return client;
+  }
+
+  /**
+   * Creates a namespace with a Secret of the simulator's credentials ({@code root} / {@code
+   * password}) for XenPools to name.
+   */
+  public void createNamespaceWithCredentials(String namespace, String secret) {
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+        .create();
+    client
+        .secrets()
+        .inNamespace(namespace)
+        .resource(
+            new SecretBuilder()
+                .withMetadata(
+                    new ObjectMetaBuilder().withName(secret).withNamespace(namespace).build())
+                .withStringData(Map.of("username", "root", "password", "password"))
+                .build())
+        .create();
+  }
+
+  /** Creates a XenPool for a pool master's URL; null limits leave the defaults. */
+  public void createXenPool(
+      String namespace, String name, String url, String secret, PoolLimits limits) {
+    XenPool pool = new XenPool();
+    pool.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    XenPoolSpec spec = new XenPoolSpec();
+    spec.setUrl(url);
+    spec.setCredentialsSecret(secret);
+    spec.setLimits(limits);
+    pool.setSpec(spec);
+    client.resources(XenPool.class).inNamespace(namespace).resource(pool).create();
+  }
+
+  /** Waits until the operator has connected a XenPool (its Ready condition is True). */
+  public void awaitPoolReady(String namespace, String name, Duration limit) {
+    client
+        .resources(XenPool.class)
+        .inNamespace(namespace)
+        .withName(name)
+        .waitUntilCondition(
+            p -> {
+              var ready = p == null ? null : PoolStatusWriter.readyCondition(p.getStatus());
+              return ready != null && "True".equals(ready.getStatus());
+            },
+            limit.toSeconds(),
+            TimeUnit.SECONDS);
   }
 
   @Override

@@ -1,11 +1,6 @@
 package io.xenmigration.sandbox;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.xenmigration.api.v1alpha1.XenPool;
-import io.xenmigration.api.v1alpha1.XenPoolSpec;
 import io.xenmigration.xapisim.ScaledClock;
 import io.xenmigration.xapisim.XapiSimulator;
 import io.xenmigration.xapisim.engine.SimSettings;
@@ -13,8 +8,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Everything the operator needs on one machine: an embedded Kubernetes API (the Fabric8 mock
@@ -75,32 +70,17 @@ public final class Sandbox implements AutoCloseable {
   }
 
   private void createPools() {
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
-        .create();
-    client
-        .secrets()
-        .inNamespace(NAMESPACE)
-        .resource(
-            new SecretBuilder()
-                .withMetadata(
-                    new ObjectMetaBuilder()
-                        .withName("sandbox-pool-credentials")
-                        .withNamespace(NAMESPACE)
-                        .build())
-                .withStringData(Map.of("username", "root", "password", "password"))
-                .build())
-        .create();
+    api.createNamespaceWithCredentials(NAMESPACE, "sandbox-pool-credentials");
     for (String name : List.of("pool-a", "pool-b")) {
-      XenPool pool = new XenPool();
-      pool.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
-      XenPoolSpec spec = new XenPoolSpec();
-      spec.setUrl(simulator.url(name).toString());
-      spec.setCredentialsSecret("sandbox-pool-credentials");
-      pool.setSpec(spec);
-      client.resources(XenPool.class).inNamespace(NAMESPACE).resource(pool).create();
+      api.createXenPool(
+          NAMESPACE, name, simulator.url(name).toString(), "sandbox-pool-credentials", null);
+    }
+  }
+
+  /** Waits until the operator has connected both pools. */
+  void awaitPoolsReady(Duration limit) {
+    for (String pool : List.of("pool-a", "pool-b")) {
+      api.awaitPoolReady(NAMESPACE, pool, limit);
     }
   }
 

@@ -1,15 +1,11 @@
 package io.xenmigration.sandbox;
 
 import io.quarkus.runtime.Quarkus;
-import io.xenmigration.api.v1alpha1.XenPool;
-import io.xenmigration.pool.PoolStatusWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the sandbox: starts it, starts the operator against it, says "Sandbox ready" with what to
@@ -77,7 +73,7 @@ public final class SandboxRun {
    */
   private static void announceWhenReady(Sandbox sandbox) {
     try {
-      awaitPoolsReady(sandbox, Duration.ofSeconds(120));
+      sandbox.awaitPoolsReady(Duration.ofSeconds(120));
       Path kubeconfig = sandbox.writeKubeconfig();
       Path dir = sandbox.options().dir().toAbsolutePath();
       Files.writeString(
@@ -90,23 +86,6 @@ public final class SandboxRun {
     } catch (IOException | RuntimeException e) {
       System.err.println("sandbox: not ready: " + e.getMessage());
       Quarkus.asyncExit(1);
-    }
-  }
-
-  private static void awaitPoolsReady(Sandbox sandbox, Duration limit) {
-    for (String pool : List.of("pool-a", "pool-b")) {
-      sandbox
-          .client()
-          .resources(XenPool.class)
-          .inNamespace(Sandbox.NAMESPACE)
-          .withName(pool)
-          .waitUntilCondition(
-              p -> {
-                var ready = p == null ? null : PoolStatusWriter.readyCondition(p.getStatus());
-                return ready != null && "True".equals(ready.getStatus());
-              },
-              limit.toSeconds(),
-              TimeUnit.SECONDS);
     }
   }
 

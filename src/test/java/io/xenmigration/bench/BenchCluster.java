@@ -1,8 +1,6 @@
 package io.xenmigration.bench;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -11,9 +9,6 @@ import io.xenmigration.api.v1alpha1.LiveMigration;
 import io.xenmigration.api.v1alpha1.LiveMigrationSpec;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
 import io.xenmigration.api.v1alpha1.PoolLimits;
-import io.xenmigration.api.v1alpha1.XenPool;
-import io.xenmigration.api.v1alpha1.XenPoolSpec;
-import io.xenmigration.pool.PoolStatusWriter;
 import io.xenmigration.sandbox.EmbeddedApi;
 import io.xenmigration.xapisim.ScaledClock;
 import io.xenmigration.xapisim.XapiSimulator;
@@ -23,7 +18,6 @@ import io.xenmigration.xapisim.model.PoolBuilder;
 import io.xenmigration.xapisim.model.SimHost;
 import io.xenmigration.xapisim.model.SimSr;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,7 +28,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -62,20 +55,13 @@ final class BenchCluster implements AutoCloseable {
   /**
    * What the world is made of.
    *
-   * @param jar the packaged operator
-   * @param crds the CRD manifests
-   * @param logDir where the operator's output goes
+   * @param paths the packaged operator, the CRD manifests, where the operator's output goes
    * @param timeScale simulated seconds per real second
    * @param limits the XenPool's limits
    * @param pool the simulated pool's hosts and VMs
    */
   record Settings(
-      Path jar,
-      Path crds,
-      Path logDir,
-      double timeScale,
-      PoolLimits limits,
-      Consumer<PoolBuilder> pool) {}
+      BenchPaths paths, double timeScale, PoolLimits limits, Consumer<PoolBuilder> pool) {}
 
   /** When a migration was created and first seen in each phase, by {@link System#nanoTime()}. */
   static final class Seen {
@@ -103,7 +89,7 @@ final class BenchCluster implements AutoCloseable {
 
   BenchCluster(Settings settings) throws IOException {
     this.settings = settings;
-    api = EmbeddedApi.start(settings.crds());
+    api = EmbeddedApi.start(settings.paths().crds());
     client = api.client();
     SimSettings speeds = new SimSettings();
     simulator =
@@ -117,32 +103,9 @@ final class BenchCluster implements AutoCloseable {
   }
 
   private void createPool() {
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
-        .create();
-    client
-        .secrets()
-        .inNamespace(NAMESPACE)
-        .resource(
-            new SecretBuilder()
-                .withMetadata(
-                    new ObjectMetaBuilder()
-                        .withName("pool-credentials")
-                        .withNamespace(NAMESPACE)
-                        .build())
-                .withStringData(Map.of("username", "root", "password", "password"))
-                .build())
-        .create();
-    XenPool pool = new XenPool();
-    pool.setMetadata(new ObjectMetaBuilder().withName(POOL).withNamespace(NAMESPACE).build());
-    XenPoolSpec spec = new XenPoolSpec();
-    spec.setUrl(simulator.url(POOL).toString());
-    spec.setCredentialsSecret("pool-credentials");
-    spec.setLimits(settings.limits());
-    pool.setSpec(spec);
-    client.resources(XenPool.class).inNamespace(NAMESPACE).resource(pool).create();
+    api.createNamespaceWithCredentials(NAMESPACE, "pool-credentials");
+    api.createXenPool(
+        NAMESPACE, POOL, simulator.url(POOL).toString(), "pool-credentials", settings.limits());
   }
 
   /** Notes the first time each migration is seen in each phase, and each rise of its progress. */
@@ -177,7 +140,8 @@ final class BenchCluster implements AutoCloseable {
   /** Starts the operator; its output goes to {@code <logDir>/<name>.log}. */
   OperatorProcess startOperator(String name) throws IOException {
     operator =
-        OperatorProcess.start(settings.jar(), api.url(), settings.logDir().resolve(name + ".log"));
+        OperatorProcess.start(
+            settings.paths().jar(), api.url(), settings.paths().logDir().resolve(name + ".log"));
     return operator;
   }
 
@@ -194,17 +158,7 @@ final class BenchCluster implements AutoCloseable {
 
   /** Waits until the operator has connected the pool. */
   void awaitPoolReady(Duration limit) {
-    client
-        .resources(XenPool.class)
-        .inNamespace(NAMESPACE)
-        .withName(POOL)
-        .waitUntilCondition(
-            p -> {
-              var ready = p == null ? null : PoolStatusWriter.readyCondition(p.getStatus());
-              return ready != null && "True".equals(ready.getStatus());
-            },
-            limit.toSeconds(),
-            TimeUnit.SECONDS);
+    api.awaitPoolReady(NAMESPACE, POOL, limit);
   }
 
   /** Hosts {@code host-1...} and running VMs {@code vm-0...} of one size on shared storage. */

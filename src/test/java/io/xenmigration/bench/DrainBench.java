@@ -71,9 +71,7 @@ final class DrainBench {
       try (BenchCluster cluster =
           new BenchCluster(
               new BenchCluster.Settings(
-                  paths.jar(),
-                  paths.crds(),
-                  paths.logDir(),
+                  paths,
                   TIME_SCALE,
                   BenchCluster.limits(2 * DRAINED * SLOTS, SLOTS, SLOTS),
                   pool()))) {

@@ -14,7 +14,7 @@ import java.util.Map;
  * B1, and the progress half of B4: what the control plane adds to each migration (creation to
  * Completed as a watching client sees it, minus the simulated task's own duration) with 1, 10 and
  * 100 migrations at once, limits high enough never to bind; and how many XenAPI calls following
- * progress costs per progress update written.
+ * progress costs per progress update the pool reports.
  */
 final class OverheadBench {
 
@@ -39,9 +39,7 @@ final class OverheadBench {
     try (BenchCluster cluster =
         new BenchCluster(
             new BenchCluster.Settings(
-                paths.jar(),
-                paths.crds(),
-                paths.logDir(),
+                paths,
                 TIME_SCALE,
                 BenchCluster.limits(1000, 100, 100),
                 BenchCluster.sharedPool(HOSTS, 128 * GIB, VMS, 2 * GIB)))) {

@@ -25,9 +25,7 @@ final class StartupBench {
     try (BenchCluster cluster =
         new BenchCluster(
             new BenchCluster.Settings(
-                paths.jar(),
-                paths.crds(),
-                paths.logDir(),
+                paths,
                 20,
                 BenchCluster.limits(5, 2, 2),
                 BenchCluster.sharedPool(4, 64 * GIB, 8, GIB)))) {

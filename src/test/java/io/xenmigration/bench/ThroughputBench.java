@@ -35,9 +35,7 @@ final class ThroughputBench {
     try (BenchCluster cluster =
         new BenchCluster(
             new BenchCluster.Settings(
-                paths.jar(),
-                paths.crds(),
-                paths.logDir(),
+                paths,
                 TIME_SCALE,
                 BenchCluster.limits(1000, 100, 100),
                 BenchCluster.sharedPool(HOSTS, 64L << 30, VMS, 256 * MIB)))) {
