@@ -39,14 +39,14 @@ public final class EmbeddedApi implements AutoCloseable {
 
   private final KubernetesMockServer server;
   private final KubernetesClient client;
+  private final SandboxStore store = new SandboxStore();
 
   private EmbeddedApi(List<JsonNode> crds) {
     // The mock server logs every request; only its warnings matter to a person watching.
     java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
         .setLevel(java.util.logging.Level.WARNING);
     server =
-        new KubernetesMockServer(
-            new Context(), new MockWebServer(), new HashMap<>(), new SandboxStore(), false);
+        new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), store, false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     client = server.createClient();
     try {
@@ -91,6 +91,11 @@ public final class EmbeddedApi implements AutoCloseable {
   /** The API's URL, for the operator's own client. */
   public String url() {
     return server.url("/");
+  }
+
+  /** The faults tests inject into status writes. */
+  public StoreFaults faults() {
+    return store.faults();
   }
 
   /** A client of the API's own (closed with it). */

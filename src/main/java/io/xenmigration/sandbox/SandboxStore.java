@@ -26,16 +26,25 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The embedded API's store: the Fabric8 CRUD dispatcher, with two things the operator needs from an
- * API server: server-side apply, as the operator writes status and adds its finalizer with it (the
- * dispatcher takes it for a merge that appends lists and leaves status alone); and a patch which
- * removes the last finalizer of an object being deleted answers with the object instead of an empty
- * body (on which the operator's client stumbles).
+ * The embedded API's store: the Fabric8 CRUD dispatcher, with what the operator needs from an API
+ * server: server-side apply, as the operator writes status and adds its finalizer with it (the
+ * dispatcher takes it for a merge that appends lists and leaves status alone), refused with 409
+ * when it names a resourceVersion that is no longer current; and a patch which removes the last
+ * finalizer of an object being deleted answers with the object instead of an empty body (on which
+ * the operator's client stumbles). Tests inject faults into status writes through {@link
+ * StoreFaults}.
  */
 final class SandboxStore extends KubernetesCrudDispatcher {
 
   /** The store's objects, as the dispatcher keeps them, with an index by name alongside. */
   private final NamedMap objects = new NamedMap();
+
+  private final StoreFaults faults = new StoreFaults();
+
+  /** The faults tests inject into status writes. */
+  StoreFaults faults() {
+    return faults;
+  }
 
   SandboxStore() {
     // The dispatcher finds an object by testing every stored object against the request's
@@ -134,8 +143,97 @@ final class SandboxStore extends KubernetesCrudDispatcher {
 
   private static final String APPLY = "application/apply-patch";
 
+  /**
+   * Writes are taken one at a time, so that checking a write's resourceVersion and applying it is
+   * one step, as on a real API server.
+   */
+  private final Object writes = new Object();
+
+  @Override
+  public MockResponse handleCreate(RecordedRequest request) {
+    synchronized (writes) {
+      return super.handleCreate(request);
+    }
+  }
+
+  @Override
+  public MockResponse handleDelete(String path) {
+    synchronized (writes) {
+      return super.handleDelete(path);
+    }
+  }
+
+  @Override
+  public MockResponse handleUpdate(RecordedRequest request) {
+    StoreFaults.Kind fault = statusFault(request.getPath());
+    if (fault != null && fault != StoreFaults.Kind.TIMEOUT) {
+      return refused(request.getPath(), fault);
+    }
+    synchronized (writes) {
+      return answerLate(super.handleUpdate(request), fault);
+    }
+  }
+
   @Override
   public MockResponse handlePatch(RecordedRequest request) {
+    StoreFaults.Kind fault = statusFault(request.getPath());
+    if (fault != null && fault != StoreFaults.Kind.TIMEOUT) {
+      return refused(request.getPath(), fault);
+    }
+    synchronized (writes) {
+      return answerLate(patch(request), fault);
+    }
+  }
+
+  /** The fault injected into this write, when it writes an object's status. */
+  private StoreFaults.Kind statusFault(String path) {
+    String[] parts = withoutQuery(path).split("/");
+    int namespaces = java.util.Arrays.asList(parts).indexOf("namespaces");
+    if (namespaces < 0
+        || parts.length != namespaces + 5
+        || !"status".equals(parts[parts.length - 1])) {
+      return null;
+    }
+    return faults.take(parts[namespaces + 1], parts[namespaces + 3]);
+  }
+
+  private static MockResponse refused(String path, StoreFaults.Kind fault) {
+    String[] parts = withoutQuery(path).split("/");
+    String name = parts[parts.length - 2];
+    return fault == StoreFaults.Kind.CONFLICT
+        ? conflict(name)
+        : new MockResponse()
+            .setResponseCode(500)
+            .setBody(
+                ApiDocuments.status(500, "InternalError", "injected: the write failed", null)
+                    .toString());
+  }
+
+  /** A write that was applied but whose answer comes after the client has stopped waiting. */
+  private MockResponse answerLate(MockResponse response, StoreFaults.Kind fault) {
+    if (fault == StoreFaults.Kind.TIMEOUT) {
+      response.setBodyDelay(
+          faults.answerDelay().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+    return response;
+  }
+
+  private static MockResponse conflict(String name) {
+    return new MockResponse()
+        .setResponseCode(409)
+        .setBody(
+            ApiDocuments.status(
+                    409,
+                    "Conflict",
+                    "Operation cannot be fulfilled on \""
+                        + name
+                        + "\": the object has been modified; please apply your changes to the"
+                        + " latest version and try again",
+                    null)
+                .toString());
+  }
+
+  private MockResponse patch(RecordedRequest request) {
     String path = request.getPath();
     MockResponse before = handleGet(objectPath(path));
     // Copied without reading: reading the request's buffer would leave the store nothing.
@@ -182,6 +280,11 @@ final class SandboxStore extends KubernetesCrudDispatcher {
     ObjectNode object = (ObjectNode) ApiDocuments.JSON.readTree(current);
     JsonNode applied = ApiDocuments.JSON.readTree(apply);
     String path = withoutQuery(request.getPath());
+    // An apply naming a resourceVersion is conditional on it, as on a real API server.
+    String wanted = applied.at("/metadata/resourceVersion").asText("");
+    if (!wanted.isEmpty() && !wanted.equals(object.at("/metadata/resourceVersion").asText(""))) {
+      return conflict(object.at("/metadata/name").asText());
+    }
     if (path.endsWith("/status")) {
       JsonNode status = applied.get("status");
       if (status == null || status.isNull()) {

@@ -2,9 +2,11 @@ package io.xenmigration.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.xenmigration.testing.EmbeddedApiResource;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The endpoints the Helm chart's probes and metrics Service point at are served. */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithTestResource(value = EmbeddedApiResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class HealthEndpointsTest {
 
   private static final HttpClient CLIENT = HttpClient.newHttpClient();

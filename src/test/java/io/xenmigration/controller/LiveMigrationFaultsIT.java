@@ -3,13 +3,15 @@ package io.xenmigration.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.xenmigration.api.v1alpha1.AttemptOutcome;
 import io.xenmigration.api.v1alpha1.LiveMigration;
 import io.xenmigration.api.v1alpha1.LiveMigrationStatus;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
 import io.xenmigration.api.v1alpha1.RollbackStep;
+import io.xenmigration.testing.EmbeddedApiResource;
 import io.xenmigration.xapisim.model.SimVm;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * expected with the VM running on exactly one host and nothing held.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithTestResource(value = EmbeddedApiResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class LiveMigrationFaultsIT extends MigrationHarness {
 
   /** Three real seconds at twenty simulated seconds a second. */

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.xenmigration.api.v1alpha1.AttemptOutcome;
 import io.xenmigration.api.v1alpha1.LiveMigrationSpec;
 import io.xenmigration.api.v1alpha1.LiveMigrationStatus;
@@ -13,6 +14,7 @@ import io.xenmigration.api.v1alpha1.MigrationMode;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
 import io.xenmigration.api.v1alpha1.XenPool;
 import io.xenmigration.api.v1alpha1.XenPoolSpec;
+import io.xenmigration.testing.EmbeddedApiResource;
 import io.xenmigration.testing.SimFixtures;
 import io.xenmigration.xapisim.ScaledClock;
 import io.xenmigration.xapisim.XapiSimulator;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * and bad input.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithTestResource(value = EmbeddedApiResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class LiveMigrationReconcilerIT extends MigrationHarness {
 
   @Test

@@ -7,14 +7,16 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.xenmigration.api.v1alpha1.HostStatus;
 import io.xenmigration.api.v1alpha1.XenPool;
 import io.xenmigration.api.v1alpha1.XenPoolSpec;
 import io.xenmigration.api.v1alpha1.XenPoolStatus;
 import io.xenmigration.pool.PoolStatusWriter;
+import io.xenmigration.testing.EmbeddedApiResource;
 import io.xenmigration.testing.SimFixtures;
 import io.xenmigration.xapisim.ScaledClock;
 import io.xenmigration.xapisim.TlsMaterial;
@@ -38,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * fixed.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithTestResource(value = EmbeddedApiResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class XenPoolReconcilerIT {
 
   private static XapiSimulator simulator;
