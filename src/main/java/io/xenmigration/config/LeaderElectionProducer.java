@@ -2,13 +2,13 @@ package io.xenmigration.config;
 
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
-import io.quarkus.runtime.Quarkus;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;
 
 /**
  * Gives the Operator SDK a leader-election configuration when {@code
- * xenmigration.leader-election.enabled} is true, and none otherwise.
+ * xenmigration.leader-election.enabled} is true, and none otherwise; its callbacks tell the {@link
+ * LeaderFence} when this replica leads.
  */
 public class LeaderElectionProducer {
 
@@ -18,27 +18,27 @@ public class LeaderElectionProducer {
    */
   @Produces
   @Dependent
-  LeaderElectionConfiguration leaderElection(OperatorConfig config) {
-    return configurationFor(config.leaderElection());
+  LeaderElectionConfiguration leaderElection(OperatorConfig config, LeaderFence fence) {
+    return configurationFor(config.leaderElection(), fence);
   }
 
-  static LeaderElectionConfiguration configurationFor(OperatorConfig.LeaderElection settings) {
+  static LeaderElectionConfiguration configurationFor(
+      OperatorConfig.LeaderElection settings, LeaderFence fence) {
     if (!settings.enabled()) {
       return null;
     }
     // The SDK's own exit calls System.exit, which deadlocks when leadership ends inside Quarkus's
-    // shutdown hook on SIGTERM. Quarkus's asynchronous exit does not, and a replica that lost its
-    // lease must still restart to stand for election again.
-    LeaderCallbacks exitWhenLeadershipEnds =
-        new LeaderCallbacks(() -> {}, () -> Quarkus.asyncExit(1), newLeader -> {});
+    // shutdown hook on SIGTERM; the fence halts instead, unless the replica is shutting down.
+    LeaderCallbacks callbacks =
+        new LeaderCallbacks(fence::startedLeading, fence::stoppedLeading, newLeader -> {});
     return new LeaderElectionConfiguration(
         settings.leaseName(),
         settings.leaseNamespace().orElse(null),
-        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
-        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
-        null,
-        exitWhenLeadershipEnds,
+        settings.leaseDuration(),
+        settings.renewDeadline(),
+        settings.retryPeriod(),
+        fence.identity(),
+        callbacks,
         false);
   }
 }

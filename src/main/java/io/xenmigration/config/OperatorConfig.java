@@ -15,6 +15,20 @@ public interface OperatorConfig {
   /** How the operator talks to pools. */
   Pools pools();
 
+  /** What the liveness probe reports. */
+  Health health();
+
+  /** When the liveness probe fails. */
+  interface Health {
+
+    /**
+     * How long an informer (the watch of one kind of object) may stay stopped before the liveness
+     * probe fails and Kubernetes restarts the operator. A watch that reconnects is not stopped.
+     */
+    @WithDefault("30s")
+    Duration deadWatchGrace();
+  }
+
   /** Reading and reaching XenServer pools. */
   interface Pools {
 
@@ -44,5 +58,17 @@ public interface OperatorConfig {
 
     /** Namespace of the Lease; default: the namespace of the Kubernetes client. */
     Optional<String> leaseNamespace();
+
+    /** How long a Lease holds without being renewed; another replica may take it after this. */
+    @WithDefault("15s")
+    Duration leaseDuration();
+
+    /** How long the leader keeps trying to renew before it stops leading (and halts). */
+    @WithDefault("10s")
+    Duration renewDeadline();
+
+    /** How often the Lease is renewed, or tried for. */
+    @WithDefault("2s")
+    Duration retryPeriod();
   }
 }

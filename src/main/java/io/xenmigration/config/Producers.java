@@ -1,31 +1,36 @@
 package io.xenmigration.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.xenmigration.migration.AdmissionGate;
+import io.xenmigration.migration.MigrationFlow;
+import io.xenmigration.migration.MigrationLedger;
+import io.xenmigration.migration.MigrationServices;
+import io.xenmigration.migration.MigrationStep;
 import io.xenmigration.migration.TaskFollower;
 import io.xenmigration.pool.PoolDrivers;
-import io.xenmigration.scheduler.Reservations;
-import io.xenmigration.scheduler.Scheduler;
 import io.xenmigration.xen.CallMeter;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 
-/** The shared objects everything else is handed: the time source and the XenAPI call meter. */
+/**
+ * The shared objects everything else is handed: the time source, the XenAPI call meter, the task
+ * follower, the ledger of what migrations hold, and the step that runs each look at a migration.
+ */
 public class Producers {
 
-  /** The memory reservations of migrations in flight. */
+  /** What every active migration holds, from their statuses and the decisions under way. */
   @Produces
   @Singleton
-  Reservations reservations() {
-    return new Reservations();
+  MigrationLedger ledger() {
+    return new MigrationLedger();
   }
 
-  /** Placement, counting the reservations. */
+  /** One look at a migration: decide, write the intent, act, record; only while leading. */
   @Produces
   @Singleton
-  Scheduler scheduler(Reservations reservations) {
-    return new Scheduler(reservations);
+  MigrationStep step(
+      MigrationFlow flow, MigrationLedger ledger, MigrationServices services, LeaderFence fence) {
+    return new MigrationStep(flow, ledger, services, fence);
   }
 
   /** Follows running migrations' XenAPI tasks through event.from. */
@@ -37,13 +42,6 @@ public class Producers {
 
   void closeTaskFollower(@jakarta.enterprise.inject.Disposes TaskFollower follower) {
     follower.close();
-  }
-
-  /** The migration slots of every pool. */
-  @Produces
-  @Singleton
-  AdmissionGate admissionGate() {
-    return new AdmissionGate();
   }
 
   /** Time for every timestamp and timeout; tests replace it to step time by hand. */

@@ -1,6 +1,5 @@
 package io.xenmigration.controller;
 
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -17,45 +16,59 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.xenmigration.api.v1alpha1.LiveMigration;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
 import io.xenmigration.api.v1alpha1.XenPool;
+import io.xenmigration.config.UnreadableResources;
 import io.xenmigration.events.EventReason;
 import io.xenmigration.events.EventRecorder;
 import io.xenmigration.metrics.MigrationMetrics;
 import io.xenmigration.migration.MigrationContext;
 import io.xenmigration.migration.MigrationFlow;
 import io.xenmigration.migration.MigrationStatusWriter;
+import io.xenmigration.migration.MigrationStep;
 import io.xenmigration.migration.PhaseOutcome;
+import io.xenmigration.migration.PoolIndex;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
- * Moves a VM as its LiveMigration asks: loads the migration with its pools, lets the handler of its
- * phase decide, writes the outcome to the status, records an event per phase change, and comes back
- * when the outcome asks. The decisions live in {@link MigrationFlow}.
+ * Moves a VM as its LiveMigration asks: loads the migration with its pools, lets {@link
+ * MigrationStep} decide, write, act and record, tells what was written in events and metrics, and
+ * comes back when the step asks. Deleting an active migration runs the same steps, as a cancel,
+ * until the migration has ended; only then does its finalizer go.
  */
 @ControllerConfiguration(name = "livemigration")
 public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Cleaner<LiveMigration> {
 
-  private static final java.util.logging.Logger LOG =
-      java.util.logging.Logger.getLogger(LiveMigrationReconciler.class.getName());
+  private static final Logger LOG = Logger.getLogger(LiveMigrationReconciler.class.getName());
 
   /** How soon a migration whose reconciles kept failing is looked at again. */
   static final Duration AFTER_STALL = Duration.ofMinutes(1);
 
   private final MigrationFlow flow;
+  private final MigrationStep step;
   private final EventRecorder events;
   private final MigrationMetrics metrics;
+  private final UnreadableResources unreadable;
   private final Clock clock;
   private InformerEventSource<XenPool, LiveMigration> pools;
 
   @Inject
   public LiveMigrationReconciler(
-      MigrationFlow flow, EventRecorder events, MigrationMetrics metrics, Clock clock) {
+      MigrationFlow flow,
+      MigrationStep step,
+      EventRecorder events,
+      MigrationMetrics metrics,
+      UnreadableResources unreadable,
+      Clock clock) {
     this.flow = flow;
+    this.step = step;
     this.events = events;
     this.metrics = metrics;
+    this.unreadable = unreadable;
     this.clock = clock;
   }
 
@@ -71,18 +84,7 @@ public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Clean
                     pool ->
                         context
                             .getPrimaryCache()
-                            .list(
-                                m ->
-                                    m.getMetadata()
-                                            .getNamespace()
-                                            .equals(pool.getMetadata().getNamespace())
-                                        && m.getSpec() != null
-                                        && (pool.getMetadata()
-                                                .getName()
-                                                .equals(m.getSpec().getPool())
-                                            || pool.getMetadata()
-                                                .getName()
-                                                .equals(m.getSpec().getDestinationPool())))
+                            .list(m -> Pools.names(m, pool))
                             .map(ResourceID::fromResource)
                             .collect(Collectors.toSet()))
                 .build(),
@@ -92,64 +94,43 @@ public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Clean
 
   @Override
   public UpdateControl<LiveMigration> reconcile(
-      LiveMigration migration, Context<LiveMigration> context) throws Exception {
-    String unchanged =
-        migration.getStatus() == null ? null : Serialization.asJson(migration.getStatus());
-    MigrationStatusWriter writer = new MigrationStatusWriter(migration);
-    MigrationPhase before = writer.status().getPhase();
-    if (before == null) {
-      // Accepted: written on its own, so that every migration is seen in the queue first.
-      writer.phase(MigrationPhase.Queued, "Queued", "accepted", clock.instant());
-      events.record(migration, EventReason.Queued, "accepted");
-      metrics.observed(poolKey(migration), key(migration), MigrationPhase.Queued);
-      return UpdateControl.patchStatus(migration).rescheduleAfter(Duration.ofMillis(1));
-    }
-    if (before.isTerminal()) {
+      LiveMigration migration, Context<LiveMigration> context) {
+    if (unreadable.report(migration)) {
       return UpdateControl.noUpdate();
     }
-    PhaseOutcome outcome = flow.handle(context(migration, context));
-    LOG.log(
-        outcome.phase() == before ? java.util.logging.Level.FINE : java.util.logging.Level.INFO,
-        () ->
-            migration.getMetadata().getName()
-                + ": "
-                + writer.status().getPhase()
-                + " -> "
-                + outcome.phase()
-                + " ("
-                + outcome.reason()
-                + ": "
-                + outcome.message()
-                + ")");
-    apply(migration, writer, outcome);
-    metrics.observed(poolKey(migration), key(migration), outcome.phase());
-    UpdateControl<LiveMigration> control =
-        Serialization.asJson(migration.getStatus()).equals(unchanged)
-            ? UpdateControl.noUpdate()
-            : UpdateControl.patchStatus(migration);
-    // A status patch does not wake the controller (the generation is unchanged): a new phase is
-    // handled at once, and a phase that waits says when to look again.
-    Duration again = outcome.requeue();
-    if (again == null && outcome.phase() != before && !outcome.phase().isTerminal()) {
-      again = Duration.ZERO;
+    MigrationPhase phase = migration.getStatus() == null ? null : migration.getStatus().getPhase();
+    if (phase != null && phase.isTerminal()) {
+      return UpdateControl.noUpdate();
     }
-    if (again != null) {
-      control = control.rescheduleAfter(again.isZero() ? Duration.ofMillis(1) : again);
-    }
-    return control;
+    Duration again = look(migration, context, false).again();
+    return again == null
+        ? UpdateControl.noUpdate()
+        : UpdateControl.<LiveMigration>noUpdate().rescheduleAfter(atLeastAMoment(again));
   }
 
-  /** Deleting an active migration stops it first; a finished or queued one goes at once. */
+  /**
+   * Deleting a migration that may have touched a pool cancels it: the same steps run, rollback
+   * included, until it has ended and its VM is verified; "not known yet" waits, never lets go.
+   */
   @Override
-  public DeleteControl cleanup(LiveMigration migration, Context<LiveMigration> context)
-      throws Exception {
-    Duration again = flow.abandon(context(migration, context));
-    if (again == null) {
-      metrics.forget(key(migration));
+  public DeleteControl cleanup(LiveMigration migration, Context<LiveMigration> context) {
+    String key = Pools.key(migration);
+    if (unreadable.report(migration) && !unreadable.mayLetGo(migration)) {
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(AFTER_STALL);
     }
-    return again == null
-        ? DeleteControl.defaultDelete()
-        : DeleteControl.noFinalizerRemoval().rescheduleAfter(again);
+    MigrationPhase phase = migration.getStatus() == null ? null : migration.getStatus().getPhase();
+    if (phase != null && phase.isActive()) {
+      MigrationStep.Report report = look(migration, context, true);
+      MigrationPhase now = report.latest().getStatus().getPhase();
+      if (!now.isTerminal()) {
+        return DeleteControl.noFinalizerRemoval()
+            .rescheduleAfter(
+                atLeastAMoment(report.again() == null ? Duration.ofSeconds(1) : report.again()));
+      }
+    }
+    metrics.forget(key);
+    flow.ledger().forget(key);
+    return DeleteControl.defaultDelete();
   }
 
   /**
@@ -168,52 +149,64 @@ public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Clean
         "the operator could not handle this migration (" + e + "); looking again later";
     new MigrationStatusWriter(migration).phase(phase, "Stalled", message, clock.instant());
     events.record(migration, EventReason.Stalled, message);
-    return ErrorStatusUpdateControl.patchStatus(migration).rescheduleAfter(AFTER_STALL);
+    // No retry once they are spent: the look after the pause is a fresh one.
+    return ErrorStatusUpdateControl.patchStatus(migration)
+        .withNoRetry()
+        .rescheduleAfter(AFTER_STALL);
   }
 
-  private static String key(LiveMigration migration) {
-    return migration.getMetadata().getNamespace() + "/" + migration.getMetadata().getName();
-  }
-
-  private static String poolKey(LiveMigration migration) {
-    return migration.getMetadata().getNamespace()
-        + "/"
-        + (migration.getSpec() == null ? null : migration.getSpec().getPool());
-  }
-
-  private MigrationContext context(LiveMigration migration, Context<LiveMigration> context) {
+  private MigrationStep.Report look(
+      LiveMigration migration, Context<LiveMigration> context, boolean deleting) {
     String namespace = migration.getMetadata().getNamespace();
-    XenPool source =
-        pool(namespace, migration.getSpec() == null ? null : migration.getSpec().getPool());
-    XenPool destination =
-        pool(
-            namespace,
-            migration.getSpec() == null ? null : migration.getSpec().getDestinationPool());
-    List<LiveMigration> others =
-        context
-            .getPrimaryCache()
-            .list(
-                m ->
-                    m.getMetadata().getNamespace().equals(namespace)
-                        && !m.getMetadata().getName().equals(migration.getMetadata().getName()))
-            .toList();
-    return new MigrationContext(migration, source, destination, others, clock.instant());
+    MigrationContext look =
+        new MigrationContext(
+            migration,
+            pool(namespace, migration.getSpec().getPool()),
+            pool(namespace, migration.getSpec().getDestinationPool()),
+            context.getPrimaryCache().list().toList(),
+            PoolIndex.of(pools.list().toList()),
+            deleting,
+            clock.instant());
+    MigrationStep.Report report = step.run(look, new ReconcileStatusStore(context));
+    for (MigrationStep.Written written : report.written()) {
+      announce(migration, written);
+    }
+    return report;
+  }
+
+  /** Events, metrics and a log line for an outcome that was written. */
+  private void announce(LiveMigration migration, MigrationStep.Written written) {
+    PhaseOutcome outcome = written.outcome();
+    MigrationPhase from = written.from();
+    LOG.log(
+        outcome.phase() == from ? Level.FINE : Level.INFO,
+        () ->
+            migration.getMetadata().getName()
+                + ": "
+                + from
+                + " -> "
+                + outcome.phase()
+                + " ("
+                + outcome.reason()
+                + ": "
+                + written.migration().getStatus().getMessage()
+                + ")");
+    String pool = Pools.poolKey(migration);
+    LiveMigration as = written.migration();
+    if (from != outcome.phase()) {
+      metrics.phaseChanged(pool, from, outcome.phase(), as.getStatus(), clock.instant());
+    }
+    metrics.observed(pool, Pools.key(migration), outcome.phase());
+    for (PhaseOutcome.Event event : written.events()) {
+      events.record(as, event.reason(), event.message());
+    }
   }
 
   private XenPool pool(String namespace, String name) {
     return name == null ? null : pools.get(new ResourceID(name, namespace)).orElse(null);
   }
 
-  private void apply(LiveMigration migration, MigrationStatusWriter writer, PhaseOutcome outcome) {
-    MigrationPhase from = writer.status().getPhase();
-    outcome.edits().forEach(edit -> edit.accept(writer));
-    writer.phase(outcome.phase(), outcome.reason(), outcome.message(), clock.instant());
-    if (from != outcome.phase()) {
-      metrics.phaseChanged(
-          poolKey(migration), from, outcome.phase(), writer.status(), clock.instant());
-    }
-    for (PhaseOutcome.Event event : outcome.events()) {
-      events.record(migration, event.reason(), event.message());
-    }
+  private static Duration atLeastAMoment(Duration again) {
+    return again.isZero() ? Duration.ofMillis(1) : again;
   }
 }

@@ -13,20 +13,28 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.xenmigration.api.v1alpha1.LiveMigration;
+import io.xenmigration.api.v1alpha1.MigrationPhase;
 import io.xenmigration.api.v1alpha1.XenPool;
+import io.xenmigration.api.v1alpha1.XenPoolStatus;
 import io.xenmigration.config.OperatorConfig;
+import io.xenmigration.config.UnreadableResources;
 import io.xenmigration.events.EventReason;
 import io.xenmigration.events.EventRecorder;
+import io.xenmigration.migration.PoolIndex;
 import io.xenmigration.pool.PoolCredentials;
 import io.xenmigration.pool.PoolDrivers;
 import io.xenmigration.pool.PoolInventories;
 import io.xenmigration.pool.PoolReason;
 import io.xenmigration.pool.PoolStatusWriter;
+import io.xenmigration.status.Conditions;
+import io.xenmigration.xen.PoolApi;
 import io.xenmigration.xen.PoolInventory;
-import io.xenmigration.xen.XenApiDriver;
 import io.xenmigration.xen.XenApiException;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -34,17 +42,23 @@ import java.util.stream.Collectors;
 
 /**
  * Keeps each XenPool's status true to its pool: logs in with its Secrets, reads the inventory the
- * scheduler uses, and says in the Ready condition what to fix when it cannot. Reads again every
- * resync interval and at once when one of its Secrets changes; logs out when the pool is deleted.
+ * scheduler uses, and says in the Ready condition what to fix when it cannot, and in Duplicate when
+ * an older XenPool describes the same pool. Reads again every resync interval and at once when one
+ * of its Secrets changes. A deleted pool waits for the migrations still active in it (their
+ * rollbacks need its connection), saying so in Deleting; then it logs out.
  */
 @ControllerConfiguration(name = "xenpool")
 public class XenPoolReconciler implements Reconciler<XenPool>, Cleaner<XenPool> {
+
+  /** How often a deleted pool looks again at the migrations it waits for. */
+  static final Duration WHILE_DELETING = Duration.ofSeconds(2);
 
   private final PoolDrivers drivers;
   private final PoolInventories inventories;
   private final OperatorConfig config;
   private final Clock clock;
   private final EventRecorder events;
+  private final UnreadableResources unreadable;
   private InformerEventSource<Secret, XenPool> secrets;
 
   @Inject
@@ -53,12 +67,14 @@ public class XenPoolReconciler implements Reconciler<XenPool>, Cleaner<XenPool> 
       PoolInventories inventories,
       OperatorConfig config,
       Clock clock,
-      EventRecorder events) {
+      EventRecorder events,
+      UnreadableResources unreadable) {
     this.drivers = drivers;
     this.inventories = inventories;
     this.config = config;
     this.clock = clock;
     this.events = events;
+    this.unreadable = unreadable;
   }
 
   @Override
@@ -90,7 +106,32 @@ public class XenPoolReconciler implements Reconciler<XenPool>, Cleaner<XenPool> 
 
   @Override
   public UpdateControl<XenPool> reconcile(XenPool pool, Context<XenPool> context) {
+    if (unreadable.report(pool)) {
+      return UpdateControl.noUpdate();
+    }
     Condition before = PoolStatusWriter.readyCondition(pool.getStatus());
+    refresh(pool);
+    List<XenPool> everyone = new ArrayList<>();
+    context
+        .getPrimaryCache()
+        .list()
+        .filter(p -> !p.getMetadata().getUid().equals(pool.getMetadata().getUid()))
+        .forEach(everyone::add);
+    everyone.add(pool);
+    XenPool first = PoolIndex.of(everyone).firstOtherThan(pool);
+    if (PoolStatusWriter.duplicate(pool, pool.getStatus(), first, clock.instant())) {
+      events.record(
+          pool,
+          EventReason.PoolDuplicate,
+          Conditions.find(pool.getStatus().getConditions(), PoolStatusWriter.DUPLICATE)
+              .getMessage());
+    }
+    announceChange(pool, before);
+    return UpdateControl.patchStatus(pool).rescheduleAfter(config.pools().resyncInterval());
+  }
+
+  /** Logs in and reads the pool; sets its status to what was found. */
+  private void refresh(XenPool pool) {
     String key = pool.getMetadata().getNamespace() + "/" + pool.getMetadata().getName();
     String namespace = pool.getMetadata().getNamespace();
     PoolCredentials.Result credentials =
@@ -100,33 +141,80 @@ public class XenPoolReconciler implements Reconciler<XenPool>, Cleaner<XenPool> 
             config.pools().connectTimeout(),
             config.pools().replyTimeout());
     if (!credentials.ok()) {
-      inventories.remove(key);
       pool.setStatus(
           PoolStatusWriter.notReady(
               pool, credentials.reason(), credentials.message(), clock.instant()));
     } else {
-      XenApiDriver driver = drivers.driver(key, credentials.endpoint());
+      PoolApi driver = drivers.driver(key, credentials.endpoint());
       try {
         PoolInventory inventory = driver.inventory();
         inventories.put(key, inventory);
         pool.setStatus(readyStatus(pool, driver, inventory));
       } catch (XenApiException e) {
-        inventories.remove(key);
+        // Not known now is not gone: the last inventory stays for migrations under way.
         pool.setStatus(
             PoolStatusWriter.notReady(pool, reasonFor(e), messageFor(e), clock.instant()));
       }
     }
-    announceChange(pool, before);
-    return UpdateControl.patchStatus(pool).rescheduleAfter(config.pools().resyncInterval());
   }
 
-  /** A deleted pool: log out of it and forget its inventory, so nothing schedules onto it. */
+  /**
+   * A deleted pool waits while migrations are active in it, as their source or destination: their
+   * rollbacks need its connection, and abandoning them would leave tasks nobody watches. Then it
+   * logs out and forgets its inventory, so nothing schedules onto it.
+   */
   @Override
   public DeleteControl cleanup(XenPool pool, Context<XenPool> context) {
     String key = pool.getMetadata().getNamespace() + "/" + pool.getMetadata().getName();
+    if (!unreadable.report(pool)) {
+      List<String> active = activeMigrations(pool, context);
+      if (!active.isEmpty()) {
+        refresh(pool);
+        XenPoolStatus status = pool.getStatus();
+        if (PoolStatusWriter.deleting(pool, status, active, clock.instant())) {
+          events.record(
+              pool,
+              EventReason.PoolDeletionWaiting,
+              Conditions.find(status.getConditions(), PoolStatusWriter.DELETING).getMessage());
+        }
+        try {
+          pool.getMetadata().setManagedFields(null);
+          context.resourceOperations().serverSideApplyPrimaryStatus(pool);
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+          // The status is for people; the wait goes on either way.
+        }
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(WHILE_DELETING);
+      }
+    }
     drivers.forget(key);
     inventories.remove(key);
     return DeleteControl.defaultDelete();
+  }
+
+  /** The migrations active in a pool, as its source or destination, as the cluster has them now. */
+  private static List<String> activeMigrations(XenPool pool, Context<XenPool> context) {
+    List<String> active = new ArrayList<>();
+    for (LiveMigration migration :
+        context
+            .getClient()
+            .resources(LiveMigration.class)
+            .inNamespace(pool.getMetadata().getNamespace())
+            .list()
+            .getItems()) {
+      MigrationPhase phase =
+          migration.getStatus() == null ? null : migration.getStatus().getPhase();
+      boolean maybeActive =
+          io.xenmigration.api.v1alpha1.Unreadable.is(migration)
+              || (phase != null && phase.isActive());
+      if (maybeActive && (migration.getSpec() == null || Pools.names(migration, pool))) {
+        active.add(
+            migration.getMetadata().getName()
+                + " ("
+                + (phase == null ? "unreadable" : phase)
+                + ")");
+      }
+    }
+    return active;
   }
 
   /** One event when Ready or its reason changes, not one per resync. */
@@ -149,7 +237,7 @@ public class XenPoolReconciler implements Reconciler<XenPool>, Cleaner<XenPool> 
   }
 
   private io.xenmigration.api.v1alpha1.XenPoolStatus readyStatus(
-      XenPool pool, XenApiDriver driver, PoolInventory inventory) {
+      XenPool pool, PoolApi driver, PoolInventory inventory) {
     if (driver.redirectedToMaster()) {
       return PoolStatusWriter.ready(
           pool,
@@ -177,7 +265,8 @@ public class XenPoolReconciler implements Reconciler<XenPool>, Cleaner<XenPool> 
     return switch (e.code()) {
       case "SESSION_AUTHENTICATION_FAILED" -> PoolReason.AuthenticationFailed;
       case XenApiException.TLS_VERIFICATION_FAILED -> PoolReason.TLSVerificationFailed;
-      case XenApiException.CONNECTION_FAILED,
+      case XenApiException.CONNECTION_REFUSED,
+          XenApiException.CONNECTION_FAILED,
           XenApiException.TIMEOUT,
           XenApiException.BAD_SERVER_RESPONSE ->
           PoolReason.Unreachable;

@@ -30,7 +30,19 @@ public enum EventReason {
   /** The migration was cancelled; the VM runs where it was. */
   Cancelled(true),
   /** The operator failed to handle the migration after its retries; it looks again later. */
-  Stalled(true);
+  Stalled(true),
+  /** The VM has an operation in progress that is not this migration's; the migration waits. */
+  VMBusy(true),
+  /** The migration task could not be tagged as the attempt's; the operator will not touch it. */
+  TaskNotTagged(true),
+  /** A rollback kept a VDI or a task it could not prove its own, or that something still uses. */
+  LeftoverKept(true),
+  /** A LiveMigration or XenPool could not be read; it is skipped until it changes. */
+  Unreadable(true),
+  /** Another XenPool describes the same pool; the older one's limits apply to both. */
+  PoolDuplicate(true),
+  /** A deleted XenPool waits for its active migrations before it goes. */
+  PoolDeletionWaiting(false);
 
   private final boolean warning;
 

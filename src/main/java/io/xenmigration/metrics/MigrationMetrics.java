@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Timer;
 import io.xenmigration.api.v1alpha1.LiveMigration;
 import io.xenmigration.api.v1alpha1.LiveMigrationStatus;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
-import io.xenmigration.migration.AdmissionGate;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -30,16 +29,17 @@ import java.util.stream.Stream;
 public class MigrationMetrics {
 
   private final MeterRegistry registry;
-  private final AdmissionGate gate;
   private final Set<String> poolsWithGauges = ConcurrentHashMap.newKeySet();
 
   /** namespace/name of each migration seen in Queued, with its pool. */
   private final Map<String, String> queued = new ConcurrentHashMap<>();
 
+  /** namespace/name of each migration last seen holding a slot, with its pool. */
+  private final Map<String, String> active = new ConcurrentHashMap<>();
+
   @Inject
-  public MigrationMetrics(MeterRegistry registry, AdmissionGate gate) {
+  public MigrationMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.gate = gate;
   }
 
   /**
@@ -52,6 +52,11 @@ public class MigrationMetrics {
       queued.put(migration, pool);
     } else {
       queued.remove(migration);
+    }
+    if (phase != null && phase.isActive()) {
+      active.put(migration, pool);
+    } else {
+      active.remove(migration);
     }
   }
 
@@ -75,12 +80,17 @@ public class MigrationMetrics {
   /** Forgets a migration that was deleted. */
   public void forget(String migration) {
     queued.remove(migration);
+    active.remove(migration);
   }
 
   private void gauges(String pool) {
     if (poolsWithGauges.add(pool)) {
       Tags tags = Tags.of("pool", pool);
-      registry.gauge("migrations.in.flight", tags, gate, g -> g.active(pool).size());
+      registry.gauge(
+          "migrations.in.flight",
+          tags,
+          active,
+          a -> a.values().stream().filter(pool::equals).count());
       registry.gauge(
           "migrations.queued", tags, queued, q -> q.values().stream().filter(pool::equals).count());
     }

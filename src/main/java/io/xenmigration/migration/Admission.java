@@ -11,20 +11,45 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Which queued migration of a pool may start: one migration per VM, at most {@code
- * maxParallelMigrations} in the pool and {@code maxParallelPerHost} leaving one source host, higher
- * priority first, then the older, then the larger VM. Pure: the caller supplies who holds slots and
- * who waits.
+ * Which queued migration may start: one migration per VM, at most {@code maxParallelMigrations}
+ * touching a pool (leaving it or, across pools, arriving in it) and {@code maxParallelPerHost}
+ * leaving one source host, higher priority first, then the older, then the larger VM. Pure: the
+ * caller supplies who holds slots and who waits.
  */
 public final class Admission {
 
   /**
+   * A pool's limits as admission applies them.
+   *
+   * @param uuid the pool's identity
+   * @param name how people know it (its first XenPool)
+   * @param maxParallel migrations touching the pool at once
+   * @param maxPerHost migrations leaving one of its hosts at once
+   */
+  public record Pool(String uuid, String name, int maxParallel, int maxPerHost) {}
+
+  /**
    * A migration as admission sees it.
    *
+   * @param id namespace/name
+   * @param vm the VM's UUID (or the name the spec gives while the VM is unknown)
+   * @param pools the UUIDs of the pools it touches: its own, then the destination pool if another
+   * @param sourceHost the UUID of the host the VM runs on, or null when not known
    * @param memory the VM's memory in bytes (0 when unknown), which its migration time follows
    */
   public record Request(
-      String id, String vm, String sourceHost, int priority, Instant created, long memory) {}
+      String id,
+      String vm,
+      List<String> pools,
+      String sourceHost,
+      int priority,
+      Instant created,
+      long memory) {
+
+    public Request {
+      pools = List.copyOf(pools);
+    }
+  }
 
   /** Why a migration may or may not start now. */
   public enum Reason {
@@ -32,7 +57,7 @@ public final class Admission {
     Admitted,
     /** Another migration of the same VM is active or ahead in the queue. */
     VMBusy,
-    /** The pool runs as many migrations as its limit allows. */
+    /** A pool it touches runs as many migrations as its limit allows. */
     PoolLimit,
     /** The VM's host already sends as many migrations as its limit allows. */
     HostLimit,
@@ -66,24 +91,28 @@ public final class Admission {
    * Hands the free slots to the waiting migrations in queue order, as if each took its slot in
    * turn, and reports what happens to the candidate.
    *
-   * @param active migrations holding a slot (Preparing, Running, RollingBack)
-   * @param waiting queued migrations of the pool, the candidate among them
+   * @param active what the migrations holding slots hold (Preparing, Running, RollingBack, and
+   *     admissions not yet written)
+   * @param waiting queued migrations of the candidate's pools, the candidate among them
+   * @param pools the limits of every pool by UUID; a pool missing here has no room
    */
   public static Decision decide(
       Request candidate,
-      Collection<Request> active,
+      Collection<Holding> active,
       Collection<Request> waiting,
-      int maxInPool,
-      int maxPerHost) {
-    int inPool = active.size();
+      Map<String, Pool> pools) {
+    Map<String, Integer> inPool = new HashMap<>();
     Map<String, Integer> perHost = new HashMap<>();
     Set<String> busyVms = new HashSet<>();
-    for (Request running : active) {
-      perHost.merge(hostKey(running), 1, Integer::sum);
-      busyVms.add(running.vm());
+    for (Holding holding : active) {
+      for (String pool : holding.pools()) {
+        inPool.merge(pool, 1, Integer::sum);
+      }
+      perHost.merge(hostKey(holding.sourceHost(), holding.migration()), 1, Integer::sum);
+      busyVms.add(holding.vm());
     }
     List<Request> queue = new ArrayList<>(waiting);
-    if (!queue.contains(candidate)) {
+    if (queue.stream().noneMatch(r -> r.id().equals(candidate.id()))) {
       queue.add(candidate);
     }
     queue.sort(ORDER);
@@ -97,26 +126,30 @@ public final class Admission {
         }
         continue;
       }
-      if (inPool >= maxInPool) {
+      Pool full = fullPool(next, inPool, pools);
+      if (full != null) {
         if (isCandidate) {
-          return new Decision(
-              passedOver ? Reason.HigherPriorityFirst : Reason.PoolLimit,
-              passedOver
-                  ? "migrations with a higher priority or queued earlier take the free slots"
-                  : "the pool already runs " + inPool + " migrations, its limit");
+          return passedOver
+              ? new Decision(
+                  Reason.HigherPriorityFirst,
+                  "migrations with a higher priority or queued earlier take the free slots")
+              : new Decision(
+                  Reason.PoolLimit,
+                  "pool "
+                      + full.name()
+                      + " already runs "
+                      + inPool.getOrDefault(full.uuid(), 0)
+                      + " migrations, its limit");
         }
         continue;
       }
-      int fromHost = perHost.getOrDefault(hostKey(next), 0);
-      if (fromHost >= maxPerHost) {
+      Pool source = pools.get(next.pools().get(0));
+      int fromHost = perHost.getOrDefault(hostKey(next.sourceHost(), next.id()), 0);
+      if (fromHost >= source.maxPerHost()) {
         if (isCandidate) {
           return new Decision(
               Reason.HostLimit,
-              "host "
-                  + next.sourceHost()
-                  + " already sends "
-                  + fromHost
-                  + " migrations, its limit");
+              "its host already sends " + fromHost + " migrations, the limit of " + source.name());
         }
         continue;
       }
@@ -124,16 +157,33 @@ public final class Admission {
         return new Decision(Reason.Admitted, "admitted");
       }
       // Someone ahead takes this slot.
-      inPool++;
-      perHost.merge(hostKey(next), 1, Integer::sum);
+      for (String pool : next.pools()) {
+        inPool.merge(pool, 1, Integer::sum);
+      }
+      perHost.merge(hostKey(next.sourceHost(), next.id()), 1, Integer::sum);
       busyVms.add(next.vm());
       passedOver = true;
     }
     throw new IllegalStateException("the candidate was not in its own queue");
   }
 
+  /** The first pool the request touches that has no slot left, or null. */
+  private static Pool fullPool(
+      Request request, Map<String, Integer> inPool, Map<String, Pool> pools) {
+    for (String uuid : request.pools()) {
+      Pool pool = pools.get(uuid);
+      if (pool == null) {
+        return new Pool(uuid, uuid, 0, 0);
+      }
+      if (inPool.getOrDefault(uuid, 0) >= pool.maxParallel()) {
+        return pool;
+      }
+    }
+    return null;
+  }
+
   /** A migration whose source host is not known yet counts as a host of its own. */
-  private static String hostKey(Request request) {
-    return request.sourceHost() == null ? "unknown:" + request.id() : request.sourceHost();
+  private static String hostKey(String sourceHost, String id) {
+    return sourceHost == null ? "unknown:" + id : sourceHost;
   }
 }

@@ -1,9 +1,9 @@
 package io.xenmigration.migration;
 
+import io.xenmigration.api.v1alpha1.IntentAction;
 import io.xenmigration.api.v1alpha1.LiveMigrationStatus;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
-import io.xenmigration.xen.MigrationTask;
-import io.xenmigration.xen.XenApiDriver;
+import io.xenmigration.events.EventReason;
 import io.xenmigration.xen.XenApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -11,22 +11,27 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** The state machine's dispatch: one handler per non-terminal phase, chosen by the phase. */
+/**
+ * The state machine's dispatch: an intent left in flight is resolved first, then the handler of the
+ * migration's phase decides. One handler per non-terminal phase, chosen by the phase.
+ */
 @ApplicationScoped
 public class MigrationFlow {
 
   private final Map<MigrationPhase, PhaseHandler> handlers = new EnumMap<>(MigrationPhase.class);
   private final MigrationServices services;
+  private final RunningPhase running;
 
   @Inject
   public MigrationFlow(MigrationServices services) {
     this.services = services;
+    this.running = new RunningPhase(services);
     for (MigrationPhase phase : MigrationPhase.values()) {
       PhaseHandler handler =
           switch (phase) {
             case Queued -> new QueuedPhase(services);
             case Preparing -> new PreparingPhase(services);
-            case Running -> new RunningPhase(services);
+            case Running -> running;
             case RollingBack -> new RollingBackPhase(services);
             case Completed, Failed, Cancelled -> null;
           };
@@ -47,18 +52,38 @@ public class MigrationFlow {
     services.wakeWith(wakeups);
   }
 
+  /** The ledger of what migrations hold. */
+  public MigrationLedger ledger() {
+    return services.ledger;
+  }
+
   /**
-   * What the handler of the migration's phase decides. XenAPI failures never escape: a transient
-   * one keeps the phase and looks again soon, a terminal one is the handler's to judge; so a pool
-   * that is away for long never exhausts the controller's retries and leaves a migration stuck.
+   * What follows for the migration. A migration seen for the first time is Queued, on its own, so
+   * that every migration is seen in the queue first. An intent left in flight by an earlier look
+   * (whose result was never written) is resolved before anything else. XenAPI failures never
+   * escape: a transient one keeps the phase and looks again soon, a terminal one is the handler's
+   * to judge; so a pool that is away for long never exhausts the controller's retries and leaves a
+   * migration stuck.
    */
   public PhaseOutcome handle(MigrationContext context) {
-    MigrationPhase phase = context.status().getPhase();
+    LiveMigrationStatus status = context.status();
+    MigrationPhase phase = status.getPhase();
+    if (phase == null) {
+      return PhaseOutcome.to(MigrationPhase.Queued, "Queued", "accepted")
+          .event(EventReason.Queued)
+          .requeue(Duration.ofMillis(1));
+    }
     PhaseHandler handler = handlers.get(phase);
     if (handler == null) {
       throw new IllegalStateException("no handler for phase " + phase);
     }
     try {
+      if (status.getIntent() != null) {
+        PhaseOutcome resolved = resolveIntent(context);
+        if (resolved != null) {
+          return resolved;
+        }
+      }
       return handler.handle(context);
     } catch (XenApiException e) {
       if (e.isTransient()) {
@@ -73,46 +98,31 @@ public class MigrationFlow {
   }
 
   /**
-   * A migration is being deleted: stops its task if one runs and can be stopped, and gives back its
-   * slot once nothing runs. Returns when to look again, or null when it may go.
+   * An intent whose result was never written. A start must be found out before anything else (it is
+   * never made twice); the others are looked at afresh by the phase, which then knows from the
+   * status what was asked: a cancel is taken as asked (asking again adds nothing), and a task or a
+   * disk destroyed is simply found gone.
    */
-  public Duration abandon(MigrationContext context) throws XenApiException {
+  private PhaseOutcome resolveIntent(MigrationContext context) throws XenApiException {
     LiveMigrationStatus status = context.status();
-    if (status != null
-        && status.getTaskRef() != null
-        && status.getPhase() != null
-        && !status.getPhase().isTerminal()) {
-      XenApiDriver driver =
-          services.driver(context.poolKey(context.migration().getSpec().getPool())).orElse(null);
-      if (driver != null) {
-        MigrationTask task;
-        try {
-          task = RunningPhase.taskOrNull(driver, status.getTaskRef());
-        } catch (XenApiException e) {
-          if (e.isTransient()) {
-            return AFTER_TRANSIENT;
-          }
-          throw e;
-        }
-        if (task != null && !task.status().finished()) {
-          if (task.cancellable()) {
-            try {
-              driver.cancel(task.ref());
-            } catch (XenApiException e) {
-              if (e.isTransient()) {
-                return AFTER_TRANSIENT;
-              }
-              // Past its point of no return since we looked: it finishes, and then we go.
-            }
-          }
-          return RunningPhase.POLL;
-        }
-        if (task != null) {
-          driver.destroyTask(task.ref());
-        }
+    IntentAction action = status.getIntent().getAction();
+    if (action == IntentAction.StartMigration) {
+      MigrationServices.Drivers pools = services.drivers(context).orElse(null);
+      if (pools == null) {
+        return PhaseOutcome.waitForPools(status.getPhase());
       }
+      return running.resolveStart(context, pools);
     }
-    services.release(context.key());
+    MigrationStatusWriter writer = new MigrationStatusWriter(context.migration());
+    if (action == IntentAction.CancelTask
+        && !RollingBackPhase.took(context, RollingBackPhase.CANCEL_TASK)) {
+      writer.rollbackStep(
+          RollingBackPhase.CANCEL_TASK,
+          true,
+          "asked XenAPI to cancel the attempt's task (the answer was not recorded)",
+          context.now());
+    }
+    writer.intentDone();
     return null;
   }
 }

@@ -2,38 +2,45 @@ package io.xenmigration.migration;
 
 import io.xenmigration.pool.PoolDrivers;
 import io.xenmigration.pool.PoolInventories;
-import io.xenmigration.scheduler.Scheduler;
+import io.xenmigration.xen.PoolApi;
 import io.xenmigration.xen.PoolInventory;
-import io.xenmigration.xen.XenApiDriver;
+import io.xenmigration.xen.TaskTag;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What the phase handlers use of the rest of the operator: pools, the scheduler, the slots. A plain
- * singleton, without a client proxy, so the handlers may read its fields.
+ * What the phase handlers use of the rest of the operator: pools, the ledger of what migrations
+ * hold, the task follower. A plain singleton, without a client proxy, so the handlers may read its
+ * fields.
  */
 @Singleton
 public class MigrationServices {
 
   final PoolDrivers drivers;
   final PoolInventories inventories;
-  final Scheduler scheduler;
-  final AdmissionGate gate;
+  final MigrationLedger ledger;
   final TaskFollower tasks;
   private volatile Wakeups wakeups = Wakeups.NONE;
+
+  /**
+   * Tasks this process started, with their tags: the only knowledge, besides a tag on the task
+   * itself, that lets it tag a task again after xapi overwrote its {@code other_config}. Gone with
+   * the process, as it should be: a status cannot stand in for it.
+   */
+  private final Map<String, TaskTag> startedHere = new ConcurrentHashMap<>();
 
   @Inject
   public MigrationServices(
       PoolDrivers drivers,
       PoolInventories inventories,
-      Scheduler scheduler,
-      AdmissionGate gate,
+      MigrationLedger ledger,
       TaskFollower tasks) {
     this.drivers = drivers;
     this.inventories = inventories;
-    this.scheduler = scheduler;
-    this.gate = gate;
+    this.ledger = ledger;
     this.tasks = tasks;
   }
 
@@ -44,7 +51,7 @@ public class MigrationServices {
   }
 
   /** The driver of a pool (namespace/name) the XenPool controller has connected, or empty. */
-  Optional<XenApiDriver> driver(String poolKey) {
+  Optional<PoolApi> driver(String poolKey) {
     return Optional.ofNullable(drivers.existing(poolKey));
   }
 
@@ -54,16 +61,26 @@ public class MigrationServices {
   }
 
   /** The drivers of a migration's source and destination pools (the same one within a pool). */
-  record Drivers(XenApiDriver source, XenApiDriver destination) {}
+  record Drivers(PoolApi source, PoolApi destination) {}
 
   /** Both drivers, or empty while either pool is not connected. */
   Optional<Drivers> drivers(MigrationContext context) {
     var spec = context.migration().getSpec();
-    XenApiDriver source = drivers.existing(context.poolKey(spec.getPool()));
-    XenApiDriver destination = drivers.existing(destinationKey(context));
+    PoolApi source = drivers.existing(context.poolKey(spec.getPool()));
+    PoolApi destination = drivers.existing(destinationKey(context));
     return source == null || destination == null
         ? Optional.empty()
         : Optional.of(new Drivers(source, destination));
+  }
+
+  /** The inventories of a migration's pools, as far as they were read. */
+  java.util.List<PoolInventory> inventoriesOf(MigrationContext context) {
+    java.util.List<PoolInventory> found = new java.util.ArrayList<>();
+    inventory(context.poolKey(context.migration().getSpec().getPool())).ifPresent(found::add);
+    if (context.migration().getSpec().getDestinationPool() != null) {
+      inventory(destinationKey(context)).ifPresent(found::add);
+    }
+    return found;
   }
 
   /** namespace/name of the pool the VM goes to. */
@@ -73,16 +90,30 @@ public class MigrationServices {
         spec.getDestinationPool() != null ? spec.getDestinationPool() : spec.getPool());
   }
 
+  /** Notes a task this process started. */
+  void started(String taskRef, TaskTag tag) {
+    startedHere.put(taskRef, tag);
+  }
+
+  /** Whether this process started this task for this tag. */
+  boolean startedHere(String taskRef, TaskTag tag) {
+    return tag != null && tag.equals(startedHere.get(taskRef));
+  }
+
   /**
-   * Gives back everything a migration holds: its slot, its memory reservation, the following of its
-   * task; and wakes the migrations queued for that slot.
+   * A migration's end was written: its task is no longer followed, and the migrations queued in its
+   * pools are woken for the slot it gave back.
    */
-  void release(String migration) {
-    String pool = gate.release(migration);
-    scheduler.release(migration);
-    tasks.forget(migration);
-    if (pool != null) {
-      wakeups.queuedIn(pool);
+  void ended(MigrationContext context, io.xenmigration.api.v1alpha1.LiveMigration landed) {
+    tasks.forget(context.key());
+    String taskRef = landed.getStatus().getTaskRef();
+    if (taskRef != null) {
+      startedHere.remove(taskRef);
+    }
+    var spec = context.migration().getSpec();
+    wakeups.queuedIn(context.poolKey(spec.getPool()));
+    if (spec.getDestinationPool() != null) {
+      wakeups.queuedIn(context.poolKey(spec.getDestinationPool()));
     }
   }
 }

@@ -2,9 +2,13 @@ package io.xenmigration.migration;
 
 import io.xenmigration.api.v1alpha1.AttemptOutcome;
 import io.xenmigration.api.v1alpha1.HostRejection;
+import io.xenmigration.api.v1alpha1.IntentAction;
+import io.xenmigration.api.v1alpha1.Leftover;
 import io.xenmigration.api.v1alpha1.LiveMigration;
 import io.xenmigration.api.v1alpha1.LiveMigrationStatus;
 import io.xenmigration.api.v1alpha1.MigrationAttempt;
+import io.xenmigration.api.v1alpha1.MigrationIntent;
+import io.xenmigration.api.v1alpha1.MigrationMode;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
 import io.xenmigration.api.v1alpha1.Placement;
 import io.xenmigration.api.v1alpha1.RollbackStatus;
@@ -93,15 +97,26 @@ public final class MigrationStatusWriter {
   }
 
   /**
-   * Records progress from a task's 0..1 fraction, and when it last rose; a lower reading than
-   * before is ignored.
+   * Records progress from a task's 0..1 fraction: the current attempt's own, and the migration's,
+   * which never goes down (another host tried starts its attempt at 0, not the migration). The
+   * progress timeout counts from when the attempt's progress last rose.
    */
   public MigrationStatusWriter progress(double fraction, Instant now) {
     int percent = (int) Math.floor(Math.max(0, Math.min(1, fraction)) * 100);
-    Integer before = status.getProgress();
-    if (before == null || percent > before) {
+    MigrationAttempt current = currentAttempt();
+    if (current != null) {
+      Integer before = current.getProgress();
+      if (before == null || percent > before) {
+        current.setProgress(percent);
+        status.setProgressTime(now.toString());
+      }
+    }
+    Integer overall = status.getProgress();
+    if (overall == null || percent > overall) {
       status.setProgress(percent);
-      status.setProgressTime(now.toString());
+      if (current == null) {
+        status.setProgressTime(now.toString());
+      }
     }
     return this;
   }
@@ -131,22 +146,74 @@ public final class MigrationStatusWriter {
     return this;
   }
 
+  /** Records which VM the spec named, and the host it runs on. */
+  public MigrationStatusWriter vm(String uuid, String name) {
+    status.setVmUuid(uuid);
+    status.setVmName(name);
+    return this;
+  }
+
+  /** Records the host the VM leaves, as soon as it is known (also for a migration that fails). */
+  public MigrationStatusWriter source(String hostName, String hostUuid) {
+    status.setSourceHost(hostName);
+    status.setSourceHostUuid(hostUuid);
+    return this;
+  }
+
+  /** Records the pools' identities, by which the migration's limits are counted. */
+  public MigrationStatusWriter pools(String sourcePoolUuid, String destinationPoolUuid) {
+    status.setSourcePoolUuid(sourcePoolUuid);
+    status.setDestinationPoolUuid(destinationPoolUuid);
+    return this;
+  }
+
+  /** Records what the migration moves: the VM's memory and the disk bytes copied. */
+  public MigrationStatusWriter sizes(long memoryBytes, long diskBytes) {
+    status.setMemoryBytes(memoryBytes);
+    status.setDiskBytes(diskBytes);
+    return this;
+  }
+
   /**
    * Starts an attempt on a host, before any XenAPI side effect on it: the write-ahead record a
-   * restarted operator reads to know what it was doing.
+   * restarted operator reads to know what it was doing, with the token only its task will carry.
    */
   public MigrationStatusWriter attemptStarted(
-      String sourceHost, String destinationHost, Instant now) {
+      String hostName, String hostUuid, String token, List<String> existingDisks, Instant now) {
     MigrationAttempt attempt = new MigrationAttempt();
-    attempt.setHost(destinationHost);
+    attempt.setHost(hostName);
+    attempt.setHostUuid(hostUuid);
+    attempt.setToken(token);
     attempt.setTime(now.toString());
+    attempt.setProgress(0);
+    attempt.setExistingDisks(
+        existingDisks == null || existingDisks.isEmpty() ? null : List.copyOf(existingDisks));
     status.getAttempts().add(attempt);
     status.setAttempt(status.getAttempts().size());
-    status.setSourceHost(sourceHost);
-    status.setDestinationHost(destinationHost);
+    status.setDestinationHost(hostName);
+    status.setDestinationHostUuid(hostUuid);
     status.setTaskRef(null);
-    status.setProgress(0);
+    status.setTaskUuid(null);
     status.setProgressTime(now.toString());
+    if (status.getProgress() == null) {
+      status.setProgress(0);
+    }
+    return this;
+  }
+
+  /** Records a host whose pre-check refused the VM: an attempt that ended before it started. */
+  public MigrationStatusWriter refused(
+      String hostName, String hostUuid, String code, String message, Instant now) {
+    MigrationAttempt attempt = new MigrationAttempt();
+    attempt.setHost(hostName);
+    attempt.setHostUuid(hostUuid);
+    attempt.setTime(now.toString());
+    attempt.setOutcome(AttemptOutcome.PreCheckFailed);
+    attempt.setReason(code);
+    attempt.setMessage(message);
+    attempt.setDestinationFault(Boolean.TRUE);
+    status.getAttempts().add(attempt);
+    status.setAttempt(status.getAttempts().size());
     return this;
   }
 
@@ -161,11 +228,10 @@ public final class MigrationStatusWriter {
    */
   public MigrationStatusWriter attemptEnded(
       AttemptOutcome outcome, String reason, String message, boolean destinationFault) {
-    List<MigrationAttempt> attempts = status.getAttempts();
-    if (attempts.isEmpty()) {
+    MigrationAttempt current = currentAttempt();
+    if (current == null) {
       throw new IllegalStateException("no attempt to end");
     }
-    MigrationAttempt current = attempts.get(attempts.size() - 1);
     current.setOutcome(outcome);
     current.setReason(reason);
     current.setMessage(message);
@@ -173,48 +239,79 @@ public final class MigrationStatusWriter {
     return this;
   }
 
-  /** Records what the migration copies disks to, before it starts. */
-  public MigrationStatusWriter mode(
-      io.xenmigration.api.v1alpha1.MigrationMode mode, String destinationSr) {
+  /** Records how the VM moves and the SR its disks are copied to (null when they stay). */
+  public MigrationStatusWriter mode(MigrationMode mode, String srName, String srUuid) {
     status.setMode(mode);
-    status.setDestinationSR(destinationSr);
+    status.setDestinationSR(srName);
+    status.setDestinationSRUuid(srUuid);
     return this;
   }
 
-  /** Records which VM the spec named. */
-  public MigrationStatusWriter vm(String uuid, String name) {
-    status.setVmUuid(uuid);
-    status.setVmName(name);
-    return this;
-  }
-
-  /** Records the task right after it was started. */
-  public MigrationStatusWriter task(String taskRef) {
+  /** Records the attempt's task once it exists. */
+  public MigrationStatusWriter task(String taskRef, String taskUuid) {
     status.setTaskRef(taskRef);
+    status.setTaskUuid(taskUuid);
+    MigrationAttempt current = currentAttempt();
+    if (current != null && taskUuid != null) {
+      current.setTaskUuid(taskUuid);
+    }
     return this;
   }
 
-  /** Records one rollback step. */
+  /** Names the side effect about to be made; written before it is made. */
+  public MigrationStatusWriter intent(IntentAction action, List<String> disks, Instant now) {
+    MigrationIntent intent = new MigrationIntent();
+    intent.setAction(action);
+    intent.setAttempt(status.getAttempts().isEmpty() ? null : status.getAttempts().size());
+    intent.setDisks(disks == null || disks.isEmpty() ? null : List.copyOf(disks));
+    intent.setTime(now.toString());
+    status.setIntent(intent);
+    return this;
+  }
+
+  /** The side effect in flight is over: its result is being recorded. */
+  public MigrationStatusWriter intentDone() {
+    status.setIntent(null);
+    return this;
+  }
+
+  /** Records one rollback step of the current attempt. */
   public MigrationStatusWriter rollbackStep(
       String action, boolean succeeded, String message, Instant now) {
-    if (status.getRollback() == null) {
-      status.setRollback(new RollbackStatus());
-    }
     RollbackStep step = new RollbackStep();
     step.setAction(action);
+    step.setAttempt(status.getAttempts().isEmpty() ? null : status.getAttempts().size());
     step.setSucceeded(succeeded);
     step.setMessage(message);
     step.setTime(now.toString());
-    status.getRollback().getSteps().add(step);
+    rollback().getSteps().add(step);
     return this;
   }
 
-  /** Records that the VM was checked to run on exactly one host after the rollback. */
-  public MigrationStatusWriter rollbackVerified(boolean verified) {
+  /** Records whether the VM was checked to run on exactly one live host, and what was found. */
+  public MigrationStatusWriter rollbackVerified(boolean verified, String finding) {
+    rollback().setVerified(verified);
+    rollback().setVerification(finding);
+    return this;
+  }
+
+  /** Lists something the operator kept; a second report of the same object replaces the first. */
+  public MigrationStatusWriter leftover(Leftover kept) {
+    List<Leftover> leftovers = rollback().getLeftovers();
+    leftovers.removeIf(l -> l.getUuid() != null && l.getUuid().equals(kept.getUuid()));
+    leftovers.add(kept);
+    return this;
+  }
+
+  private RollbackStatus rollback() {
     if (status.getRollback() == null) {
       status.setRollback(new RollbackStatus());
     }
-    status.getRollback().setVerified(verified);
-    return this;
+    return status.getRollback();
+  }
+
+  private MigrationAttempt currentAttempt() {
+    List<MigrationAttempt> attempts = status.getAttempts();
+    return attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
   }
 }

@@ -9,8 +9,9 @@ import java.util.function.Consumer;
 
 /**
  * What a phase handler decided: the phase to be in, why, the status changes to write, when to look
- * again, and the event to record. Handlers return outcomes; only the status writer changes the
- * status.
+ * again, the event to record, and at most one XenAPI side effect to make once all that is written,
+ * with what its result means. Handlers return outcomes; only the status writer changes the status,
+ * and only {@link MigrationStep} makes side effects.
  */
 public final class PhaseOutcome {
 
@@ -21,6 +22,10 @@ public final class PhaseOutcome {
   private final List<Event> notes = new ArrayList<>();
   private Event event;
   private Duration requeue;
+  private SideEffect sideEffect;
+  private java.util.function.Function<SideEffect.Result, PhaseOutcome> then;
+  private boolean keepIntent;
+  private final List<MigrationLedger.Claim> claims = new ArrayList<>();
 
   /** A Kubernetes Event to record with the outcome. */
   public record Event(EventReason reason, String message) {}
@@ -45,6 +50,38 @@ public final class PhaseOutcome {
   /** Adds a status change. */
   public PhaseOutcome edit(Consumer<MigrationStatusWriter> edit) {
     edits.add(edit);
+    return this;
+  }
+
+  /**
+   * Makes a side effect after this outcome (its intent included) is written, and then records what
+   * {@code then} makes of its result.
+   */
+  public PhaseOutcome act(
+      SideEffect effect, java.util.function.Function<SideEffect.Result, PhaseOutcome> then) {
+    if (this.sideEffect != null) {
+      throw new IllegalStateException("one side effect per outcome");
+    }
+    this.sideEffect = effect;
+    this.then = then;
+    return this;
+  }
+
+  /**
+   * Leaves the intent in the status when this outcome records a side effect's result: the result
+   * did not tell what happened, and the next look must find out.
+   */
+  public PhaseOutcome keepIntent() {
+    this.keepIntent = true;
+    return this;
+  }
+
+  /**
+   * A slot or a destination this outcome takes: held for it until its write lands (the status then
+   * shows it) or fails (it is given back).
+   */
+  public PhaseOutcome claim(MigrationLedger.Claim claim) {
+    claims.add(claim);
     return this;
   }
 
@@ -84,6 +121,23 @@ public final class PhaseOutcome {
 
   public Duration requeue() {
     return requeue;
+  }
+
+  public SideEffect sideEffect() {
+    return sideEffect;
+  }
+
+  /** What the side effect's result means. */
+  public PhaseOutcome then(SideEffect.Result result) {
+    return then.apply(result);
+  }
+
+  public boolean keepsIntent() {
+    return keepIntent;
+  }
+
+  public List<MigrationLedger.Claim> claims() {
+    return claims;
   }
 
   /** The events to record, in order: the notes, then the outcome's own event. */

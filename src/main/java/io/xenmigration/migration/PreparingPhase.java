@@ -16,25 +16,34 @@ import io.xenmigration.scheduler.VmNeeds;
 import io.xenmigration.xen.DestinationTicket;
 import io.xenmigration.xen.HostInfo;
 import io.xenmigration.xen.MigrationMaps;
+import io.xenmigration.xen.PoolApi;
 import io.xenmigration.xen.PoolInventory;
+import io.xenmigration.xen.SrInfo;
+import io.xenmigration.xen.TaskTag;
 import io.xenmigration.xen.VmFacts;
 import io.xenmigration.xen.VmInfo;
-import io.xenmigration.xen.XenApiDriver;
 import io.xenmigration.xen.XenApiException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
- * Preparing: resolves and checks the VM, decides the mode, asks the scheduler for a host and runs
- * XenAPI's pre-check on it; a host whose pre-check fails is excluded and the next is tried, up to
- * {@code maxAttempts}. Nothing moves here; the chosen host and attempt are recorded before Running
- * starts anything.
+ * Preparing: resolves and checks the VM (a VM with any operation in progress waits, whoever runs
+ * it), decides the mode, places it with the scheduler (counting what every active migration holds)
+ * and runs XenAPI's pre-check on the chosen host; a host whose pre-check fails is excluded and the
+ * next is tried, up to {@code maxAttempts}. Nothing moves here; the outcome names the start, which
+ * is made once the attempt (host, token) is written.
  */
 final class PreparingPhase implements PhaseHandler {
+
+  /** How soon a migration waiting for its VM to be free looks again. */
+  static final Duration WHILE_BUSY = Duration.ofSeconds(5);
 
   private final MigrationServices services;
 
@@ -45,7 +54,6 @@ final class PreparingPhase implements PhaseHandler {
   @Override
   public PhaseOutcome handle(MigrationContext context) throws XenApiException {
     if (context.cancelRequested()) {
-      services.release(context.key());
       return PhaseOutcome.to(
               MigrationPhase.Cancelled, "Cancelled", "cancelled before anything moved")
           .event(EventReason.Cancelled);
@@ -53,45 +61,58 @@ final class PreparingPhase implements PhaseHandler {
     LiveMigrationSpec spec = context.migration().getSpec();
     String poolKey = context.poolKey(spec.getPool());
     boolean crossPool = spec.getDestinationPool() != null;
-    String destinationKey = crossPool ? context.poolKey(spec.getDestinationPool()) : poolKey;
-    XenApiDriver source = services.driver(poolKey).orElse(null);
-    XenApiDriver destination = services.driver(destinationKey).orElse(null);
+    String destinationKey = MigrationServices.destinationKey(context);
+    PoolApi source = services.driver(poolKey).orElse(null);
+    PoolApi destination = services.driver(destinationKey).orElse(null);
     PoolInventory sourceInventory = services.inventory(poolKey).orElse(null);
     PoolInventory destinationInventory = services.inventory(destinationKey).orElse(null);
     if (source == null
         || destination == null
         || sourceInventory == null
         || destinationInventory == null) {
-      services.release(context.key());
       return PhaseOutcome.to(
               MigrationPhase.Queued, "PoolNotReady", "a pool is not connected; back to the queue")
           .requeue(QueuedPhase.WAIT);
     }
 
     VmInfo vm = source.resolveVm(spec.getVm());
-    VmFacts facts = source.vmFacts(vm.ref());
+    List<Consumer<MigrationStatusWriter>> known = new ArrayList<>();
+    known.add(w -> w.vm(vm.uuid(), vm.name()));
+    HostInfo sourceHost = vm.residentOn() == null ? null : sourceInventory.host(vm.residentOn());
+    if (sourceHost != null) {
+      known.add(w -> w.source(sourceHost.name(), sourceHost.uuid()));
+    }
     if (!vm.powerState().equals("Running") && !vm.powerState().equals("Paused")) {
       return fail(
-          context,
           "VMNotRunning",
           "VM "
               + vm.name()
               + " is "
               + vm.powerState()
-              + "; only a running or paused VM can be live-migrated");
+              + "; only a running or paused VM can be live-migrated",
+          known);
     }
-    HostInfo sourceHost = sourceInventory.host(vm.residentOn());
-    if (sourceHost == null || !sourceHost.live()) {
-      return fail(context, "SourceHostDown", "the host running " + vm.name() + " is not live");
+    if (sourceHost == null) {
+      // The VM runs on a host the last inventory does not have: not known yet, so wait.
+      return stay("InventoryStale", "the pool's inventory does not know the host of " + vm.name())
+          .requeue(QueuedPhase.WAIT.multipliedBy(5));
     }
+    if (!sourceHost.live() && !source.host(sourceHost.ref()).live()) {
+      return fail(
+          "SourceHostDown",
+          "host " + sourceHost.name() + ", which runs " + vm.name() + ", is not live",
+          known);
+    }
+    if (!vm.currentOperations().isEmpty()) {
+      return busy(context, source, vm, known);
+    }
+    VmFacts facts = source.vmFacts(vm.ref());
     StorageMigrationPolicy policy = MigrationDefaults.storagePolicy(spec);
-    PoolLimits limits =
-        MigrationDefaults.limits(
-            context.destinationPool() != null
-                ? context.destinationPool().getSpec().getLimits()
-                : context.sourcePool().getSpec().getLimits());
-    String requestedSr =
-        spec.getDestinationSR() == null ? null : destination.srRef(spec.getDestinationSR());
+    List<String> pools = pools(context);
+    PoolLimits sourceLimits = context.pools().poolLimits(pools.get(0));
+    PoolLimits limits = context.pools().poolLimits(pools.get(pools.size() - 1));
+    SrInfo requestedSr =
+        spec.getDestinationSR() == null ? null : destination.sr(spec.getDestinationSR());
 
     List<HostFacts> hosts = new ArrayList<>();
     for (HostInfo host : destinationInventory.hosts()) {
@@ -108,16 +129,17 @@ final class PreparingPhase implements PhaseHandler {
             facts.vcpus(),
             facts.storage(),
             facts.networks());
-    Set<String> excluded = excludedHosts(context, destinationInventory);
+    Set<String> excluded = excludedHosts(context);
     int maxAttempts = MigrationDefaults.maxAttempts(spec);
-    List<java.util.function.Consumer<MigrationStatusWriter>> tried = new ArrayList<>();
+    List<Consumer<MigrationStatusWriter>> tried = new ArrayList<>();
     List<String> refusals = new ArrayList<>();
     int attempts = context.status().getAttempts().size();
     String lastCode = null;
     String lastMessage = null;
+    boolean copyAll = crossPool || policy == StorageMigrationPolicy.Always;
     while (attempts < maxAttempts) {
-      Placement placement =
-          services.scheduler.place(
+      MigrationLedger.Placed placed =
+          services.ledger.place(
               new PlacementRequest(
                   context.key(),
                   needs,
@@ -126,57 +148,90 @@ final class PreparingPhase implements PhaseHandler {
                   spec.getDestinationHost(),
                   crossPool || policy != StorageMigrationPolicy.Never,
                   crossPool,
-                  limits.getMaxInboundPerHost()));
+                  limits.getMaxInboundPerHost()),
+              pools,
+              copyAll,
+              sourceLimits.getMaxStorageMigrationsPerHost(),
+              context.everyone(),
+              context.pools());
+      Placement placement = placed.placement();
       if (!placement.placed()) {
         PhaseOutcome failed =
             fail(
-                context,
                 "NoHostFits",
                 lastCode == null
                     ? "no host can take "
                         + vm.name()
                         + "; see status.placement for each host's reason"
-                    : "no host left to try after " + lastCode + ": " + lastMessage);
+                    : "no host left to try after " + lastCode + ": " + lastMessage,
+                known);
         failed.edit(w -> w.placement(null, 0, placement.rejected()));
         return withTries(failed, tried, refusals);
       }
       Candidate chosen = placement.chosen();
-      HostInfo target = hostByUuid(destinationInventory, chosen.host().uuid());
-      boolean copyAll = crossPool || policy == StorageMigrationPolicy.Always;
+      if (placed.storageLimited()) {
+        return withTries(
+            stay(
+                    "StorageMigrationLimit",
+                    "host "
+                        + sourceHost.name()
+                        + " already sends "
+                        + sourceLimits.getMaxStorageMigrationsPerHost()
+                        + " storage migrations, the limit; "
+                        + vm.name()
+                        + " must copy its disks to reach "
+                        + chosen.host().name())
+                .requeue(QueuedPhase.WAIT),
+            tried,
+            refusals);
+      }
+      HostInfo target = destinationInventory.hostByUuid(chosen.host().uuid());
       MigrationMode mode =
           crossPool
               ? MigrationMode.CrossPoolMigrate
               : (copyAll || chosen.copiesDisks())
                   ? MigrationMode.StorageMigrate
                   : MigrationMode.PoolMigrate;
-      String targetSr =
+      SrInfo targetSr =
           mode == MigrationMode.PoolMigrate
               ? null
               : targetSr(requestedSr, destinationInventory, target);
+      TaskTag tag =
+          TaskTag.of(
+              context.migration().getMetadata().getUid(),
+              context.status().getAttempts().size() + tried.size() + 1,
+              UUID.randomUUID().toString().substring(0, 8));
+      SideEffect start;
+      long diskBytes = 0;
+      List<String> existing = List.of();
       try {
         if (mode == MigrationMode.PoolMigrate) {
           source.assertCanBootHere(vm.ref(), target.ref());
+          start = SideEffect.startPoolMigrate(source, vm.ref(), target.ref(), tag);
         } else {
           String network =
               destination.migrationNetwork(RunningPhase.destinationNetworkName(context));
           DestinationTicket ticket = destination.prepareDestination(target.ref(), network);
           Map<String, String> disks =
-              MigrationMaps.disks(facts, target.storage(), targetSr, copyAll);
+              MigrationMaps.disks(facts, target.storage(), targetSr.ref(), copyAll);
           Map<String, String> nics = MigrationMaps.interfaces(facts, crossPool, network);
           source.assertCanMigrate(vm.ref(), ticket, disks, nics);
+          diskBytes = Leftovers.bytesCopied(facts, disks);
+          existing =
+              Leftovers.lookalikes(
+                  facts, srUuids(sourceInventory), destination.disksOn(List.of(targetSr.ref())));
+          start = SideEffect.startMigrateSend(source, vm.ref(), ticket, disks, nics, tag);
         }
       } catch (XenApiException e) {
+        services.ledger.settle(List.of(placed.claim()));
         if (e.isTransient()) {
-          services.scheduler.release(context.key());
           throw e;
         }
         String hostName = target.name();
+        String hostUuid = target.uuid();
         String code = e.code();
         String message = e.getMessage();
-        tried.add(
-            w ->
-                w.attemptStarted(sourceHost.name(), hostName, context.now())
-                    .attemptEnded(AttemptOutcome.PreCheckFailed, code, message, true));
+        tried.add(w -> w.refused(hostName, hostUuid, code, message, context.now()));
         refusals.add(hostName + " refused: " + code + ": " + message);
         excluded.add(target.uuid());
         attempts++;
@@ -185,7 +240,10 @@ final class PreparingPhase implements PhaseHandler {
         continue;
       }
       String hostName = target.name();
+      String hostUuid = target.uuid();
       MigrationMode chosenMode = mode;
+      long copied = diskBytes;
+      List<String> before = existing;
       PhaseOutcome running =
           PhaseOutcome.to(
                   MigrationPhase.Running,
@@ -199,29 +257,76 @@ final class PreparingPhase implements PhaseHandler {
                       + " ("
                       + mode
                       + ")")
-              .event(EventReason.Started);
+              .event(EventReason.Started)
+              .claim(placed.claim());
+      known.forEach(running::edit);
       return withTries(running, tried, refusals)
-          .edit(w -> w.vm(vm.uuid(), vm.name()))
           .edit(w -> w.placement(hostName, placement.fitting(), placement.rejected()))
-          .edit(w -> w.mode(chosenMode, targetSr))
-          .edit(w -> w.attemptStarted(sourceHost.name(), hostName, context.now()));
+          .edit(
+              w ->
+                  w.mode(
+                      chosenMode,
+                      targetSr == null ? null : targetSr.name(),
+                      targetSr == null ? null : targetSr.uuid()))
+          .edit(w -> w.sizes(vm.memoryBytes(), copied))
+          .edit(w -> w.attemptStarted(hostName, hostUuid, tag.value(), before, context.now()))
+          .act(start, result -> RunningPhase.started(context, services, tag, result));
     }
     PhaseOutcome exhausted =
         fail(
-            context,
             lastCode == null ? "NoAttemptsLeft" : lastCode,
             "tried "
                 + maxAttempts
                 + " destination hosts"
-                + (lastMessage == null ? "" : "; the last said " + lastMessage));
+                + (lastMessage == null ? "" : "; the last said " + lastMessage),
+            known);
     return withTries(exhausted, tried, refusals);
+  }
+
+  /**
+   * The VM has an operation in progress that is none of this migration's: nothing is started beside
+   * it, and it is never touched. The migration waits, naming it.
+   */
+  private PhaseOutcome busy(
+      MigrationContext context,
+      PoolApi source,
+      VmInfo vm,
+      List<Consumer<MigrationStatusWriter>> known)
+      throws XenApiException {
+    String operations = VmWhereabouts.describeOperations(source, vm);
+    PhaseOutcome busy =
+        stay("VMBusy", vm.name() + " is busy with " + operations + "; waiting for it to end")
+            .requeue(WHILE_BUSY);
+    if (!"VMBusy".equals(context.status().getReason())) {
+      busy.event(EventReason.VMBusy);
+    }
+    known.forEach(busy::edit);
+    return busy;
+  }
+
+  /** An SR's UUID by its ref, from a pool's inventory (null for an SR it does not list). */
+  static java.util.function.UnaryOperator<String> srUuids(PoolInventory inventory) {
+    return ref -> {
+      SrInfo sr = inventory.sr(ref);
+      return sr == null ? null : sr.uuid();
+    };
+  }
+
+  /** The pools the migration touches, by UUID: its own, then the destination pool if another. */
+  static List<String> pools(MigrationContext context) {
+    List<String> pools = new ArrayList<>();
+    String source = context.status().getSourcePoolUuid();
+    pools.add(source != null ? source : PoolIndex.uuidOf(context.sourcePool()));
+    if (context.migration().getSpec().getDestinationPool() != null) {
+      String destination = context.status().getDestinationPoolUuid();
+      pools.add(destination != null ? destination : PoolIndex.uuidOf(context.destinationPool()));
+    }
+    return pools;
   }
 
   /** Adds the hosts whose pre-check refused the VM: an attempt each, and a Warning event each. */
   private static PhaseOutcome withTries(
-      PhaseOutcome outcome,
-      List<java.util.function.Consumer<MigrationStatusWriter>> tried,
-      List<String> refusals) {
+      PhaseOutcome outcome, List<Consumer<MigrationStatusWriter>> tried, List<String> refusals) {
     tried.forEach(outcome::edit);
     refusals.forEach(refusal -> outcome.note(EventReason.PreCheckFailed, refusal));
     return outcome;
@@ -230,24 +335,29 @@ final class PreparingPhase implements PhaseHandler {
   /** Nothing has moved yet: a XenAPI error here ends the migration with its code. */
   @Override
   public PhaseOutcome failed(MigrationContext context, XenApiException error) {
-    return fail(context, error.code(), error.getMessage());
+    return fail(error.code(), error.getMessage(), List.of());
   }
 
-  private PhaseOutcome fail(MigrationContext context, String reason, String message) {
-    services.release(context.key());
-    return PhaseOutcome.to(MigrationPhase.Failed, reason, message).event(EventReason.Failed);
+  private static PhaseOutcome stay(String reason, String message) {
+    return PhaseOutcome.to(MigrationPhase.Preparing, reason, message);
+  }
+
+  private static PhaseOutcome fail(
+      String reason, String message, List<Consumer<MigrationStatusWriter>> known) {
+    PhaseOutcome failed =
+        PhaseOutcome.to(MigrationPhase.Failed, reason, message).event(EventReason.Failed);
+    known.forEach(failed::edit);
+    return failed;
   }
 
   /** Hosts excluded by earlier attempts: every destination that failed, by UUID. */
-  private static Set<String> excludedHosts(MigrationContext context, PoolInventory inventory) {
+  private static Set<String> excludedHosts(MigrationContext context) {
     Set<String> excluded = new HashSet<>();
     for (MigrationAttempt attempt : context.status().getAttempts()) {
-      if (attempt.getOutcome() != null && attempt.getOutcome() != AttemptOutcome.Succeeded) {
-        for (HostInfo host : inventory.hosts()) {
-          if (host.name().equals(attempt.getHost())) {
-            excluded.add(host.uuid());
-          }
-        }
+      if (attempt.getOutcome() != null
+          && attempt.getOutcome() != AttemptOutcome.Succeeded
+          && attempt.getHostUuid() != null) {
+        excluded.add(attempt.getHostUuid());
       }
     }
     return excluded;
@@ -256,24 +366,19 @@ final class PreparingPhase implements PhaseHandler {
   /**
    * Where copied disks go: the SR asked for, the default SR if the host sees it, else one it sees.
    */
-  private static String targetSr(String requested, PoolInventory inventory, HostInfo host) {
+  private static SrInfo targetSr(SrInfo requested, PoolInventory inventory, HostInfo host) {
     if (requested != null) {
       return requested;
     }
     if (inventory.defaultSr() != null && host.storage().contains(inventory.defaultSr())) {
-      return inventory.defaultSr();
+      return srOf(inventory, inventory.defaultSr());
     }
-    return new TreeSet<>(host.storage()).first();
+    return srOf(inventory, new TreeSet<>(host.storage()).first());
   }
 
-  private static HostInfo hostByUuid(PoolInventory inventory, String uuid) {
-    for (HostInfo host : inventory.hosts()) {
-      if (host.uuid().equals(uuid)) {
-        return host;
-      }
-    }
-    throw new IllegalStateException(
-        "the scheduler chose a host the inventory does not have: " + uuid);
+  private static SrInfo srOf(PoolInventory inventory, String ref) {
+    SrInfo sr = inventory.sr(ref);
+    return sr != null ? sr : new SrInfo(ref, null, null);
   }
 
   private static HostFacts hostFacts(HostInfo host) {

@@ -3,7 +3,6 @@ package io.xenmigration.migration;
 import io.xenmigration.api.v1alpha1.LiveMigration;
 import io.xenmigration.api.v1alpha1.LiveMigrationSpec;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
-import io.xenmigration.api.v1alpha1.PoolLimits;
 import io.xenmigration.api.v1alpha1.XenPool;
 import io.xenmigration.events.EventReason;
 import io.xenmigration.pool.PoolStatusWriter;
@@ -19,7 +18,8 @@ import java.util.Map;
 
 /**
  * Queued: checks the spec, waits for Ready pools, and takes a slot when the VM is free and the
- * pool's and the source host's limits allow, higher priority first.
+ * limits of every pool it touches and of its source host allow, higher priority first. The slot is
+ * claimed in the ledger at once and held by the written status from then on.
  */
 final class QueuedPhase implements PhaseHandler {
 
@@ -57,43 +57,89 @@ final class QueuedPhase implements PhaseHandler {
     }
     String poolKey = context.poolKey(spec.getPool());
     PoolInventory inventory = services.inventory(poolKey).orElse(null);
-    if (inventory == null) {
+    String sourcePool = PoolIndex.uuidOf(context.sourcePool());
+    String destinationPool =
+        context.destinationPool() == null ? null : PoolIndex.uuidOf(context.destinationPool());
+    if (inventory == null
+        || sourcePool == null
+        || (spec.getDestinationPool() != null && destinationPool == null)) {
+      // Not read yet (after a restart, say): the queue waits rather than guess.
       return PhaseOutcome.to(
               MigrationPhase.Queued,
               "PoolNotReady",
               "waiting for the first read of " + spec.getPool())
           .requeue(WAIT);
     }
-    // Migrations found active (after a restart, say) hold their slots before anyone is admitted.
-    VmLookup vms = new VmLookup(inventory);
-    List<Admission.Request> waiting = new ArrayList<>();
-    for (LiveMigration other : context.others()) {
-      if (other.getSpec() == null || !spec.getPool().equals(other.getSpec().getPool())) {
-        continue;
+    List<String> pools = new ArrayList<>();
+    pools.add(sourcePool);
+    if (destinationPool != null) {
+      if (destinationPool.equals(sourcePool)) {
+        return PhaseOutcome.to(
+                MigrationPhase.Failed,
+                "InvalidSpec",
+                "spec.destinationPool "
+                    + spec.getDestinationPool()
+                    + " describes the same pool as spec.pool "
+                    + spec.getPool())
+            .event(EventReason.Failed);
       }
-      MigrationPhase phase = other.getStatus() == null ? null : other.getStatus().getPhase();
-      if (phase != null && phase.isActive()) {
-        services.gate.restore(poolKey, request(other, vms));
-      } else if (phase == null || phase == MigrationPhase.Queued) {
-        waiting.add(request(other, vms));
-      }
+      pools.add(destinationPool);
     }
-    Admission.Request self = request(context.migration(), vms);
-    waiting.add(self);
-    PoolLimits limits = MigrationDefaults.limits(context.sourcePool().getSpec().getLimits());
+    VmLookup vms = new VmLookup(inventory);
+    Admission.Request self = request(context.migration(), vms, pools);
+    List<MigrationLedger.Claim> claimed = new ArrayList<>();
     Admission.Decision decision =
-        services.gate.tryAdmit(
-            poolKey,
+        services.ledger.admit(
             self,
-            waiting,
-            limits.getMaxParallelMigrations(),
-            limits.getMaxParallelPerHost());
+            context.everyone(),
+            context.pools(),
+            other -> waitingIn(other, pools, context.pools(), vms),
+            claimed);
     if (!decision.admitted()) {
       return PhaseOutcome.to(MigrationPhase.Queued, decision.reason().name(), decision.message())
           .requeue(WAIT);
     }
-    return PhaseOutcome.to(MigrationPhase.Preparing, "Admitted", "choosing a destination")
-        .event(EventReason.Preparing);
+    VmInfo vm = vms.vm(spec.getVm());
+    HostInfo host = vm == null ? null : vms.host(vm.residentOn());
+    PhaseOutcome admitted =
+        PhaseOutcome.to(MigrationPhase.Preparing, "Admitted", "choosing a destination")
+            .event(EventReason.Preparing)
+            .edit(w -> w.pools(sourcePool, destinationPool));
+    if (vm != null) {
+      admitted.edit(w -> w.vm(vm.uuid(), vm.name())).edit(w -> w.sizes(vm.memoryBytes(), 0));
+    }
+    if (host != null) {
+      admitted.edit(w -> w.source(host.name(), host.uuid()));
+    }
+    claimed.forEach(admitted::claim);
+    return admitted;
+  }
+
+  /** A queued migration that competes for the same pools, as a request; null for any other. */
+  private static Admission.Request waitingIn(
+      LiveMigration other, List<String> pools, PoolIndex index, VmLookup vms) {
+    if (other.getSpec() == null) {
+      return null;
+    }
+    String namespace = other.getMetadata().getNamespace();
+    List<String> touched = new ArrayList<>();
+    String source = index.uuid(namespace, other.getSpec().getPool());
+    if (source == null) {
+      return null;
+    }
+    touched.add(source);
+    if (other.getSpec().getDestinationPool() != null) {
+      String destination = index.uuid(namespace, other.getSpec().getDestinationPool());
+      if (destination == null) {
+        return null;
+      }
+      touched.add(destination);
+    }
+    if (touched.stream().noneMatch(pools::contains)) {
+      return null;
+    }
+    // Its VM is looked up in this pool: it is the same pool when it leaves from here.
+    return request(other, source.equals(pools.get(0)) ? vms : VmLookup.EMPTY, touched);
   }
 
   private static PhaseOutcome waitForPool(XenPool pool, String name, String which) {
@@ -102,6 +148,13 @@ final class QueuedPhase implements PhaseHandler {
               MigrationPhase.Queued,
               "PoolNotFound",
               "waiting for the " + which + "XenPool " + name + ", which does not exist")
+          .requeue(WAIT.multipliedBy(5));
+    }
+    if (pool.getMetadata().getDeletionTimestamp() != null) {
+      return PhaseOutcome.to(
+              MigrationPhase.Queued,
+              "PoolDeleting",
+              "the " + which + "XenPool " + name + " is being deleted; nothing new starts in it")
           .requeue(WAIT.multipliedBy(5));
     }
     var ready = PoolStatusWriter.readyCondition(pool.getStatus());
@@ -122,16 +175,20 @@ final class QueuedPhase implements PhaseHandler {
     return null;
   }
 
-  /** A migration as admission sees it: the VM by UUID where the inventory knows it. */
   /**
    * A pool's VMs by UUID and by name-label, and its hosts by ref: built once per reconcile, as the
    * queue of a pool evacuating a thousand VMs is looked up a thousand times.
    */
   static final class VmLookup {
+    static final VmLookup EMPTY = new VmLookup(null);
+
     private final Map<String, VmInfo> vms = new HashMap<>();
     private final Map<String, HostInfo> hosts = new HashMap<>();
 
     VmLookup(PoolInventory inventory) {
+      if (inventory == null) {
+        return;
+      }
       for (VmInfo vm : inventory.vms()) {
         vms.putIfAbsent(vm.name(), vm);
       }
@@ -148,11 +205,12 @@ final class QueuedPhase implements PhaseHandler {
     }
 
     HostInfo host(String ref) {
-      return hosts.get(ref);
+      return ref == null ? null : hosts.get(ref);
     }
   }
 
-  static Admission.Request request(LiveMigration migration, VmLookup lookup) {
+  /** A migration as admission sees it: the VM and its host by UUID where the inventory knows it. */
+  static Admission.Request request(LiveMigration migration, VmLookup lookup, List<String> pools) {
     String named = migration.getSpec().getVm();
     VmInfo info = lookup.vm(named);
     String vm = info == null ? named : info.uuid();
@@ -161,7 +219,8 @@ final class QueuedPhase implements PhaseHandler {
     return new Admission.Request(
         migration.getMetadata().getNamespace() + "/" + migration.getMetadata().getName(),
         vm,
-        resident == null ? null : resident.name(),
+        pools,
+        resident == null ? null : resident.uuid(),
         MigrationDefaults.priority(migration.getSpec()),
         created == null ? Instant.EPOCH : Instant.parse(created),
         info == null ? 0 : info.memoryBytes());

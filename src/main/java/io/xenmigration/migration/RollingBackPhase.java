@@ -1,6 +1,7 @@
 package io.xenmigration.migration;
 
 import io.xenmigration.api.v1alpha1.AttemptOutcome;
+import io.xenmigration.api.v1alpha1.Leftover;
 import io.xenmigration.api.v1alpha1.LiveMigrationSpec;
 import io.xenmigration.api.v1alpha1.LiveMigrationStatus;
 import io.xenmigration.api.v1alpha1.MigrationAttempt;
@@ -8,31 +9,39 @@ import io.xenmigration.api.v1alpha1.MigrationMode;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
 import io.xenmigration.api.v1alpha1.RollbackStep;
 import io.xenmigration.events.EventReason;
+import io.xenmigration.xen.DiskRecord;
 import io.xenmigration.xen.HostInfo;
+import io.xenmigration.xen.HostState;
 import io.xenmigration.xen.MigrationTask;
+import io.xenmigration.xen.PoolApi;
+import io.xenmigration.xen.PoolInventory;
+import io.xenmigration.xen.SrInfo;
+import io.xenmigration.xen.TaskTag;
 import io.xenmigration.xen.VmFacts;
-import io.xenmigration.xen.XenApiDriver;
 import io.xenmigration.xen.XenApiException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * RollingBack: stops the task if it still can be stopped (past its point of no return it lets it
- * finish and says so), makes sure the VM runs on exactly one host, removes copies a failed mirror
- * left, and then tries another host, fails or reports the cancel. Every step is recorded in the
- * status and as an event.
+ * RollingBack: stops the attempt's task if it still can be stopped (past its point of no return it
+ * lets it finish and says so), forgets it once it has ended, removes the disk copies a failed
+ * storage migration provably left, makes sure the VM runs on exactly one live host, and then tries
+ * another host, fails or reports the cancel. Only a task carrying the attempt's tag is cancelled or
+ * destroyed, and only VDIs {@link Leftovers} proves the attempt's are destroyed; anything else is
+ * kept and listed. Every step is recorded in the status and as an event, one side effect per look.
  */
 final class RollingBackPhase implements PhaseHandler {
 
   static final String CANCEL_TASK = "CancelTask";
   static final String LET_FINISH = "LetFinish";
-  static final String VERIFY_SOURCE = "VerifySource";
+  static final String KEEP_TASK = "KeepTask";
+  static final String DESTROY_TASK = "DestroyTask";
+  static final String CHECK_LEFTOVERS = "CheckLeftovers";
   static final String REMOVE_LEFTOVERS = "RemoveLeftovers";
+  static final String VERIFY_SOURCE = "VerifySource";
 
   private final MigrationServices services;
 
@@ -45,6 +54,7 @@ final class RollingBackPhase implements PhaseHandler {
     private record Step(String action, boolean succeeded, String message) {}
 
     private final List<Step> taken = new ArrayList<>();
+    private final List<Leftover> kept = new ArrayList<>();
     private final Instant now;
 
     Steps(Instant now) {
@@ -55,11 +65,29 @@ final class RollingBackPhase implements PhaseHandler {
       taken.add(new Step(action, succeeded, message));
     }
 
+    void keep(Leftover leftover) {
+      kept.add(leftover);
+    }
+
     PhaseOutcome onto(PhaseOutcome outcome) {
       for (Step step : taken) {
         outcome
             .edit(w -> w.rollbackStep(step.action(), step.succeeded(), step.message(), now))
             .note(EventReason.RollbackStep, step.action() + ": " + step.message());
+      }
+      for (Leftover leftover : kept) {
+        outcome
+            .edit(w -> w.leftover(leftover))
+            .note(
+                EventReason.LeftoverKept,
+                leftover.getKind()
+                    + " "
+                    + leftover.getUuid()
+                    + " ("
+                    + leftover.getName()
+                    + (leftover.getSr() == null ? "" : " on SR " + leftover.getSr())
+                    + ") kept: "
+                    + leftover.getReason());
       }
       return outcome;
     }
@@ -72,44 +100,201 @@ final class RollingBackPhase implements PhaseHandler {
     if (pools == null) {
       return PhaseOutcome.waitForPools(MigrationPhase.RollingBack);
     }
-    XenApiDriver source = pools.source();
-    XenApiDriver destination = pools.destination();
-    String reason = status.getReason();
-    String message = status.getMessage();
+    PoolApi source = pools.source();
     Steps steps = new Steps(context.now());
+    TaskTag tag = context.tag();
     if (status.getTaskRef() != null) {
       MigrationTask task = RunningPhase.taskOrNull(source, status.getTaskRef());
+      boolean owned = task != null && task.carries(tag);
       if (task != null && !task.status().finished()) {
-        // Asked once per task: a cancel takes a moment to land, and asking again adds nothing.
-        boolean cancellable = task.cancellable();
-        if (cancellable && !tookStep(status, CANCEL_TASK, task.ref())) {
-          try {
-            source.cancel(task.ref());
-            steps.add(CANCEL_TASK, true, "asked XenAPI to cancel " + task.ref());
-          } catch (XenApiException e) {
-            if (e.isTransient()) {
-              throw e;
-            }
-            cancellable = false; // it passed its point of no return since we looked
-          }
+        if (owned && task.cancellable() && !took(context, CANCEL_TASK)) {
+          return steps
+              .onto(stay(context))
+              .act(
+                  SideEffect.cancel(source, task.ref()),
+                  result -> cancelled(context, task, result));
         }
-        if (!cancellable && !tookStep(status, LET_FINISH, task.ref())) {
+        if (owned && !task.cancellable() && !took(context, LET_FINISH)) {
           steps.add(
               LET_FINISH,
               true,
-              "task " + task.ref() + " is past its point of no return; letting it finish");
+              task.describe() + " is past its point of no return; letting it finish");
         }
-        return steps
-            .onto(PhaseOutcome.to(MigrationPhase.RollingBack, reason, message))
-            .requeue(RunningPhase.POLL);
+        if (!owned && !took(context, KEEP_TASK)) {
+          keepTask(steps, task);
+        }
+        return steps.onto(stay(context)).requeue(RunningPhase.POLL);
       }
-      if (task != null) {
-        source.destroyTask(task.ref());
+      if (task != null && owned && !took(context, DESTROY_TASK)) {
+        return steps
+            .onto(stay(context))
+            .act(
+                SideEffect.destroyTask(source, task.ref()),
+                result ->
+                    recorded(
+                        context,
+                        DESTROY_TASK,
+                        result,
+                        "forgot " + task.describe(),
+                        "could not forget " + task.describe()));
+      }
+      if (task != null && !took(context, KEEP_TASK)) {
+        keepTask(steps, task);
       }
     }
-    VmWhereabouts.Found found = VmWhereabouts.find(status.getVmUuid(), source, destination);
+    PhaseOutcome leftovers = leftovers(context, pools, steps);
+    if (leftovers != null) {
+      return leftovers;
+    }
+    return verify(context, pools, steps);
+  }
+
+  private static void keepTask(Steps steps, MigrationTask task) {
+    String why = "it does not carry this attempt's tag, so it is not provably the operator's";
+    steps.add(KEEP_TASK, true, task.describe() + " is left alone: " + why);
+    steps.keep(Leftovers.task(task, why));
+  }
+
+  /** What a cancel request's answer means: asked (it lands in a moment), or refused. */
+  private static PhaseOutcome cancelled(
+      MigrationContext context, MigrationTask task, SideEffect.Result result) {
+    Steps steps = new Steps(context.now());
+    if (result.ok()) {
+      steps.add(CANCEL_TASK, true, "asked XenAPI to cancel " + task.describe());
+      return steps.onto(stay(context)).requeue(RunningPhase.POLL);
+    }
+    XenApiException error = result.error();
+    if (error.isTransient()) {
+      // Maybe asked, maybe not: the intent stays, and the next look records it as asked.
+      return stay(context).keepIntent().requeue(MigrationFlow.AFTER_TRANSIENT);
+    }
+    steps.add(
+        CANCEL_TASK,
+        false,
+        "XenAPI refused to cancel " + task.describe() + ": " + error.getMessage());
+    return steps.onto(stay(context)).requeue(RunningPhase.POLL);
+  }
+
+  /** A side effect's result as a step: done, or (a terminal refusal) not done, and go on. */
+  private static PhaseOutcome recorded(
+      MigrationContext context,
+      String action,
+      SideEffect.Result result,
+      String done,
+      String notDone) {
+    Steps steps = new Steps(context.now());
+    if (result.ok()) {
+      steps.add(action, true, done);
+    } else if (result.error().isTransient()) {
+      return stay(context).requeue(MigrationFlow.AFTER_TRANSIENT);
+    } else {
+      steps.add(action, false, notDone + ": " + result.error().getMessage());
+    }
+    return steps.onto(stay(context)).requeue(Duration.ZERO);
+  }
+
+  /**
+   * The disk copies a failed storage migration left: judged once per attempt, and only when the
+   * attempt started a task (a migration that never started copied nothing). Returns the outcome
+   * that destroys the provable ones, or null to go on.
+   */
+  private PhaseOutcome leftovers(
+      MigrationContext context, MigrationServices.Drivers pools, Steps steps)
+      throws XenApiException {
+    LiveMigrationStatus status = context.status();
+    MigrationAttempt attempt = context.attempt();
+    if (!RunningPhase.copiesDisks(status.getMode())
+        || attempt == null
+        || (status.getTaskRef() == null && attempt.getTaskUuid() == null)
+        || status.getDestinationSRUuid() == null
+        || took(context, CHECK_LEFTOVERS)
+        || took(context, REMOVE_LEFTOVERS)) {
+      return null;
+    }
+    VmWhereabouts.Found found =
+        VmWhereabouts.find(status.getVmUuid(), pools.source(), pools.destination());
+    boolean home =
+        found.vm() != null
+            && (status.getMode() != MigrationMode.CrossPoolMigrate || !found.inDestinationPool());
+    if (!home) {
+      // The VM is gone or arrived: its disks cannot be told apart from copies, so none go.
+      steps.add(
+          CHECK_LEFTOVERS, false, "the VM is not where it was; no copies are judged or removed");
+      return null;
+    }
+    PoolApi destination = pools.destination();
+    SrInfo sr = sr(context, destination, status.getDestinationSRUuid());
+    VmFacts facts = pools.source().vmFacts(found.vm().ref());
+    List<DiskRecord> onDestination = destination.disksOn(List.of(sr.ref()));
+    boolean stillMigrating = !found.vm().currentOperations().isEmpty();
+    PoolInventory sourceInventory =
+        services.inventory(context.poolKey(context.migration().getSpec().getPool())).orElse(null);
+    if (sourceInventory == null) {
+      return PhaseOutcome.waitForPools(MigrationPhase.RollingBack);
+    }
+    Leftovers.Judgement judgement =
+        Leftovers.judge(
+            facts,
+            PreparingPhase.srUuids(sourceInventory),
+            onDestination,
+            attempt.getExistingDisks(),
+            stillMigrating);
+    judgement.keep().forEach(steps::keep);
+    if (judgement.destroy().isEmpty()) {
+      steps.add(
+          CHECK_LEFTOVERS,
+          true,
+          judgement.keep().isEmpty()
+              ? "no copies left on SR " + sr.name()
+              : judgement.keep().size() + " possible copies on SR " + sr.name() + " kept");
+      return null;
+    }
+    return steps
+        .onto(stay(context))
+        .act(
+            SideEffect.destroyDisks(destination, judgement.destroy()),
+            result -> removed(context, sr, result));
+  }
+
+  private static PhaseOutcome removed(
+      MigrationContext context, SrInfo sr, SideEffect.Result result) {
+    Steps steps = new Steps(context.now());
+    if (!result.ok()) {
+      if (result.error().isTransient()) {
+        return stay(context).requeue(MigrationFlow.AFTER_TRANSIENT);
+      }
+      steps.add(REMOVE_LEFTOVERS, false, "could not remove copies: " + result.error().getMessage());
+      return steps.onto(stay(context)).requeue(Duration.ZERO);
+    }
+    SideEffect.DisksDestroyed done = result.value(SideEffect.DisksDestroyed.class);
+    for (Map.Entry<DiskRecord, XenApiException> refused : done.refused().entrySet()) {
+      steps.keep(
+          Leftovers.disk(
+              refused.getKey(),
+              "XenAPI refused to destroy it: " + refused.getValue().getMessage()));
+    }
+    steps.add(
+        REMOVE_LEFTOVERS,
+        done.refused().isEmpty(),
+        "destroyed "
+            + done.destroyed().size()
+            + " copies the failed attempt left on SR "
+            + sr.name()
+            + ": "
+            + String.join(", ", done.destroyed().stream().map(DiskRecord::uuid).toList()));
+    return steps.onto(stay(context)).requeue(Duration.ZERO);
+  }
+
+  /** Where the VM is now decides how the rollback ends. */
+  private PhaseOutcome verify(
+      MigrationContext context, MigrationServices.Drivers pools, Steps steps)
+      throws XenApiException {
+    LiveMigrationStatus status = context.status();
+    String reason = status.getReason();
+    String message = status.getMessage();
+    VmWhereabouts.Found found =
+        VmWhereabouts.find(status.getVmUuid(), pools.source(), pools.destination());
     if (found.missing()) {
-      services.release(context.key());
       steps.add(VERIFY_SOURCE, false, "the VM is in neither pool any more");
       return steps
           .onto(
@@ -117,103 +302,90 @@ final class RollingBackPhase implements PhaseHandler {
                   MigrationPhase.Failed,
                   "VMNotFound",
                   "the VM disappeared during the rollback of: " + message))
-          .edit(w -> w.rollbackVerified(false))
+          .edit(w -> w.rollbackVerified(false, "the VM is in neither pool"))
           .event(EventReason.Failed);
     }
-    String target = targetRef(context);
-    if (found.inDestinationPool() && target != null && found.runsOn(target)) {
+    HostInfo target = target(context);
+    if (target != null && found.inDestinationPool() && found.runsOn(target.ref())) {
       // The move finished before it could be stopped: the VM is where it was asked to go.
-      services.release(context.key());
       String done = found.vm().name() + " arrived before the migration could be stopped";
       steps.add(VERIFY_SOURCE, true, done);
       return steps
           .onto(PhaseOutcome.to(MigrationPhase.Completed, "Completed", done + " (" + reason + ")"))
           .edit(w -> w.progress(1.0, context.now()))
-          .edit(w -> w.rollbackVerified(true))
+          .edit(w -> w.rollbackVerified(true, done))
           .edit(w -> w.attemptEnded(AttemptOutcome.Succeeded, "Completed", done))
           .event(EventReason.Completed);
     }
     // Cross-pool, a VM found in the destination pool but not running there is not home either.
-    boolean home =
+    boolean runs =
         found.runs()
             && (status.getMode() != MigrationMode.CrossPoolMigrate || !found.inDestinationPool());
-    steps.add(
-        VERIFY_SOURCE,
-        home,
-        found.vm().name() + " is " + found.vm().powerState() + " on " + found.vm().residentOn());
-    removeLeftovers(status, source, destination, found, steps);
+    PoolApi where = found.inDestinationPool() ? pools.destination() : pools.source();
+    HostState host = found.vm().residentOn() == null ? null : where.host(found.vm().residentOn());
+    String hostName = host == null ? "no host" : "host " + host.name();
+    boolean home = runs && host != null && host.live();
+    String finding =
+        home
+            ? found.vm().name() + " is " + found.vm().powerState() + " on " + hostName
+            : runs
+                ? found.vm().name()
+                    + " is reported "
+                    + found.vm().powerState()
+                    + " on "
+                    + hostName
+                    + ", which is not live: it may not be running"
+                : found.vm().name() + " is " + found.vm().powerState() + ", on " + hostName;
+    steps.add(VERIFY_SOURCE, home, finding);
 
     PhaseOutcome next;
     LiveMigrationSpec spec = context.migration().getSpec();
     if (!home) {
-      services.release(context.key());
       next =
           PhaseOutcome.to(
                   MigrationPhase.Failed,
-                  reason,
-                  message + "; afterwards the VM is " + found.vm().powerState() + ", not running")
+                  runs ? "SourceHostDown" : "VMNotRunning",
+                  reason + ": " + message + "; afterwards " + finding)
               .event(EventReason.Failed);
     } else if (context.cancelRequested()) {
-      services.release(context.key());
       next =
           PhaseOutcome.to(
                   MigrationPhase.Cancelled,
                   "Cancelled",
-                  found.vm().name() + " stays on its source host")
+                  found.vm().name() + " stays on " + hostName)
               .event(EventReason.Cancelled);
     } else if (lastAttemptBlamesDestination(status)
         && status.getAttempts().size() < MigrationDefaults.maxAttempts(spec)) {
-      services.scheduler.release(context.key());
       next =
           PhaseOutcome.to(MigrationPhase.Preparing, reason, message + "; trying another host")
               .event(EventReason.Preparing)
-              .edit(w -> w.task(null))
+              .edit(w -> w.task(null, null))
               .requeue(Duration.ZERO);
     } else {
-      services.release(context.key());
       next = PhaseOutcome.to(MigrationPhase.Failed, reason, message).event(EventReason.Failed);
     }
-    return steps.onto(next).edit(w -> w.rollbackVerified(home));
+    return steps.onto(next).edit(w -> w.rollbackVerified(home, finding));
   }
 
-  /** Removes the partial disk copies a failed storage migration left on the destination SR. */
-  private static void removeLeftovers(
-      LiveMigrationStatus status,
-      XenApiDriver source,
-      XenApiDriver destination,
-      VmWhereabouts.Found found,
-      Steps steps)
+  private static PhaseOutcome stay(MigrationContext context) {
+    return PhaseOutcome.to(
+        MigrationPhase.RollingBack, context.status().getReason(), context.status().getMessage());
+  }
+
+  private SrInfo sr(MigrationContext context, PoolApi destination, String uuid)
       throws XenApiException {
-    if (status.getMode() == MigrationMode.PoolMigrate || status.getDestinationSR() == null) {
-      return;
-    }
-    VmFacts facts = source.vmFacts(found.vm().ref());
-    Set<String> names = new HashSet<>();
-    Set<String> ownDisks = new HashSet<>();
-    for (VmFacts.Disk disk : facts.disks()) {
-      names.add(disk.name());
-      ownDisks.add(disk.vdi());
-    }
-    List<String> leftovers = new ArrayList<>();
-    for (Map.Entry<String, String> vdi :
-        destination.unattachedVdis(status.getDestinationSR()).entrySet()) {
-      if (names.contains(vdi.getValue()) && !ownDisks.contains(vdi.getKey())) {
-        leftovers.add(vdi.getKey());
-      }
-    }
-    if (!leftovers.isEmpty()) {
-      destination.destroyVdis(leftovers);
-      steps.add(REMOVE_LEFTOVERS, true, "destroyed " + leftovers.size() + " partial disk copies");
-    }
+    PoolInventory inventory =
+        services.inventory(MigrationServices.destinationKey(context)).orElse(null);
+    SrInfo known = inventory == null ? null : inventory.srByUuid(uuid);
+    return known != null ? known : destination.sr(uuid);
   }
 
-  /** The destination host's reference, or null when the inventory no longer has it. */
-  private String targetRef(MigrationContext context) {
-    String name = context.status().getDestinationHost();
+  /** The destination host as the inventory has it (by UUID), or null when it is not known. */
+  private HostInfo target(MigrationContext context) {
+    String uuid = context.status().getDestinationHostUuid();
     return services
         .inventory(MigrationServices.destinationKey(context))
-        .flatMap(i -> i.hosts().stream().filter(h -> h.name().equals(name)).findFirst())
-        .map(HostInfo::ref)
+        .map(i -> uuid == null ? null : i.hostByUuid(uuid))
         .orElse(null);
   }
 
@@ -223,15 +395,17 @@ final class RollingBackPhase implements PhaseHandler {
         && Boolean.TRUE.equals(attempts.get(attempts.size() - 1).getDestinationFault());
   }
 
-  /** Whether this step was already taken for this task (its message names the task). */
-  private static boolean tookStep(LiveMigrationStatus status, String action, String taskRef) {
+  /** Whether this step was already taken for the current attempt. */
+  static boolean took(MigrationContext context, String action) {
+    LiveMigrationStatus status = context.status();
     if (status.getRollback() == null) {
       return false;
     }
+    int attempt = status.getAttempts().size();
     for (RollbackStep step : status.getRollback().getSteps()) {
       if (action.equals(step.getAction())
-          && step.getMessage() != null
-          && step.getMessage().contains(taskRef)) {
+          && step.getAttempt() != null
+          && step.getAttempt() == attempt) {
         return true;
       }
     }

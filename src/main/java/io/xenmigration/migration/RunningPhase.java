@@ -1,28 +1,31 @@
 package io.xenmigration.migration;
 
 import io.xenmigration.api.v1alpha1.AttemptOutcome;
+import io.xenmigration.api.v1alpha1.IntentAction;
 import io.xenmigration.api.v1alpha1.LiveMigrationSpec;
 import io.xenmigration.api.v1alpha1.LiveMigrationStatus;
+import io.xenmigration.api.v1alpha1.MigrationIntent;
 import io.xenmigration.api.v1alpha1.MigrationMode;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
 import io.xenmigration.events.EventReason;
-import io.xenmigration.xen.DestinationTicket;
+import io.xenmigration.xen.ErrorCatalog;
 import io.xenmigration.xen.HostInfo;
-import io.xenmigration.xen.MigrationMaps;
 import io.xenmigration.xen.MigrationTask;
+import io.xenmigration.xen.PoolApi;
 import io.xenmigration.xen.PoolInventory;
-import io.xenmigration.xen.VmFacts;
+import io.xenmigration.xen.StartedTask;
+import io.xenmigration.xen.TaskTag;
 import io.xenmigration.xen.VmInfo;
-import io.xenmigration.xen.XenApiDriver;
 import io.xenmigration.xen.XenApiException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
+import java.util.List;
 
 /**
- * Running: starts the XenAPI task once (a recorded task is followed, never started again; a VM
- * already moving or already there is recognised), follows its progress, enforces the timeouts, and
- * on success checks the VM runs on its destination.
+ * Running: follows the attempt's task (started by Preparing's outcome, never here), enforces the
+ * timeouts, and on success checks the VM runs on its destination. When the start's result was never
+ * recorded it finds the task by the attempt's tag before anything else, and judges by where the VM
+ * is when no such task exists: it never starts a second migration in the same attempt.
  */
 final class RunningPhase implements PhaseHandler {
 
@@ -34,6 +37,13 @@ final class RunningPhase implements PhaseHandler {
    * followed task wakes its migration at once.
    */
   static final Duration FOLLOW = Duration.ofSeconds(5);
+
+  /**
+   * How long after its intent a start that left no tagged task may still show up: a start call
+   * still on its way (from a process that has since stopped) reaches the pool well within the
+   * XenAPI reply timeout. Only after this is a missing task taken to mean the start never happened.
+   */
+  static final Duration START_GRACE = Duration.ofSeconds(60);
 
   private final MigrationServices services;
 
@@ -49,25 +59,51 @@ final class RunningPhase implements PhaseHandler {
     if (pools == null) {
       return PhaseOutcome.waitForPools(MigrationPhase.Running);
     }
-    XenApiDriver source = pools.source();
-    XenApiDriver destination = pools.destination();
     if (status.getTaskRef() == null) {
-      return start(context, source, destination);
+      return resolveStart(context, pools);
     }
+    PoolApi source = pools.source();
     services.tasks.follow(context.poolKey(spec.getPool()), status.getTaskRef(), context.key());
     MigrationTask task = services.tasks.latest(status.getTaskRef()).orElse(null);
     if (task == null) {
       task = taskOrNull(source, status.getTaskRef());
     }
     if (task == null) {
-      return vanished(context, source, destination);
+      return vanished(context, pools);
     }
+    TaskTag tag = context.tag();
+    if (!task.carries(tag)
+        && task.status() == MigrationTask.Status.PENDING
+        && services.startedHere(task.ref(), tag)) {
+      // xapi overwrote the tag (a forwarded migrate_send mirrors its subtask): put it back while
+      // this process still knows the task is its own.
+      String ref = task.ref();
+      return PhaseOutcome.to(MigrationPhase.Running, "Migrating", status.getMessage())
+          .act(
+              SideEffect.tag(source, ref, tag),
+              result ->
+                  PhaseOutcome.to(MigrationPhase.Running, "Migrating", status.getMessage())
+                      .requeue(Duration.ZERO));
+    }
+    String taskUuid = task.uuid();
+    if (status.getTaskUuid() == null && taskUuid != null) {
+      // Known only once the task is read; recorded for people and for later proofs.
+      PhaseOutcome recorded = follow(context, task);
+      return recorded.edit(w -> w.task(status.getTaskRef(), taskUuid));
+    }
+    return follow(context, task);
+  }
+
+  /** What the task's state means: done, failed, cancelled, too slow, or still moving. */
+  private PhaseOutcome follow(MigrationContext context, MigrationTask task) throws XenApiException {
+    LiveMigrationStatus status = context.status();
+    LiveMigrationSpec spec = context.migration().getSpec();
     switch (task.status()) {
       case SUCCESS:
-        return arrived(context, source, destination, task);
+        return arrived(context, task);
       case FAILURE:
       case CANCELLED:
-        XenApiException error = XenApiDriver.errorOf(task);
+        XenApiException error = ErrorCatalog.ofTask(task);
         boolean cancelled =
             task.status() == MigrationTask.Status.CANCELLED && context.cancelRequested();
         return rollBack(
@@ -76,7 +112,7 @@ final class RunningPhase implements PhaseHandler {
             error.getMessage(),
             cancelled ? AttemptOutcome.Cancelled : AttemptOutcome.Failed,
             !cancelled
-                && FailureBlame.destinationFault(
+                && ErrorCatalog.destinationFault(
                     error.code(), error.params(), sourceHostRef(context)));
       default:
         break;
@@ -84,16 +120,20 @@ final class RunningPhase implements PhaseHandler {
     Instant now = context.now();
     if (context.cancelRequested()) {
       return rollBack(
-          context, "Cancelled", "cancel requested while running", AttemptOutcome.Cancelled, false);
+          context,
+          "Cancelled",
+          context.deleting() ? "deleted while running" : "cancel requested while running",
+          AttemptOutcome.Cancelled,
+          false);
     }
     Instant lastProgress =
         Instant.parse(
             status.getProgressTime() != null
                 ? status.getProgressTime()
                 : status.getPhaseTimestamps().get(MigrationPhase.Running.name()));
+    Integer attemptProgress = context.attempt() == null ? null : context.attempt().getProgress();
     boolean rose =
-        status.getProgress() == null
-            || (int) Math.floor(task.progress() * 100) > status.getProgress();
+        attemptProgress == null || (int) Math.floor(task.progress() * 100) > attemptProgress;
     if (!rose
         && Duration.between(lastProgress, now).compareTo(MigrationDefaults.progressTimeout(spec))
             > 0) {
@@ -104,8 +144,12 @@ final class RunningPhase implements PhaseHandler {
           AttemptOutcome.TimedOut,
           false);
     }
-    Instant started = Instant.parse(status.getPhaseTimestamps().get(MigrationPhase.Running.name()));
-    Duration limit = MigrationDefaults.completionTimeout(spec, memoryOf(context), 0);
+    Instant started = Instant.parse(context.attempt().getTime());
+    Duration limit =
+        MigrationDefaults.completionTimeout(
+            spec,
+            status.getMemoryBytes() == null ? 0 : status.getMemoryBytes(),
+            status.getDiskBytes() == null ? 0 : status.getDiskBytes());
     if (Duration.between(started, now).compareTo(limit) > 0) {
       return rollBack(
           context,
@@ -121,111 +165,167 @@ final class RunningPhase implements PhaseHandler {
         .requeue(FOLLOW);
   }
 
-  /** The VM's memory from the pool's inventory, for the default completion timeout. */
-  private long memoryOf(MigrationContext context) {
-    String uuid = context.status().getVmUuid();
-    return services
-        .inventory(context.poolKey(context.migration().getSpec().getPool()))
-        .flatMap(i -> i.vms().stream().filter(v -> v.uuid().equals(uuid)).findFirst())
-        .map(VmInfo::memoryBytes)
-        .orElse(0L);
+  /**
+   * What a start's result means, recorded right after it was made: the task to follow, or why
+   * nothing started, or (when the answer was lost) that the next look must find out.
+   */
+  static PhaseOutcome started(
+      MigrationContext context, MigrationServices services, TaskTag tag, SideEffect.Result result) {
+    if (result.ok()) {
+      StartedTask task = result.value(StartedTask.class);
+      services.started(task.ref(), tag);
+      services.tasks.follow(
+          context.poolKey(context.migration().getSpec().getPool()), task.ref(), context.key());
+      PhaseOutcome running =
+          PhaseOutcome.to(MigrationPhase.Running, "Migrating", "the migration task started")
+              .edit(w -> w.task(task.ref(), task.uuid()))
+              .requeue(FOLLOW);
+      if (!task.tagged()) {
+        running.note(
+            EventReason.TaskNotTagged,
+            "the migration task could not be tagged as this attempt's; it will not be cancelled"
+                + " or destroyed by the operator unless the tag can be put back");
+      }
+      return running;
+    }
+    XenApiException error = result.error();
+    if (ErrorCatalog.mayHaveTakenEffect(error)) {
+      return PhaseOutcome.to(
+              MigrationPhase.Running,
+              "StartUnconfirmed",
+              "the start got no answer ("
+                  + error.code()
+                  + "); looking for the attempt's task before anything else")
+          .keepIntent()
+          .requeue(MigrationFlow.AFTER_TRANSIENT);
+    }
+    // xapi refused the start, or it never reached the pool: nothing started.
+    return rollBack(
+        context,
+        error.code(),
+        error.getMessage(),
+        AttemptOutcome.Failed,
+        ErrorCatalog.destinationFault(error.code(), error.params(), null));
   }
 
   /**
-   * Starts the task, unless it already runs (a restart after the start, before its ref was written)
-   * or already finished (the VM is on the destination).
+   * The attempt's start was decided but its task is not recorded: the task is found by the
+   * attempt's tag, in any state; failing that, the VM says what happened. Nothing is started here.
    */
-  private PhaseOutcome start(
-      MigrationContext context, XenApiDriver source, XenApiDriver destination)
+  PhaseOutcome resolveStart(MigrationContext context, MigrationServices.Drivers pools)
       throws XenApiException {
     LiveMigrationStatus status = context.status();
-    LiveMigrationSpec spec = context.migration().getSpec();
-    boolean crossPool = status.getMode() == MigrationMode.CrossPoolMigrate;
-    PoolInventory destinationInventory = destinationInventory(context);
-    HostInfo target = hostNamed(destinationInventory, status.getDestinationHost());
-    if (crossPool) {
-      try {
-        VmInfo there = destination.resolveVm(status.getVmUuid());
-        if (target.ref().equals(there.residentOn())) {
-          return completed(context, "the VM was already on " + target.name());
-        }
-      } catch (XenApiException notThere) {
-        if (notThere.isTransient()) {
-          throw notThere;
-        }
-      }
-    }
-    VmInfo vm = source.resolveVm(status.getVmUuid());
-    for (Map.Entry<String, String> operation : vm.currentOperations().entrySet()) {
-      if (operation.getValue().equalsIgnoreCase("pool_migrate")
-          || operation.getValue().equalsIgnoreCase("migrate_send")) {
-        String adopted = operation.getKey();
+    TaskTag tag = context.tag();
+    Instant now = context.now();
+    if (tag != null) {
+      List<MigrationTask> found = pools.source().tasksTagged(tag);
+      if (!found.isEmpty()) {
+        MigrationTask task =
+            found.stream()
+                .filter(t -> t.status() == MigrationTask.Status.PENDING)
+                .findFirst()
+                .orElse(found.get(0));
+        services.tasks.follow(
+            context.poolKey(context.migration().getSpec().getPool()), task.ref(), context.key());
         return PhaseOutcome.to(
-                MigrationPhase.Running, "Migrating", "following the task already running")
-            .edit(w -> w.task(adopted))
+                MigrationPhase.Running,
+                "Migrating",
+                "found the attempt's " + task.describe() + ", which its start left unrecorded")
+            .edit(w -> w.task(task.ref(), task.uuid()))
+            .edit(MigrationStatusWriter::intentDone)
             .requeue(Duration.ZERO);
       }
     }
-    if (!crossPool && target.ref().equals(vm.residentOn())) {
-      return completed(context, "the VM was already on " + target.name());
+    VmWhereabouts.Found found =
+        VmWhereabouts.find(status.getVmUuid(), pools.source(), pools.destination());
+    if (found.vm() != null && !found.vm().currentOperations().isEmpty()) {
+      PoolApi where =
+          found.inDestinationPool() && pools.destination() != pools.source()
+              ? pools.destination()
+              : pools.source();
+      String operations = VmWhereabouts.describeOperations(where, found.vm());
+      PhaseOutcome busy =
+          PhaseOutcome.to(
+                  MigrationPhase.Running,
+                  "VMBusy",
+                  found.vm().name()
+                      + " is busy with "
+                      + operations
+                      + ", which does not carry this attempt's tag; waiting for it to end before"
+                      + " judging the attempt")
+              .requeue(PreparingPhase.WHILE_BUSY);
+      if (!"VMBusy".equals(status.getReason())) {
+        busy.event(EventReason.VMBusy);
+      }
+      return busy;
     }
-    if (context.cancelRequested()) {
+    HostInfo target = target(context);
+    if (target != null && found.inDestinationPool() && found.runsOn(target.ref())) {
+      return completed(
+              context,
+              found.vm().name() + " runs on " + target.name() + " (the attempt's task is gone)")
+          .edit(MigrationStatusWriter::intentDone);
+    }
+    MigrationIntent intent = status.getIntent();
+    Instant since =
+        Instant.parse(
+            intent != null && intent.getTime() != null
+                ? intent.getTime()
+                : context.attempt().getTime());
+    if (Duration.between(since, now).compareTo(START_GRACE) < 0) {
+      return PhaseOutcome.to(
+              MigrationPhase.Running,
+              "ConfirmingStart",
+              "no task carries this attempt's tag yet; waiting for a start that may still be on"
+                  + " its way")
+          .requeue(MigrationFlow.AFTER_TRANSIENT);
+    }
+    return rollBack(
+            context,
+            "StartUnconfirmed",
+            "no task carries this attempt's tag and the VM did not move: the start did not"
+                + " happen, or failed before it could be tagged; nothing is started again",
+            AttemptOutcome.Unconfirmed,
+            false)
+        .edit(MigrationStatusWriter::intentDone);
+  }
+
+  private PhaseOutcome arrived(MigrationContext context, MigrationTask task)
+      throws XenApiException {
+    MigrationServices.Drivers pools = services.drivers(context).orElseThrow();
+    LiveMigrationStatus status = context.status();
+    HostInfo target = target(context);
+    VmInfo vm = pools.destination().resolveVm(status.getVmUuid());
+    if (target == null
+        || !target.ref().equals(vm.residentOn())
+        || !"Running".equals(vm.powerState())) {
+      String where = hostName(context, vm.residentOn());
       return rollBack(
           context,
-          "Cancelled",
-          "cancelled before the task started",
-          AttemptOutcome.Cancelled,
-          false);
+          "VM_NOT_ON_DESTINATION",
+          "the task succeeded but "
+              + vm.name()
+              + " is "
+              + vm.powerState()
+              + " on "
+              + where
+              + ", not Running on "
+              + status.getDestinationHost(),
+          AttemptOutcome.Failed,
+          true);
     }
-    String task;
-    if (status.getMode() == MigrationMode.PoolMigrate) {
-      task = source.startPoolMigrate(vm.ref(), target.ref());
-    } else {
-      // Disks and interfaces are read only where the maps need them.
-      VmFacts facts = source.vmFacts(vm.ref());
-      String network = destination.migrationNetwork(destinationNetworkName(context));
-      DestinationTicket ticket = destination.prepareDestination(target.ref(), network);
-      boolean copyAll =
-          crossPool
-              || MigrationDefaults.storagePolicy(spec)
-                  == io.xenmigration.api.v1alpha1.StorageMigrationPolicy.Always;
-      task =
-          source.startMigrateSend(
-              vm.ref(),
-              ticket,
-              MigrationMaps.disks(facts, target.storage(), status.getDestinationSR(), copyAll),
-              MigrationMaps.interfaces(facts, crossPool, network));
+    String done = vm.name() + " runs on " + target.name();
+    if (!task.carries(context.tag())) {
+      // Not provably this attempt's task: it is left for xapi to expire, and said so.
+      return completed(context, done)
+          .edit(w -> w.leftover(Leftovers.task(task, "it does not carry this attempt's tag")));
     }
-    String started = task;
-    services.tasks.follow(context.poolKey(spec.getPool()), started, context.key());
-    return PhaseOutcome.to(MigrationPhase.Running, "Migrating", "task " + task + " started")
-        .edit(w -> w.task(started))
-        .requeue(FOLLOW);
+    PoolApi source = pools.source();
+    return PhaseOutcome.to(MigrationPhase.Running, "Arrived", done)
+        .act(SideEffect.destroyTask(source, task.ref()), result -> completed(context, done));
   }
 
-  private PhaseOutcome arrived(
-      MigrationContext context, XenApiDriver source, XenApiDriver destination, MigrationTask task)
-      throws XenApiException {
-    LiveMigrationStatus status = context.status();
-    boolean crossPool = status.getMode() == MigrationMode.CrossPoolMigrate;
-    LiveMigrationSpec spec = context.migration().getSpec();
-    PoolInventory destinationInventory = destinationInventory(context);
-    HostInfo target = hostNamed(destinationInventory, status.getDestinationHost());
-    VmInfo vm = destination.resolveVm(status.getVmUuid());
-    try {
-      XenApiDriver.verifyArrived(vm, target.ref());
-    } catch (XenApiException e) {
-      if (e.isTransient()) {
-        throw e;
-      }
-      return rollBack(context, e.code(), e.getMessage(), AttemptOutcome.Failed, true);
-    }
-    source.destroyTask(task.ref());
-    return completed(context, vm.name() + " runs on " + target.name());
-  }
-
-  private PhaseOutcome completed(MigrationContext context, String message) {
-    services.release(context.key());
+  private static PhaseOutcome completed(MigrationContext context, String message) {
     Instant now = context.now();
     return PhaseOutcome.to(MigrationPhase.Completed, "Completed", message)
         .edit(w -> w.progress(1.0, now))
@@ -250,49 +350,55 @@ final class RunningPhase implements PhaseHandler {
         error.code(),
         error.getMessage(),
         AttemptOutcome.Failed,
-        FailureBlame.destinationFault(error.code(), error.params(), sourceHostRef(context)));
+        ErrorCatalog.destinationFault(error.code(), error.params(), sourceHostRef(context)));
   }
 
   /**
    * The recorded task is gone (destroyed before a restart, or by someone else): where the VM runs
    * tells how it ended.
    */
-  private PhaseOutcome vanished(
-      MigrationContext context, XenApiDriver source, XenApiDriver destination)
+  private PhaseOutcome vanished(MigrationContext context, MigrationServices.Drivers pools)
       throws XenApiException {
     VmWhereabouts.Found found =
-        VmWhereabouts.find(context.status().getVmUuid(), source, destination);
-    HostInfo target =
-        hostNamed(destinationInventory(context), context.status().getDestinationHost());
-    if (found.inDestinationPool() && found.runsOn(target.ref())) {
+        VmWhereabouts.find(context.status().getVmUuid(), pools.source(), pools.destination());
+    HostInfo target = target(context);
+    if (target != null && found.inDestinationPool() && found.runsOn(target.ref())) {
       return completed(context, "the task is gone and the VM runs on " + target.name());
     }
     return rollBack(
         context,
         "TaskLost",
-        "task " + context.status().getTaskRef() + " no longer exists and the VM did not move",
+        "the attempt's task no longer exists and the VM did not move",
         AttemptOutcome.Failed,
         false);
   }
 
-  private PoolInventory destinationInventory(MigrationContext context) {
-    return services.inventory(MigrationServices.destinationKey(context)).orElseThrow();
+  /** The destination host as the inventory has it (by UUID), or null when it is not known. */
+  private HostInfo target(MigrationContext context) {
+    String uuid = context.status().getDestinationHostUuid();
+    PoolInventory inventory =
+        services.inventory(MigrationServices.destinationKey(context)).orElse(null);
+    return inventory == null || uuid == null ? null : inventory.hostByUuid(uuid);
+  }
+
+  private String hostName(MigrationContext context, String ref) {
+    PoolInventory inventory =
+        services.inventory(MigrationServices.destinationKey(context)).orElse(null);
+    HostInfo host = inventory == null || ref == null ? null : inventory.host(ref);
+    return host == null ? "no known host" : host.name();
   }
 
   /** The reference of the host the VM ran on when the attempt started, or null if unknown. */
   private String sourceHostRef(MigrationContext context) {
+    String uuid = context.status().getSourceHostUuid();
     return services
         .inventory(context.poolKey(context.migration().getSpec().getPool()))
-        .flatMap(
-            i ->
-                i.hosts().stream()
-                    .filter(h -> h.name().equals(context.status().getSourceHost()))
-                    .findFirst())
+        .map(i -> uuid == null ? null : i.hostByUuid(uuid))
         .map(HostInfo::ref)
         .orElse(null);
   }
 
-  static MigrationTask taskOrNull(XenApiDriver driver, String ref) throws XenApiException {
+  static MigrationTask taskOrNull(PoolApi driver, String ref) throws XenApiException {
     try {
       return driver.task(ref);
     } catch (XenApiException e) {
@@ -303,7 +409,7 @@ final class RunningPhase implements PhaseHandler {
     }
   }
 
-  private static PhaseOutcome rollBack(
+  static PhaseOutcome rollBack(
       MigrationContext context,
       String code,
       String message,
@@ -320,12 +426,13 @@ final class RunningPhase implements PhaseHandler {
     return pool.getSpec().getMigrationNetwork();
   }
 
-  static HostInfo hostNamed(PoolInventory inventory, String name) {
-    for (HostInfo host : inventory.hosts()) {
-      if (host.name().equals(name)) {
-        return host;
-      }
-    }
-    throw new IllegalStateException("host " + name + " is no longer in the pool's inventory");
+  /** Whether this mode copies disks, so a failed attempt may leave copies on the destination. */
+  static boolean copiesDisks(MigrationMode mode) {
+    return mode == MigrationMode.StorageMigrate || mode == MigrationMode.CrossPoolMigrate;
+  }
+
+  /** Whether the intent in flight is this one. */
+  static boolean intends(LiveMigrationStatus status, IntentAction action) {
+    return status.getIntent() != null && status.getIntent().getAction() == action;
   }
 }

@@ -2,8 +2,8 @@ package io.xenmigration.migration;
 
 import io.xenmigration.pool.PoolDrivers;
 import io.xenmigration.xen.MigrationTask;
+import io.xenmigration.xen.PoolApi;
 import io.xenmigration.xen.TaskChanges;
-import io.xenmigration.xen.XenApiDriver;
 import io.xenmigration.xen.XenApiException;
 import java.time.Clock;
 import java.time.Duration;
@@ -152,7 +152,7 @@ public final class TaskFollower implements AutoCloseable {
     if (closed || byTask.values().stream().noneMatch(f -> f.pool().equals(pool))) {
       return false;
     }
-    XenApiDriver driver = drivers.existing(pool);
+    PoolApi driver = drivers.existing(pool);
     if (driver == null) {
       return false; // restarted later while tasks remain
     }

@@ -1,8 +1,12 @@
 package io.xenmigration.migration;
 
+import io.xenmigration.xen.MigrationTask;
+import io.xenmigration.xen.PoolApi;
 import io.xenmigration.xen.VmInfo;
-import io.xenmigration.xen.XenApiDriver;
 import io.xenmigration.xen.XenApiException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Finds where a migration's VM is now, by UUID: in its source pool, or (after a cross-pool move) in
@@ -35,8 +39,7 @@ final class VmWhereabouts {
   private VmWhereabouts() {}
 
   /** Looks in the source pool, then in the destination pool when it is another one. */
-  static Found find(String uuid, XenApiDriver source, XenApiDriver destination)
-      throws XenApiException {
+  static Found find(String uuid, PoolApi source, PoolApi destination) throws XenApiException {
     VmInfo inSource = lookUp(source, uuid);
     if (inSource != null) {
       return new Found(inSource, source == destination);
@@ -50,7 +53,7 @@ final class VmWhereabouts {
     return new Found(null, false);
   }
 
-  private static VmInfo lookUp(XenApiDriver driver, String uuid) throws XenApiException {
+  private static VmInfo lookUp(PoolApi driver, String uuid) throws XenApiException {
     try {
       return driver.resolveVm(uuid);
     } catch (XenApiException e) {
@@ -62,5 +65,18 @@ final class VmWhereabouts {
       }
       throw e;
     }
+  }
+
+  /** The operations running on a VM, each named by its task's UUID and name, for a person. */
+  static String describeOperations(PoolApi pool, VmInfo vm) throws XenApiException {
+    List<String> named = new ArrayList<>();
+    for (Map.Entry<String, String> operation : vm.currentOperations().entrySet()) {
+      MigrationTask task = RunningPhase.taskOrNull(pool, operation.getKey());
+      named.add(
+          task == null
+              ? operation.getValue() + " (its task is gone)"
+              : operation.getValue() + " in " + task.describe());
+    }
+    return String.join(", ", named);
   }
 }

@@ -1,6 +1,7 @@
 package io.xenmigration.pool;
 
 import io.xenmigration.xen.CallMeter;
+import io.xenmigration.xen.PoolApi;
 import io.xenmigration.xen.PoolEndpoint;
 import io.xenmigration.xen.XenApiDriver;
 import jakarta.annotation.PreDestroy;
@@ -18,20 +19,29 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class PoolDrivers {
 
-  private record Entry(PoolEndpoint endpoint, XenApiDriver driver) {}
+  /** Makes the driver of an endpoint: XenAPI's, or a test's stand-in. */
+  @FunctionalInterface
+  public interface Factory {
+    PoolApi open(PoolEndpoint endpoint);
+  }
+
+  private record Entry(PoolEndpoint endpoint, PoolApi driver) {}
 
   private final Map<String, Entry> drivers = new ConcurrentHashMap<>();
-  private final CallMeter meter;
-  private final Clock clock;
+  private final Factory factory;
 
   @Inject
   public PoolDrivers(CallMeter meter, Clock clock) {
-    this.meter = meter;
-    this.clock = clock;
+    this(endpoint -> new XenApiDriver(endpoint, meter, clock));
+  }
+
+  /** Drivers made by a factory of one's own. */
+  public PoolDrivers(Factory factory) {
+    this.factory = factory;
   }
 
   /** The driver for a pool (key: namespace/name), created or replaced to match the endpoint. */
-  public XenApiDriver driver(String pool, PoolEndpoint endpoint) {
+  public PoolApi driver(String pool, PoolEndpoint endpoint) {
     Entry entry =
         drivers.compute(
             pool,
@@ -42,13 +52,13 @@ public class PoolDrivers {
               if (existing != null) {
                 existing.driver.close();
               }
-              return new Entry(endpoint, new XenApiDriver(endpoint, meter, clock));
+              return new Entry(endpoint, factory.open(endpoint));
             });
     return entry.driver;
   }
 
   /** The driver already open for a pool, or null. */
-  public XenApiDriver existing(String pool) {
+  public PoolApi existing(String pool) {
     Entry entry = drivers.get(pool);
     return entry == null ? null : entry.driver;
   }
@@ -72,7 +82,7 @@ public class PoolDrivers {
   }
 
   @PreDestroy
-  void logOutEverywhere() {
+  public void logOutEverywhere() {
     drivers.values().forEach(entry -> entry.driver.close());
     drivers.clear();
   }

@@ -21,12 +21,19 @@ public final class PoolStatusWriter {
   /** The condition type XenPool uses. */
   public static final String READY = "Ready";
 
+  /** True while another, older XenPool describes the same pool. */
+  public static final String DUPLICATE = "Duplicate";
+
+  /** True while a deleted XenPool waits for its active migrations. */
+  public static final String DELETING = "Deleting";
+
   private PoolStatusWriter() {}
 
   /** The status of a pool read just now. */
   public static XenPoolStatus ready(
       XenPool pool, PoolInventory inventory, PoolReason reason, String message, Instant now) {
     XenPoolStatus status = new XenPoolStatus();
+    status.setPoolUuid(inventory.uuid());
     status.setApiVersion(inventory.apiVersion());
     HostInfo master = inventory.masterHost();
     status.setMaster(master == null ? null : master.name());
@@ -60,6 +67,7 @@ public final class PoolStatusWriter {
     XenPoolStatus previous = pool.getStatus();
     XenPoolStatus status = new XenPoolStatus();
     if (previous != null) {
+      status.setPoolUuid(previous.getPoolUuid());
       status.setApiVersion(previous.getApiVersion());
       status.setMaster(previous.getMaster());
       status.setHosts(previous.getHosts());
@@ -83,6 +91,60 @@ public final class PoolStatusWriter {
         message,
         pool.getMetadata().getGeneration(),
         now);
+  }
+
+  /**
+   * Says in a status whether another XenPool describes the same pool and came first (its limits
+   * then apply to both); returns whether that became so with this call.
+   */
+  public static boolean duplicate(XenPool pool, XenPoolStatus status, XenPool first, Instant now) {
+    boolean before = Conditions.find(status.getConditions(), DUPLICATE) != null;
+    if (first == null) {
+      status.setConditions(Conditions.remove(status.getConditions(), DUPLICATE));
+      return false;
+    }
+    status.setConditions(
+        Conditions.set(
+            status.getConditions(),
+            DUPLICATE,
+            true,
+            "SamePool",
+            "XenPool "
+                + first.getMetadata().getNamespace()
+                + "/"
+                + first.getMetadata().getName()
+                + " describes the same pool ("
+                + status.getPoolUuid()
+                + ") and came first: its limits apply to the migrations of both",
+            pool.getMetadata().getGeneration(),
+            now));
+    return !before;
+  }
+
+  /**
+   * Says in a status that the deleted pool waits for these migrations; returns whether that is new
+   * (or the migrations waited for changed).
+   */
+  public static boolean deleting(
+      XenPool pool, XenPoolStatus status, java.util.List<String> active, Instant now) {
+    Condition before = Conditions.find(status.getConditions(), DELETING);
+    String message =
+        "waiting for "
+            + active.size()
+            + " active migration"
+            + (active.size() == 1 ? "" : "s")
+            + " before letting go: "
+            + String.join(", ", active);
+    status.setConditions(
+        Conditions.set(
+            status.getConditions(),
+            DELETING,
+            true,
+            "MigrationsActive",
+            message,
+            pool.getMetadata().getGeneration(),
+            now));
+    return before == null || !message.equals(before.getMessage());
   }
 
   /** The Ready condition of a status, or null. */

@@ -71,4 +71,17 @@ public final class Conditions {
     }
     return result;
   }
+
+  /** The conditions without any of one type. */
+  public static List<Condition> remove(List<Condition> conditions, String type) {
+    List<Condition> result = new ArrayList<>();
+    if (conditions != null) {
+      for (Condition condition : conditions) {
+        if (!Objects.equals(condition.getType(), type)) {
+          result.add(condition);
+        }
+      }
+    }
+    return result;
+  }
 }

@@ -31,6 +31,7 @@ final class PoolSession implements AutoCloseable {
   private final CallMeter meter;
   private PoolEndpoint current;
   private Connection connection;
+  private boolean closed;
 
   PoolSession(PoolEndpoint endpoint, CallMeter meter) {
     this.configured = endpoint;
@@ -71,6 +72,16 @@ final class PoolSession implements AutoCloseable {
   }
 
   private synchronized Connection connection() throws XenApiException {
+    if (closed) {
+      // A call still under way when the pool's driver went (a long event wait) must not log in
+      // again and leave a session nobody logs out.
+      throw new XenApiException(
+          XenApiException.CONNECTION_REFUSED,
+          List.of(),
+          XenApiException.Kind.TERMINAL,
+          "the connection to " + current.url() + " was closed",
+          null);
+    }
     if (connection == null) {
       connection = login();
     }
@@ -131,6 +142,7 @@ final class PoolSession implements AutoCloseable {
   /** Logs out; the pool would otherwise keep the session until it times out. */
   @Override
   public synchronized void close() {
+    closed = true;
     if (connection == null) {
       return;
     }

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.apache.xmlrpc.XmlRpcException;
@@ -20,23 +19,6 @@ import org.apache.xmlrpc.client.XmlRpcHttpTransportException;
 
 /** Turns whatever the SDK throws into a {@link XenApiException}, classified. */
 final class SdkErrors {
-
-  /**
-   * Codes for which the same call may succeed later: the pool is busy, a session expired, or the
-   * remote side could not be reached for a moment. Everything else is a refusal of the request.
-   */
-  static final Set<String> TRANSIENT_CODES =
-      Set.of(
-          "SESSION_INVALID",
-          "TOO_MANY_STORAGE_MIGRATES",
-          "OTHER_OPERATION_IN_PROGRESS",
-          "VM_MIGRATE_CONTACT_REMOTE_SERVICE_FAILED",
-          "CANNOT_CONTACT_HOST",
-          "HOST_STILL_BOOTING",
-          "EVENTS_LOST",
-          XenApiException.CONNECTION_FAILED,
-          XenApiException.TIMEOUT,
-          XenApiException.BAD_SERVER_RESPONSE);
 
   /** The one SDK class whose name does not spell its code in CamelCase. */
   private static final Map<String, String> IRREGULAR_NAMES =
@@ -56,7 +38,9 @@ final class SdkErrors {
     }
     if (e instanceof Types.XenAPIException xen) {
       List<String> description = describe(xen);
-      return classified(description.get(0), description.subList(1, description.size()), null, e);
+      String code = description.get(0);
+      return new XenApiException(
+          code, description.subList(1, description.size()), ErrorCatalog.kind(code), null, e, true);
     }
     if (e instanceof XmlRpcHttpTransportException http) {
       return classified(
@@ -80,7 +64,7 @@ final class SdkErrors {
         return classified(XenApiException.TIMEOUT, List.of(), cause.getMessage(), e);
       }
       if (cause instanceof ConnectException || cause instanceof UnknownHostException) {
-        return classified(XenApiException.CONNECTION_FAILED, List.of(), cause.toString(), e);
+        return classified(XenApiException.CONNECTION_REFUSED, List.of(), cause.toString(), e);
       }
     }
     if (e instanceof XmlRpcException || e instanceof IOException) {
@@ -92,11 +76,7 @@ final class SdkErrors {
 
   static XenApiException classified(
       String code, List<String> params, String detail, Exception cause) {
-    XenApiException.Kind kind =
-        TRANSIENT_CODES.contains(code)
-            ? XenApiException.Kind.TRANSIENT
-            : XenApiException.Kind.TERMINAL;
-    return new XenApiException(code, params, kind, detail, cause);
+    return new XenApiException(code, params, ErrorCatalog.kind(code), detail, cause);
   }
 
   /**

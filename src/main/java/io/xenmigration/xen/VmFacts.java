@@ -12,8 +12,22 @@ import java.util.List;
  */
 public record VmFacts(VmInfo vm, int vcpus, List<Disk> disks, List<Nic> nics) {
 
-  /** A disk: the VDI, its name-label, the SR holding it and its size. */
-  public record Disk(String vdi, String name, String sr, long sizeBytes) {}
+  /**
+   * A disk: the VDI (ref and UUID), its name-label, the SR holding it, its size, and its location
+   * on the SR.
+   */
+  public record Disk(
+      String vdi, String uuid, String name, String sr, long sizeBytes, String location) {
+
+    /**
+     * The mark xapi puts on the VDIs a storage migration of this disk creates on its destination,
+     * given its SR's UUID: {@code <source SR uuid>/<location>} ({@code storage_migrate_helper.ml},
+     * {@code mirror_id_of}).
+     */
+    public String mirrorId(String srUuid) {
+      return srUuid + "/" + location;
+    }
+  }
 
   /** A network interface: the VIF, its device number, MAC and network. */
   public record Nic(String vif, String device, String mac, String network) {}

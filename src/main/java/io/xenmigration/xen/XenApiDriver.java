@@ -1,5 +1,6 @@
 package io.xenmigration.xen;
 
+import com.xensource.xenapi.Connection;
 import com.xensource.xenapi.Event;
 import com.xensource.xenapi.EventBatch;
 import com.xensource.xenapi.Host;
@@ -27,11 +28,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * One pool, in the operator's words: what it holds, which VM a name means, and how to check, start,
- * follow, cancel and clean up a migration. The only place that speaks the XenServer SDK; every
- * failure leaves as a {@link XenApiException}.
+ * {@link PoolApi} over XenAPI: the only place that speaks the XenServer SDK; every failure leaves
+ * as a {@link XenApiException}.
  */
-public final class XenApiDriver implements AutoCloseable {
+public final class XenApiDriver implements PoolApi {
 
   private static final Pattern UUID =
       Pattern.compile(
@@ -47,12 +47,12 @@ public final class XenApiDriver implements AutoCloseable {
     this.clock = clock;
   }
 
-  /** The URL in use: the master's, even when the configured one was a member's. */
+  @Override
   public URL masterUrl() {
     return session.url();
   }
 
-  /** Whether the configured URL was a pool member's and the driver followed it to the master. */
+  @Override
   public boolean redirectedToMaster() {
     return session.redirected();
   }
@@ -63,9 +63,10 @@ public final class XenApiDriver implements AutoCloseable {
   }
 
   /**
-   * Reads the pool in six calls, one per class: pool, hosts, host metrics, VMs, PBDs and PIFs, each
-   * with {@code get_all_records}.
+   * Reads the pool in seven calls, one per class: pool, hosts, host metrics, VMs, PBDs, PIFs and
+   * SRs, each with {@code get_all_records}.
    */
+  @Override
   public PoolInventory inventory() throws XenApiException {
     return call(
         "inventory",
@@ -76,6 +77,7 @@ public final class XenApiDriver implements AutoCloseable {
           Map<VM, VM.Record> vms = VM.getAllRecords(connection);
           Map<PBD, PBD.Record> pbds = PBD.getAllRecords(connection);
           Map<PIF, PIF.Record> pifs = PIF.getAllRecords(connection);
+          Map<SR, SR.Record> srRecords = SR.getAllRecords(connection);
 
           Map<String, Set<String>> storage = new HashMap<>();
           pbds.values().stream()
@@ -132,13 +134,20 @@ public final class XenApiDriver implements AutoCloseable {
               masterRecord == null
                   ? ""
                   : masterRecord.APIVersionMajor + "." + masterRecord.APIVersionMinor;
+          List<SrInfo> srs = new ArrayList<>();
+          srRecords.forEach(
+              (sr, record) ->
+                  srs.add(new SrInfo(sr.toWireString(), record.uuid, record.nameLabel)));
+          srs.sort((a, b) -> a.name().compareTo(b.name()));
           return new PoolInventory(
+              pool.uuid,
               pool.nameLabel,
               master,
               ref(pool.defaultSR),
               apiVersion,
               List.copyOf(hostInfos),
               List.copyOf(ordinary),
+              List.copyOf(srs),
               clock.instant());
         });
   }
@@ -147,6 +156,7 @@ public final class XenApiDriver implements AutoCloseable {
    * The VM a user named: by UUID, or by a name-label only one VM has. Templates, snapshots and
    * control domains never match.
    */
+  @Override
   public VmInfo resolveVm(String uuidOrName) throws XenApiException {
     return call(
         "resolveVm",
@@ -202,6 +212,7 @@ public final class XenApiDriver implements AutoCloseable {
   }
 
   /** A VM's state, disks and interfaces, read fresh: the VM, then each VBD, VDI and VIF. */
+  @Override
   public VmFacts vmFacts(String vmRef) throws XenApiException {
     return call(
         "vmFacts",
@@ -216,9 +227,11 @@ public final class XenApiDriver implements AutoCloseable {
               disks.add(
                   new VmFacts.Disk(
                       drive.VDI.toWireString(),
+                      disk.uuid,
                       disk.nameLabel,
                       ref(disk.SR),
-                      nonNull(disk.virtualSize)));
+                      nonNull(disk.virtualSize),
+                      disk.location));
             }
           }
           List<VmFacts.Nic> nics = new ArrayList<>();
@@ -234,39 +247,7 @@ public final class XenApiDriver implements AutoCloseable {
         });
   }
 
-  /**
-   * Checks that a migrated VM runs where it was sent: resident on the host and Running. Throws
-   * VM_NOT_ON_DESTINATION (terminal) otherwise.
-   */
-  public VmInfo verifyArrived(String vmRef, String hostRef) throws XenApiException {
-    return verifyArrived(vm(vmRef), hostRef);
-  }
-
-  /** The same check on a VM just read, without another call. */
-  public static VmInfo verifyArrived(VmInfo vm, String hostRef) throws XenApiException {
-    String vmRef = vm.ref();
-    if (!hostRef.equals(vm.residentOn()) || !"Running".equals(vm.powerState())) {
-      throw new XenApiException(
-          "VM_NOT_ON_DESTINATION",
-          List.of(vmRef, String.valueOf(vm.residentOn()), vm.powerState()),
-          XenApiException.Kind.TERMINAL,
-          "the VM is " + vm.powerState() + " on " + vm.residentOn() + ", not Running on " + hostRef,
-          null);
-    }
-    return vm;
-  }
-
-  /** The error a failed or cancelled task reports, classified like any other XenAPI error. */
-  public static XenApiException errorOf(MigrationTask task) {
-    List<String> info = task.error().isEmpty() ? List.of("INTERNAL_ERROR") : task.error();
-    return SdkErrors.classified(
-        info.get(0),
-        info.subList(1, info.size()),
-        "task " + task.ref() + " " + task.status(),
-        null);
-  }
-
-  /** A VM's state now; VM_NOT_FOUND when it no longer exists in this pool. */
+  @Override
   public VmInfo vm(String vmRef) throws XenApiException {
     return call(
         "vm",
@@ -285,10 +266,25 @@ public final class XenApiDriver implements AutoCloseable {
         });
   }
 
+  /** A host's liveness (its metrics) and whether it is enabled, in two calls. */
+  @Override
+  public HostState host(String hostRef) throws XenApiException {
+    return call(
+        "host",
+        connection -> {
+          Host.Record record = Types.toHost(hostRef).getRecord(connection);
+          boolean live =
+              record.metrics != null && Boolean.TRUE.equals(record.metrics.getLive(connection));
+          return new HostState(
+              hostRef, record.uuid, record.nameLabel, live, Boolean.TRUE.equals(record.enabled));
+        });
+  }
+
   /**
    * The network to migrate over: the one with this name-label, or the master's management network
    * when the name is null.
    */
+  @Override
   public String migrationNetwork(String nameLabel) throws XenApiException {
     return call(
         "migrationNetwork",
@@ -321,14 +317,15 @@ public final class XenApiDriver implements AutoCloseable {
         });
   }
 
-  /** The ref of the SR with this UUID or unique name-label. */
-  public String srRef(String uuidOrName) throws XenApiException {
+  @Override
+  public SrInfo sr(String uuidOrName) throws XenApiException {
     return call(
-        "srRef",
+        "sr",
         connection -> {
           if (UUID.matcher(uuidOrName).matches()) {
             try {
-              return SR.getByUuid(connection, uuidOrName).toWireString();
+              SR sr = SR.getByUuid(connection, uuidOrName);
+              return new SrInfo(sr.toWireString(), uuidOrName, sr.getNameLabel(connection));
             } catch (Types.UuidInvalid notAUuidWeKnow) {
               // fall through to the name
             }
@@ -342,11 +339,12 @@ public final class XenApiDriver implements AutoCloseable {
                 named.size() + " SRs are named '" + uuidOrName + "'",
                 null);
           }
-          return named.iterator().next().toWireString();
+          SR sr = named.iterator().next();
+          return new SrInfo(sr.toWireString(), sr.getUuid(connection), uuidOrName);
         });
   }
 
-  /** Asks the destination host to receive a VM with its disks ({@code host.migrate_receive}). */
+  @Override
   public DestinationTicket prepareDestination(String hostRef, String networkRef)
       throws XenApiException {
     return call(
@@ -358,7 +356,7 @@ public final class XenApiDriver implements AutoCloseable {
                     .migrateReceive(connection, Types.toNetwork(networkRef), Map.of())));
   }
 
-  /** XenAPI's own check that the host could run the VM now (same pool, shared storage). */
+  @Override
   public void assertCanBootHere(String vmRef, String hostRef) throws XenApiException {
     call(
         "preCheck",
@@ -368,7 +366,7 @@ public final class XenApiDriver implements AutoCloseable {
         });
   }
 
-  /** XenAPI's own check of a storage or cross-pool migration with its disk and network maps. */
+  @Override
   public void assertCanMigrate(
       String vmRef,
       DestinationTicket ticket,
@@ -385,42 +383,133 @@ public final class XenApiDriver implements AutoCloseable {
         });
   }
 
-  /** Starts {@code Async.VM.pool_migrate}; returns the task's ref. */
-  public String startPoolMigrate(String vmRef, String hostRef) throws XenApiException {
-    return call(
-        "start",
-        connection ->
-            Types.toVM(vmRef)
-                .poolMigrateAsync(connection, Types.toHost(hostRef), Map.of("live", "true"))
-                .toWireString());
+  /**
+   * Starts {@code Async.VM.pool_migrate} and tags its task in one more call. A start whose tag
+   * cannot be written still started: it is returned untagged, never thrown away.
+   */
+  @Override
+  public StartedTask startPoolMigrate(String vmRef, String hostRef, TaskTag tag)
+      throws XenApiException {
+    String task =
+        call(
+            "start",
+            connection ->
+                Types.toVM(vmRef)
+                    .poolMigrateAsync(connection, Types.toHost(hostRef), Map.of("live", "true"))
+                    .toWireString());
+    return started(task, tag, false);
   }
 
-  /** Starts {@code Async.VM.migrate_send}; returns the task's ref. */
-  public String startMigrateSend(
+  /**
+   * Starts {@code Async.VM.migrate_send} and tags its task and the subtask xapi forwards it as
+   * (whose {@code other_config} xapi copies over the task's while it runs).
+   */
+  @Override
+  public StartedTask startMigrateSend(
       String vmRef,
       DestinationTicket ticket,
       Map<String, String> vdiToSr,
-      Map<String, String> vifToNetwork)
+      Map<String, String> vifToNetwork,
+      TaskTag tag)
       throws XenApiException {
+    String task =
+        call(
+            "start",
+            connection ->
+                Types.toVM(vmRef)
+                    .migrateSendAsync(
+                        connection,
+                        ticket.dest(),
+                        true,
+                        vdis(vdiToSr),
+                        vifs(vifToNetwork),
+                        Map.of())
+                    .toWireString());
+    return started(task, tag, true);
+  }
+
+  private StartedTask started(String task, TaskTag tag, boolean withSubtasks) {
+    try {
+      boolean tagged =
+          call(
+              "tag",
+              connection -> {
+                boolean done = addTag(connection, Types.toTask(task), tag);
+                if (withSubtasks) {
+                  for (Task subtask : Types.toTask(task).getSubtasks(connection)) {
+                    done |= addTag(connection, subtask, tag);
+                  }
+                }
+                return done;
+              });
+      return new StartedTask(task, null, tagged);
+    } catch (XenApiException e) {
+      return new StartedTask(task, null, false);
+    }
+  }
+
+  @Override
+  public boolean tag(String taskRef, TaskTag tag) throws XenApiException {
     return call(
-        "start",
-        connection ->
-            Types.toVM(vmRef)
-                .migrateSendAsync(
-                    connection, ticket.dest(), true, vdis(vdiToSr), vifs(vifToNetwork), Map.of())
-                .toWireString());
+        "tag",
+        connection -> {
+          Task task = Types.toTask(taskRef);
+          for (Task subtask : task.getSubtasks(connection)) {
+            addTag(connection, subtask, tag);
+          }
+          addTag(connection, task, tag);
+          return tag.value().equals(task.getOtherConfig(connection).get(TaskTag.KEY));
+        });
+  }
+
+  /** Adds the tag; a key already there (xapi refuses duplicates) counts when it holds the tag. */
+  private static boolean addTag(Connection connection, Task task, TaskTag tag) throws Exception {
+    try {
+      task.addToOtherConfig(connection, TaskTag.KEY, tag.value());
+      return true;
+    } catch (Types.MapDuplicateKey already) {
+      return tag.value().equals(task.getOtherConfig(connection).get(TaskTag.KEY));
+    }
   }
 
   /** A task's state now. */
+  @Override
   public MigrationTask task(String taskRef) throws XenApiException {
     return call(
         "task", connection -> migrationTask(taskRef, Types.toTask(taskRef).getRecord(connection)));
+  }
+
+  /** Every task of the pool in one call; the tagged ones, or the tasks of tagged subtasks. */
+  @Override
+  public List<MigrationTask> tasksTagged(TaskTag tag) throws XenApiException {
+    return call(
+        "findTask",
+        connection -> {
+          Map<Task, Task.Record> all = Task.getAllRecords(connection);
+          Map<String, MigrationTask> found = new java.util.LinkedHashMap<>();
+          for (Map.Entry<Task, Task.Record> entry : all.entrySet()) {
+            Task.Record record = entry.getValue();
+            if (record.otherConfig == null
+                || !tag.value().equals(record.otherConfig.get(TaskTag.KEY))) {
+              continue;
+            }
+            Task top = entry.getKey();
+            Task.Record topRecord = record;
+            while (topRecord.subtaskOf != null && all.containsKey(topRecord.subtaskOf)) {
+              top = topRecord.subtaskOf;
+              topRecord = all.get(top);
+            }
+            found.putIfAbsent(top.toWireString(), migrationTask(top.toWireString(), topRecord));
+          }
+          return List.copyOf(found.values());
+        });
   }
 
   /**
    * Tasks that changed after a token, waiting up to {@code timeout} for one to change, so progress
    * arrives as it happens without polling. An empty token returns every task now.
    */
+  @Override
   public TaskChanges taskChanges(String token, Duration timeout) throws XenApiException {
     return call(
         "taskEvents",
@@ -437,7 +526,12 @@ public final class XenApiDriver implements AutoCloseable {
         });
   }
 
-  /** Asks a task to stop; XenAPI refuses once the migration is past its point of no return. */
+  /**
+   * Asks a task to stop. xapi takes the request even past the point of no return ({@code
+   * xapi_task.ml}), where the migration then goes on: whether it still can be stopped is the task's
+   * {@code allowed_operations}.
+   */
+  @Override
   public void cancel(String taskRef) throws XenApiException {
     call(
         "cancel",
@@ -447,7 +541,7 @@ public final class XenApiDriver implements AutoCloseable {
         });
   }
 
-  /** Forgets a finished task; a task already gone is no error. */
+  @Override
   public void destroyTask(String taskRef) throws XenApiException {
     call(
         "destroyTask",
@@ -461,33 +555,55 @@ public final class XenApiDriver implements AutoCloseable {
         });
   }
 
-  /** The VDIs on an SR that no VM uses, such as copies a failed mirror left: ref → name-label. */
-  public Map<String, String> unattachedVdis(String srRef) throws XenApiException {
+  /**
+   * The VDIs on these SRs, from one {@code VDI.get_all_records} (a rollback runs rarely, and a read
+   * per VDI of a large SR would cost far more).
+   */
+  @Override
+  public List<DiskRecord> disksOn(java.util.Collection<String> srRefs) throws XenApiException {
     return call(
-        "cleanup",
+        "disks",
         connection -> {
-          Map<String, String> unattached = new java.util.TreeMap<>();
-          for (VDI vdi : Types.toSR(srRef).getVDIs(connection)) {
-            VDI.Record record = vdi.getRecord(connection);
-            if (record.VBDs == null || record.VBDs.isEmpty()) {
-              unattached.put(vdi.toWireString(), record.nameLabel);
-            }
+          Map<String, SrInfo> srs = new HashMap<>();
+          for (String srRef : srRefs) {
+            SR.Record record = Types.toSR(srRef).getRecord(connection);
+            srs.put(srRef, new SrInfo(srRef, record.uuid, record.nameLabel));
           }
-          return unattached;
+          List<DiskRecord> disks = new ArrayList<>();
+          VDI.getAllRecords(connection)
+              .forEach(
+                  (vdi, record) -> {
+                    SrInfo sr = srs.get(ref(record.SR));
+                    if (sr == null) {
+                      return;
+                    }
+                    Map<String, String> sm = record.smConfig == null ? Map.of() : record.smConfig;
+                    disks.add(
+                        new DiskRecord(
+                            vdi.toWireString(),
+                            record.uuid,
+                            record.nameLabel,
+                            sr,
+                            sm.get("base_mirror"),
+                            record.VBDs != null && !record.VBDs.isEmpty(),
+                            record.currentOperations != null && !record.currentOperations.isEmpty(),
+                            sm.keySet().stream().anyMatch(k -> k.startsWith("host_")),
+                            Boolean.TRUE.equals(record.isASnapshot)));
+                  });
+          disks.sort((a, b) -> a.uuid().compareTo(b.uuid()));
+          return disks;
         });
   }
 
-  /** Destroys VDIs left behind by a failed storage migration. */
-  public void destroyVdis(java.util.Collection<String> vdiRefs) throws XenApiException {
+  @Override
+  public void destroyDisk(String vdiRef) throws XenApiException {
     call(
-        "cleanup",
+        "destroyDisk",
         connection -> {
-          for (String ref : vdiRefs) {
-            try {
-              Types.toVDI(ref).destroy(connection);
-            } catch (Types.HandleInvalid alreadyGone) {
-              // Gone already: a restart may repeat the cleanup.
-            }
+          try {
+            Types.toVDI(vdiRef).destroy(connection);
+          } catch (Types.HandleInvalid alreadyGone) {
+            // Gone already: a restart may repeat the cleanup.
           }
           return null;
         });
@@ -505,13 +621,21 @@ public final class XenApiDriver implements AutoCloseable {
     boolean cancellable =
         record.allowedOperations != null
             && record.allowedOperations.contains(Types.TaskAllowedOperations.CANCEL);
+    List<String> subtasks = new ArrayList<>();
+    if (record.subtasks != null) {
+      record.subtasks.forEach(t -> subtasks.add(t.toWireString()));
+    }
     return new MigrationTask(
         ref,
+        record.uuid,
+        record.nameLabel,
         status,
         record.progress == null ? 0 : record.progress,
         record.errorInfo == null ? List.of() : List.copyOf(record.errorInfo),
         record.result == null ? "" : record.result,
-        cancellable);
+        cancellable,
+        record.otherConfig == null ? null : record.otherConfig.get(TaskTag.KEY),
+        List.copyOf(subtasks));
   }
 
   private static Map<VDI, SR> vdis(Map<String, String> vdiToSr) {

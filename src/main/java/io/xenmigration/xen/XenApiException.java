@@ -16,7 +16,10 @@ public final class XenApiException extends Exception {
     TERMINAL
   }
 
-  /** Our code for a connection that could not be made or broke off. */
+  /** Our code for a connection that could not be made: nothing reached the pool. */
+  public static final String CONNECTION_REFUSED = "CONNECTION_REFUSED";
+
+  /** Our code for a connection that broke off: the call may or may not have reached the pool. */
   public static final String CONNECTION_FAILED = "CONNECTION_FAILED";
 
   /** Our code for a call that got no answer in time. */
@@ -31,13 +34,35 @@ public final class XenApiException extends Exception {
   private final String code;
   private final List<String> params;
   private final Kind kind;
+  private final boolean answered;
 
+  /** An error of the operator's own making, not an answer from xapi. */
   public XenApiException(
       String code, List<String> params, Kind kind, String detail, Throwable cause) {
+    this(code, params, kind, detail, cause, false);
+  }
+
+  /**
+   * An error; {@code answered} says xapi itself answered with it (so the call reached the pool and
+   * was refused), as opposed to a call that got no answer.
+   */
+  public XenApiException(
+      String code,
+      List<String> params,
+      Kind kind,
+      String detail,
+      Throwable cause,
+      boolean answered) {
     super(describe(code, params, detail), cause);
     this.code = code;
     this.params = List.copyOf(params);
     this.kind = kind;
+    this.answered = answered;
+  }
+
+  /** Whether xapi answered with this error, so the call reached the pool and was refused. */
+  public boolean answeredByXapi() {
+    return answered;
   }
 
   private static String describe(String code, List<String> params, String detail) {

@@ -157,15 +157,20 @@ class LiveMigrationFaultsIT extends MigrationHarness {
   }
 
   @Test
-  void theSourceGoingOfflineFailsWithoutAnotherTry() {
+  void theSourceGoingOfflineFailsWithoutAnotherTryAndCannotBeVerified() {
     simulator.faults().hangMigration("vm-busy", 0.3);
     String name = migrate("vm-busy", s -> {});
     awaitTaskStarted(name);
     simulator.setHostLive("pool-a", "a-host-2", false);
     LiveMigrationStatus status = awaitPhase(name, MigrationPhase.Failed);
-    assertThat(status.getReason()).isEqualTo("HOST_OFFLINE");
-    assertThat(status.getAttempts()).singleElement();
-    assertThat(status.getRollback().getVerified()).isTrue();
+    assertThat(status.getReason()).isEqualTo("SourceHostDown");
+    assertThat(status.getMessage()).contains("HOST_OFFLINE").doesNotContain("OpaqueRef:");
+    assertThat(status.getAttempts())
+        .singleElement()
+        .satisfies(a -> assertThat(a.getReason()).isEqualTo("HOST_OFFLINE"));
+    // xapi still reports the VM Running on a host that is down: that is not a verified rollback.
+    assertThat(status.getRollback().getVerified()).isFalse();
+    assertThat(status.getRollback().getVerification()).contains("a-host-2", "not live");
     assertThat(migrateCalls()).isEqualTo(1);
     assertThat(residentHost("pool-a", "vm-busy")).isEqualTo("Running@a-host-2");
     assertOnExactlyOneHost("vm-busy");

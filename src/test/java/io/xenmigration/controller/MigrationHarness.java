@@ -12,9 +12,9 @@ import io.xenmigration.api.v1alpha1.LiveMigrationStatus;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
 import io.xenmigration.api.v1alpha1.XenPool;
 import io.xenmigration.api.v1alpha1.XenPoolSpec;
-import io.xenmigration.migration.AdmissionGate;
+import io.xenmigration.migration.MigrationLedger;
+import io.xenmigration.migration.PoolIndex;
 import io.xenmigration.pool.PoolStatusWriter;
-import io.xenmigration.scheduler.Reservations;
 import io.xenmigration.testing.SimFixtures;
 import io.xenmigration.xapisim.ScaledClock;
 import io.xenmigration.xapisim.XapiSimulator;
@@ -38,8 +38,7 @@ import org.junit.jupiter.api.BeforeEach;
 abstract class MigrationHarness {
 
   @Inject KubernetesClient client;
-  @Inject Reservations reservations;
-  @Inject AdmissionGate gate;
+  @Inject MigrationLedger ledger;
 
   XapiSimulator simulator;
   String namespace;
@@ -219,10 +218,12 @@ abstract class MigrationHarness {
   /** The migration holds neither a slot of its pool nor memory on any host. */
   void assertReleased(String name) {
     String key = namespace + "/" + name;
-    assertThat(reservations.hostOf(key)).as("memory reserved for %s", key).isNull();
-    assertThat(gate.active(namespace + "/pool-a"))
-        .as("slots of pool-a")
-        .noneMatch(r -> r.id().equals(key));
+    assertThat(
+            ledger.holdings(
+                client.resources(LiveMigration.class).inAnyNamespace().list().getItems(),
+                PoolIndex.of(client.resources(XenPool.class).inAnyNamespace().list().getItems())))
+        .as("what migrations hold")
+        .noneMatch(h -> h.migration().equals(key));
   }
 
   /** The reasons of the events recorded for a migration, oldest first. */

@@ -2,7 +2,6 @@ package io.xenmigration.migration;
 
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.xenmigration.api.v1alpha1.LiveMigration;
 import io.xenmigration.api.v1alpha1.LiveMigrationSpec;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
@@ -11,26 +10,28 @@ import io.xenmigration.api.v1alpha1.XenPoolSpec;
 import io.xenmigration.api.v1alpha1.XenPoolStatus;
 import io.xenmigration.pool.PoolDrivers;
 import io.xenmigration.pool.PoolInventories;
-import io.xenmigration.scheduler.Reservations;
-import io.xenmigration.scheduler.Scheduler;
 import io.xenmigration.testing.SimFixtures;
 import io.xenmigration.xapisim.ManualClock;
 import io.xenmigration.xapisim.XapiSimulator;
 import io.xenmigration.xapisim.engine.SimSettings;
 import io.xenmigration.xen.CallMeter;
+import io.xenmigration.xen.PoolApi;
 import io.xenmigration.xen.PoolEndpoint;
-import io.xenmigration.xen.XenApiDriver;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
  * The migration flow without Kubernetes: a simulator on a hand-stepped clock, Ready XenPools {@code
- * pool-a} and {@code pool-b} (namespace {@code ns}), and a loop that reconciles as the controller
- * does, with the time of each reconcile under the test's control.
+ * pool-a} and {@code pool-b} (namespace {@code ns}), an in-memory API server with optimistic
+ * concurrency ({@link MemoryStatusStore}), and operators that look at migrations exactly as the
+ * controller does ({@link MigrationStep}: decide, write the intent, act, record), with the time of
+ * each look under the test's control.
  */
 final class FlowFixture implements AutoCloseable {
 
@@ -40,23 +41,36 @@ final class FlowFixture implements AutoCloseable {
   final XapiSimulator simulator;
   final XenPool pool;
   final XenPool poolB;
-  final Reservations reservations = new Reservations();
-  final AdmissionGate gate = new AdmissionGate();
+  final MemoryStatusStore store = new MemoryStatusStore();
+  final List<MigrationStep.Written> written = new ArrayList<>();
 
-  /** The time the next reconcile sees; tests move it to cross timeouts. */
+  /** The time the next look sees; tests move it to cross timeouts. */
   Instant now = T0;
 
+  private Operator operator;
+
   FlowFixture() {
-    simulator = SimFixtures.twoPools(simClock, new SimSettings()).start();
+    this(new SimSettings());
+  }
+
+  FlowFixture(SimSettings settings) {
+    simulator = SimFixtures.twoPools(simClock, settings).start();
     pool = readyPool("pool-a");
     poolB = readyPool("pool-b");
   }
 
-  private static XenPool readyPool(String name) {
+  private XenPool readyPool(String name) {
     XenPool pool = new XenPool();
-    pool.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("ns").build());
+    pool.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(name)
+            .withNamespace("ns")
+            .withUid("uid-" + name)
+            .withCreationTimestamp(T0.minusSeconds(3600).toString())
+            .build());
     pool.setSpec(new XenPoolSpec());
     XenPoolStatus status = new XenPoolStatus();
+    status.setPoolUuid(simulator.pool(name).uuid);
     status.setConditions(
         List.of(
             new ConditionBuilder()
@@ -70,54 +84,116 @@ final class FlowFixture implements AutoCloseable {
 
   @Override
   public void close() {
+    if (operator != null) {
+      operator.close();
+    }
     simulator.close();
   }
 
   /**
-   * One operator process: its drivers, inventories, scheduler and slots, all in memory. A new one
-   * is a restart; the reservations and slots of the fixture are shared so tests can look at them.
+   * One operator process: its drivers, inventories, ledger and task knowledge, all in memory,
+   * looking at migrations as the controller does.
    */
-  MigrationFlow operator() throws Exception {
-    return operator(reservations, gate);
+  final class Operator implements AutoCloseable {
+    final PoolDrivers drivers;
+    final PoolInventories inventories = new PoolInventories();
+    final MigrationLedger ledger = new MigrationLedger();
+    final MigrationServices services;
+    final MigrationStep step;
+    ActionFence fence = ActionFence.OPEN;
+
+    Operator() {
+      Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+      drivers = new PoolDrivers(new CallMeter(), clock);
+      services = new MigrationServices(drivers, inventories, ledger, TaskFollower.disabled());
+      MigrationFlow flow = new MigrationFlow(services);
+      step =
+          new MigrationStep(
+              flow,
+              ledger,
+              services,
+              new ActionFence() {
+                @Override
+                public boolean mayAct() {
+                  return fence.mayAct();
+                }
+
+                @Override
+                public String why() {
+                  return fence.why();
+                }
+              });
+    }
+
+    /** Logs in to both pools and reads them, as the XenPool controller does. */
+    Operator connect() {
+      for (String name : List.of("pool-a", "pool-b")) {
+        PoolApi driver =
+            drivers.driver(
+                "ns/" + name,
+                PoolEndpoint.of(simulator.url(name), "root", "password", null, false));
+        try {
+          inventories.put("ns/" + name, driver.inventory());
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      return this;
+    }
+
+    @Override
+    public void close() {
+      drivers.logOutEverywhere();
+    }
   }
 
-  /** An operator with memory of its own, as after a restart. */
-  MigrationFlow restartedOperator() throws Exception {
-    return operator(new Reservations(), new AdmissionGate());
+  /** The operator of this test (connected to both pools), created on first use. */
+  Operator operator() {
+    if (operator == null) {
+      operator = new Operator().connect();
+    }
+    return operator;
   }
 
-  private MigrationFlow operator(Reservations reservations, AdmissionGate gate) throws Exception {
-    Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
-    PoolDrivers drivers = new PoolDrivers(new CallMeter(), clock);
-    PoolInventories inventories = new PoolInventories();
-    XenApiDriver driver =
-        drivers.driver(
-            "ns/pool-a", PoolEndpoint.of(simulator.url("pool-a"), "root", "password", null, false));
-    inventories.put("ns/pool-a", driver.inventory());
-    XenApiDriver driverB =
-        drivers.driver(
-            "ns/pool-b", PoolEndpoint.of(simulator.url("pool-b"), "root", "password", null, false));
-    inventories.put("ns/pool-b", driverB.inventory());
-    return new MigrationFlow(
-        new MigrationServices(
-            drivers, inventories, new Scheduler(reservations), gate, TaskFollower.disabled()));
+  /** A fresh operator replaces the current one, as after a crash or a leader change. */
+  Operator restart() {
+    if (operator != null) {
+      operator.close();
+    }
+    store.restarted();
+    operator = new Operator().connect();
+    return operator;
+  }
+
+  /** An operator that has not connected to the pools yet, as right after a restart. */
+  Operator restartNotConnected() {
+    if (operator != null) {
+      operator.close();
+    }
+    store.restarted();
+    operator = new Operator();
+    return operator;
   }
 
   /** A driver of pool-a of its own, for what someone else does to the pool meanwhile. */
-  XenApiDriver outsider() throws Exception {
+  PoolApi outsider() {
     return new PoolDrivers(new CallMeter(), Clock.fixed(T0, ZoneOffset.UTC))
         .driver(
             "ns/pool-a", PoolEndpoint.of(simulator.url("pool-a"), "root", "password", null, false));
   }
 
-  /** A migration of {@code vm-shared} to {@code a-host-2}, not yet seen by the operator. */
+  /** A migration of {@code vm-shared} to {@code a-host-2}, not yet created. */
   static LiveMigration migration() {
+    return migration("move");
+  }
+
+  /** A migration of {@code vm-shared} to {@code a-host-2} with a name of its own. */
+  static LiveMigration migration(String name) {
     LiveMigration lm = new LiveMigration();
     lm.setMetadata(
         new ObjectMetaBuilder()
-            .withName("move")
+            .withName(name)
             .withNamespace("ns")
-            .withGeneration(1L)
             .withCreationTimestamp(T0.toString())
             .build());
     LiveMigrationSpec spec = new LiveMigrationSpec();
@@ -128,40 +204,74 @@ final class FlowFixture implements AutoCloseable {
     return lm;
   }
 
-  /** One reconcile at {@link #now}: the handler's outcome, applied to the status as written. */
-  PhaseOutcome step(MigrationFlow flow, LiveMigration lm) {
-    MigrationStatusWriter writer = new MigrationStatusWriter(lm);
-    if (writer.status().getPhase() == null) {
-      writer.phase(MigrationPhase.Queued, "Queued", "accepted", now);
-    }
+  /** Creates a migration in the store, as {@code kubectl apply} does. */
+  String create(LiveMigration lm) {
+    return store.create(lm).getMetadata().getName();
+  }
+
+  /** Creates a migration with a change to its spec. */
+  String create(Consumer<LiveMigrationSpec> change) {
+    LiveMigration lm = migration();
+    change.accept(lm.getSpec());
+    return create(lm);
+  }
+
+  /** The migration as the store has it now. */
+  LiveMigration get(String name) {
+    return store.get(name);
+  }
+
+  /** A person changes a migration's spec, as {@code kubectl patch} does. */
+  void edit(String name, Consumer<LiveMigrationSpec> change) {
+    store.edit(name, lm -> change.accept(lm.getSpec()));
+  }
+
+  /** One look at a migration by the current operator at {@link #now}. */
+  MigrationStep.Report step(String name) {
+    return step(operator(), name, false);
+  }
+
+  /** One look by a given operator, for a migration being deleted or not. */
+  MigrationStep.Report step(Operator by, String name, boolean deleting) {
+    LiveMigration lm = store.get(name);
     XenPool destination = "pool-b".equals(lm.getSpec().getDestinationPool()) ? poolB : null;
-    PhaseOutcome outcome = flow.handle(new MigrationContext(lm, pool, destination, List.of(), now));
-    outcome.edits().forEach(edit -> edit.accept(writer));
-    writer.phase(outcome.phase(), outcome.reason(), outcome.message(), now);
-    return outcome;
+    MigrationContext context =
+        new MigrationContext(
+            lm, pool, destination, store.all(), PoolIndex.of(List.of(pool, poolB)), deleting, now);
+    MigrationStep.Report report = by.step.run(context, store);
+    written.addAll(report.written());
+    return report;
   }
 
   /**
-   * Reconciles until the status matches or the migration ends; {@code loseLastWrite} drops the last
-   * outcome's status, as a crash right after the XenAPI call would.
+   * Looks at a migration until its status matches or it ends, moving both clocks on between looks;
+   * stops as soon as a crash fault has fired (the test then restarts the operator).
    */
-  LiveMigration run(
-      MigrationFlow flow, LiveMigration lm, Predicate<LiveMigration> until, boolean loseLastWrite) {
+  LiveMigration run(String name, Predicate<LiveMigration> until) {
+    return run(name, until, false);
+  }
+
+  /** As {@link #run(String, Predicate)}, for a migration being deleted or not. */
+  LiveMigration run(String name, Predicate<LiveMigration> until, boolean deleting) {
     for (int i = 0; i < 500; i++) {
-      if (lm.getStatus() != null
-          && lm.getStatus().getPhase() != null
-          && (lm.getStatus().getPhase().isTerminal() || until.test(lm))) {
+      LiveMigration lm = store.get(name);
+      if (store.crashed()
+          || (lm.getStatus() != null
+              && lm.getStatus().getPhase() != null
+              && (lm.getStatus().getPhase().isTerminal() || until.test(lm)))) {
         return lm;
       }
-      LiveMigration before = Serialization.clone(lm);
-      step(flow, lm);
-      if (loseLastWrite && until.test(lm)) {
-        return before; // the process died before this status reached the API server
-      }
+      step(operator(), name, deleting);
       now = now.plusMillis(100);
       simClock.advance(Duration.ofMillis(250));
     }
-    throw new AssertionError("the migration did not get there: " + lm.getStatus().getPhase());
+    throw new AssertionError(
+        "the migration did not get there: " + store.get(name).getStatus().getPhase());
+  }
+
+  /** Runs a migration to its end. */
+  LiveMigration finish(String name) {
+    return run(name, m -> false);
   }
 
   long migrateCalls() {
@@ -176,5 +286,10 @@ final class FlowFixture implements AutoCloseable {
           var found = w.pool("pool-a").vm(vm);
           return found.powerState + "@" + found.residentOn.nameLabel;
         });
+  }
+
+  /** Whether a migration is in a phase. */
+  static Predicate<LiveMigration> in(MigrationPhase phase) {
+    return lm -> lm.getStatus() != null && lm.getStatus().getPhase() == phase;
   }
 }

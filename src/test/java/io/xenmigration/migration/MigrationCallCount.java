@@ -53,9 +53,9 @@ public final class MigrationCallCount {
 
   private static Counted count(LiveMigration lm) throws Exception {
     try (FlowFixture fixture = new FlowFixture()) {
-      MigrationFlow flow = fixture.operator(); // logs in and reads the inventories: not counted
+      fixture.operator(); // logs in and reads the inventories: not counted
       fixture.simulator.calls().clear();
-      LiveMigration done = fixture.run(flow, lm, m -> false, false);
+      LiveMigration done = fixture.finish(fixture.create(lm));
       if (done.getStatus().getPhase() != MigrationPhase.Completed) {
         throw new IllegalStateException(
             "the migration ended " + done.getStatus().getPhase() + ": " + done.getStatus());

@@ -1,32 +1,37 @@
 package io.xenmigration.migration;
 
+import static io.xenmigration.migration.FlowFixture.in;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.xenmigration.api.v1alpha1.AttemptOutcome;
+import io.xenmigration.api.v1alpha1.IntentAction;
 import io.xenmigration.api.v1alpha1.LiveMigration;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
+import io.xenmigration.xapisim.model.SimTask;
+import io.xenmigration.xapisim.model.XClass;
+import io.xenmigration.xen.TaskTag;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The operator may die at any instant: a fresh operator (new in-memory state) that picks a
- * migration up from its status finishes it without moving the VM twice.
+ * The operator may die, lose a write or be refused one at any instant: a migration picked up from
+ * its status (by the same operator or a fresh one) ends without moving the VM twice, and without
+ * touching a task that is not provably its own.
  */
 class MigrationRestartTest extends FlowTest {
 
-  private MigrationFlow operator() throws Exception {
-    return fixture.restartedOperator();
-  }
+  private static final Predicate<LiveMigration> TASK_RECORDED =
+      m -> m.getStatus() != null && m.getStatus().getTaskRef() != null;
 
-  private static LiveMigration migration() {
-    return FlowFixture.migration();
-  }
-
-  private LiveMigration run(
-      MigrationFlow flow, LiveMigration lm, Predicate<LiveMigration> until, boolean loseLastWrite) {
-    return fixture.run(flow, lm, until, loseLastWrite);
-  }
+  /** The write that records the start: the task is in it, the intent no longer. */
+  private static final Predicate<LiveMigration> RECORDING_THE_START =
+      m -> m.getStatus().getTaskRef() != null && m.getStatus().getIntent() == null;
 
   private long migrateCalls() {
     return fixture.migrateCalls();
@@ -36,46 +41,97 @@ class MigrationRestartTest extends FlowTest {
     return fixture.where("vm-shared").split("@")[1];
   }
 
+  private int tasksInPoolA() {
+    return fixture.simulator.inWorld(w -> w.pool("pool-a").<SimTask>all(XClass.TASK).size());
+  }
+
   @Test
-  void aRestartWhileRunningFollowsTheRecordedTask() throws Exception {
-    LiveMigration lm = run(operator(), migration(), m -> m.getStatus().getTaskRef() != null, false);
-    LiveMigration done = run(operator(), lm, m -> false, false);
+  void aRestartWhileRunningFollowsTheRecordedTask() {
+    String name = fixture.create(FlowFixture.migration());
+    fixture.run(name, TASK_RECORDED);
+    fixture.restart();
+    LiveMigration done = fixture.finish(name);
     assertThat(done.getStatus().getPhase()).isEqualTo(MigrationPhase.Completed);
     assertThat(migrateCalls()).isEqualTo(1);
     assertThat(where()).isEqualTo("a-host-2");
   }
 
-  @Test
-  void aRestartBeforeTheTaskRefWasWrittenAdoptsTheRunningTask() throws Exception {
-    LiveMigration lost =
-        run(operator(), migration(), m -> m.getStatus().getTaskRef() != null, true);
-    assertThat(lost.getStatus().getTaskRef()).isNull();
-    assertThat(migrateCalls()).isEqualTo(1); // started, but the status does not say so
-    LiveMigration done = run(operator(), lost, m -> false, false);
-    assertThat(done.getStatus().getPhase()).isEqualTo(MigrationPhase.Completed);
+  /** How the task goes on after the write that records its start was lost. */
+  enum TaskThen {
+    FAILS,
+    SUCCEEDS,
+    IS_CANCELLED
+  }
+
+  static Stream<Arguments> lostStartRecords() {
+    return Stream.of(MemoryStatusStore.Fault.values())
+        .flatMap(fault -> Stream.of(TaskThen.values()).map(then -> Arguments.of(fault, then)));
+  }
+
+  @ParameterizedTest(name = "the record of the start is lost ({0}), then the task {1}")
+  @MethodSource("lostStartRecords")
+  void aLostRecordOfTheStartNeverStartsASecondMigration(
+      MemoryStatusStore.Fault fault, TaskThen then) {
+    switch (then) {
+      case FAILS ->
+          fixture
+              .simulator
+              .faults()
+              .failMigration("vm-shared", 0.3, "VM_MIGRATE_FAILED", "a", "b", "c", "d");
+      case IS_CANCELLED -> fixture.simulator.faults().hangMigration("vm-shared", 0.3);
+      case SUCCEEDS -> {}
+    }
+    String name = fixture.create(FlowFixture.migration());
+    fixture.store.failNextWrite(RECORDING_THE_START, fault);
+    fixture.run(name, m -> !fixture.store.injected().isEmpty());
+    assertThat(fixture.store.injected()).containsExactly(fault);
     assertThat(migrateCalls()).isEqualTo(1);
-    assertThat(where()).isEqualTo("a-host-2");
+    if (fault == MemoryStatusStore.Fault.CRASH) {
+      fixture.restart();
+    }
+    // Meanwhile, in the pool.
+    fixture.simClock.advance(Duration.ofSeconds(2));
+    if (then == TaskThen.IS_CANCELLED) {
+      String task =
+          fixture.simulator.inWorld(
+              w ->
+                  w.pool("pool-a")
+                      .vm("vm-shared")
+                      .currentOperations
+                      .keySet()
+                      .iterator()
+                      .next()
+                      .ref);
+      try {
+        fixture.outsider().cancel(task);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    fixture.simClock.advance(Duration.ofMinutes(5));
+
+    LiveMigration done = fixture.finish(name);
+    assertThat(migrateCalls()).as("migrate calls").isEqualTo(1);
+    assertThat(done.getStatus().getAttempts().get(0).getTaskUuid()).isNotNull();
+    assertThat(done.getStatus().getAttempts().get(0).getOutcome())
+        .isEqualTo(then == TaskThen.SUCCEEDS ? AttemptOutcome.Succeeded : AttemptOutcome.Failed);
+    assertThat(done.getStatus().getPhase())
+        .isEqualTo(then == TaskThen.SUCCEEDS ? MigrationPhase.Completed : MigrationPhase.Failed);
+    assertThat(where()).isEqualTo(then == TaskThen.SUCCEEDS ? "a-host-2" : "a-host-1");
+    assertThat(fixture.simulator.calls().count("task.destroy")).isEqualTo(1);
+    assertThat(tasksInPoolA()).as("tasks left in pool-a").isZero();
+    assertThat(done.getStatus().getIntent()).isNull();
   }
 
   @Test
-  void aMigrationThatFinishedWhileTheOperatorWasDownIsRecognised() throws Exception {
-    LiveMigration lost =
-        run(operator(), migration(), m -> m.getStatus().getTaskRef() != null, true);
-    fixture.simClock.advance(Duration.ofMinutes(5)); // the task finishes while nobody watches
-    assertThat(where()).isEqualTo("a-host-2");
-    LiveMigration done = run(operator(), lost, m -> false, false);
-    assertThat(done.getStatus().getPhase()).isEqualTo(MigrationPhase.Completed);
-    assertThat(migrateCalls()).isEqualTo(1);
-  }
-
-  @Test
-  void aRestartAtEachPhaseBoundaryEndsWithOneMigration() throws Exception {
-    LiveMigration lm = migration();
+  void aRestartAtEachPhaseBoundaryEndsWithOneMigration() {
+    String name = fixture.create(FlowFixture.migration());
     for (MigrationPhase boundary :
         List.of(MigrationPhase.Queued, MigrationPhase.Preparing, MigrationPhase.Running)) {
-      lm = run(operator(), lm, m -> m.getStatus().getPhase() == boundary, false);
+      fixture.run(name, in(boundary));
+      fixture.restart();
     }
-    LiveMigration done = run(operator(), lm, m -> false, false);
+    LiveMigration done = fixture.finish(name);
     assertThat(done.getStatus().getPhase()).isEqualTo(MigrationPhase.Completed);
     assertThat(migrateCalls()).isEqualTo(1);
     assertThat(done.getStatus().getPhaseTimestamps().keySet())
@@ -84,10 +140,12 @@ class MigrationRestartTest extends FlowTest {
 
   @Test
   void aTaskDestroyedWhileTheOperatorWasDownIsJudgedByWhereTheVmIs() throws Exception {
-    LiveMigration lm = run(operator(), migration(), m -> m.getStatus().getTaskRef() != null, false);
+    String name = fixture.create(FlowFixture.migration());
+    LiveMigration lm = fixture.run(name, TASK_RECORDED);
     fixture.simClock.advance(Duration.ofMinutes(5)); // it finishes...
     fixture.outsider().destroyTask(lm.getStatus().getTaskRef()); // ...and someone tidies up
-    LiveMigration done = run(operator(), lm, m -> false, false);
+    fixture.restart();
+    LiveMigration done = fixture.finish(name);
     assertThat(done.getStatus().getPhase()).isEqualTo(MigrationPhase.Completed);
     assertThat(done.getStatus().getMessage()).contains("the task is gone");
     assertThat(migrateCalls()).isEqualTo(1);
@@ -97,12 +155,14 @@ class MigrationRestartTest extends FlowTest {
   @Test
   void aTaskCancelledAndDestroyedBehindTheOperatorsBackEndsTheMigration() throws Exception {
     fixture.simulator.faults().hangMigration("vm-shared", 0.3);
-    LiveMigration lm = run(operator(), migration(), m -> m.getStatus().getTaskRef() != null, false);
+    String name = fixture.create(FlowFixture.migration());
+    LiveMigration lm = fixture.run(name, TASK_RECORDED);
     var outsider = fixture.outsider();
     outsider.cancel(lm.getStatus().getTaskRef());
     fixture.simClock.advance(Duration.ofSeconds(1));
     outsider.destroyTask(lm.getStatus().getTaskRef());
-    LiveMigration done = run(operator(), lm, m -> false, false);
+    fixture.restart();
+    LiveMigration done = fixture.finish(name);
     assertThat(done.getStatus().getPhase()).isEqualTo(MigrationPhase.Failed);
     assertThat(done.getStatus().getReason()).isEqualTo("TaskLost");
     assertThat(done.getStatus().getRollback().getVerified()).isTrue();
@@ -111,23 +171,110 @@ class MigrationRestartTest extends FlowTest {
   }
 
   @Test
-  void aRestartInTheMiddleOfARollbackFinishesItWithoutCancellingTwice() throws Exception {
+  void aRestartInTheMiddleOfARollbackFinishesItWithoutCancellingTwice() {
     fixture.simulator.faults().hangMigration("vm-shared", 0.3);
-    LiveMigration lm = run(operator(), migration(), m -> m.getStatus().getTaskRef() != null, false);
-    lm.getSpec().setCancel(true);
-    lm =
-        run(
-            operator(),
-            lm,
-            m ->
-                m.getStatus().getRollback() != null
-                    && !m.getStatus().getRollback().getSteps().isEmpty(),
-            false);
-    assertThat(lm.getStatus().getPhase()).isEqualTo(MigrationPhase.RollingBack);
-    LiveMigration done = run(operator(), lm, m -> false, false);
+    String name = fixture.create(FlowFixture.migration());
+    fixture.run(name, TASK_RECORDED);
+    fixture.edit(name, s -> s.setCancel(true));
+    fixture.run(
+        name,
+        m ->
+            m.getStatus().getRollback() != null
+                && !m.getStatus().getRollback().getSteps().isEmpty());
+    assertThat(fixture.get(name).getStatus().getPhase()).isEqualTo(MigrationPhase.RollingBack);
+    fixture.restart();
+    LiveMigration done = fixture.finish(name);
     assertThat(done.getStatus().getPhase()).isEqualTo(MigrationPhase.Cancelled);
     assertThat(fixture.simulator.calls().count("task.cancel")).isEqualTo(1);
     assertThat(migrateCalls()).isEqualTo(1);
     assertThat(where()).isEqualTo("a-host-1");
+  }
+
+  @Test
+  void aCancelWhoseAnswerWasLostIsTakenAsAskedAndNotAskedAgain() {
+    fixture.simulator.faults().hangMigration("vm-shared", 0.3);
+    String name = fixture.create(FlowFixture.migration());
+    fixture.run(name, TASK_RECORDED);
+    fixture.edit(name, s -> s.setCancel(true));
+    fixture.store.failNextWrite(
+        m -> m.getStatus().getIntent() == null && m.getStatus().getRollback() != null,
+        MemoryStatusStore.Fault.CRASH);
+    fixture.run(name, m -> false);
+    assertThat(fixture.simulator.calls().count("task.cancel")).isEqualTo(1);
+    LiveMigration crashed = fixture.get(name);
+    assertThat(crashed.getStatus().getIntent().getAction()).isEqualTo(IntentAction.CancelTask);
+    fixture.restart();
+    fixture.simClock.advance(Duration.ofSeconds(1));
+    LiveMigration done = fixture.finish(name);
+    assertThat(done.getStatus().getPhase()).isEqualTo(MigrationPhase.Cancelled);
+    assertThat(fixture.simulator.calls().count("task.cancel")).isEqualTo(1);
+    assertThat(where()).isEqualTo("a-host-1");
+  }
+
+  @Test
+  void aStartThatCouldNotBeTaggedBeforeACrashIsWaitedForNeverTouchedAndJudgedByTheVm() {
+    fixture.simulator.faults().hangMigration("vm-shared", 0.3);
+    fixture.simulator.faults().failCalls("task.add_to_other_config", 1, "INTERNAL_ERROR", "crash");
+    String name = fixture.create(FlowFixture.migration());
+    fixture.store.failNextWrite(RECORDING_THE_START, MemoryStatusStore.Fault.CRASH);
+    fixture.run(name, m -> false);
+    fixture.restart();
+    // The VM runs a migration nobody can prove is this attempt's: it is waited for.
+    LiveMigration busy = fixture.run(name, m -> "VMBusy".equals(m.getStatus().getReason()));
+    assertThat(busy.getStatus().getPhase()).isEqualTo(MigrationPhase.Running);
+    assertThat(busy.getStatus().getMessage()).contains("does not carry this attempt's tag");
+    fixture.simulator.resumeHungMigrations("vm-shared");
+    fixture.simClock.advance(Duration.ofMinutes(5));
+    LiveMigration done = fixture.finish(name);
+    assertThat(done.getStatus().getPhase()).isEqualTo(MigrationPhase.Completed);
+    assertThat(where()).isEqualTo("a-host-2");
+    assertThat(migrateCalls()).isEqualTo(1);
+    assertThat(fixture.simulator.calls().count("task.cancel")).isZero();
+    assertThat(fixture.simulator.calls().count("task.destroy")).isZero();
+  }
+
+  @Test
+  void aStartLeavingNoTaggedTaskAndNoMoveEndsUnconfirmedAfterItsGraceAndNeverStartsAgain() {
+    fixture
+        .simulator
+        .faults()
+        .failMigration("vm-shared", 0.1, "VM_MIGRATE_FAILED", "a", "b", "c", "d");
+    fixture.simulator.faults().failCalls("task.add_to_other_config", 1, "INTERNAL_ERROR", "crash");
+    String name = fixture.create(FlowFixture.migration());
+    fixture.store.failNextWrite(RECORDING_THE_START, MemoryStatusStore.Fault.CRASH);
+    fixture.run(name, m -> false);
+    fixture.simClock.advance(Duration.ofMinutes(1)); // the untagged task fails meanwhile
+    fixture.restart();
+    LiveMigration waiting =
+        fixture.run(name, m -> "ConfirmingStart".equals(m.getStatus().getReason()));
+    assertThat(waiting.getStatus().getPhase()).isEqualTo(MigrationPhase.Running);
+    fixture.now = fixture.now.plus(RunningPhase.START_GRACE);
+    LiveMigration done = fixture.finish(name);
+    assertThat(done.getStatus().getPhase()).isEqualTo(MigrationPhase.Failed);
+    assertThat(done.getStatus().getAttempts().get(0).getOutcome())
+        .isEqualTo(AttemptOutcome.Unconfirmed);
+    assertThat(done.getStatus().getRollback().getVerified()).isTrue();
+    assertThat(migrateCalls()).isEqualTo(1);
+    assertThat(where()).isEqualTo("a-host-1");
+    // The failed task is not provably this attempt's: it is kept for xapi to expire.
+    assertThat(fixture.simulator.calls().count("task.destroy")).isZero();
+    assertThat(tasksInPoolA()).isEqualTo(1);
+  }
+
+  @Test
+  void aTaskWhoseTagWasCopiedFromAnotherMigrationIsNotThisOnes() {
+    TaskTag foreign = TaskTag.of("another-uid", 1, "x");
+    assertThat(foreign.belongsTo("another-uid")).isTrue();
+    String name = fixture.create(FlowFixture.migration());
+    fixture.run(name, in(MigrationPhase.Preparing));
+    fixture.store.edit(
+        name,
+        m ->
+            new MigrationStatusWriter(m)
+                .attemptStarted("a-host-2", "x", foreign.value(), null, fixture.now));
+    MigrationContext context =
+        new MigrationContext(
+            fixture.get(name), null, null, List.of(), PoolIndex.of(List.of()), false, fixture.now);
+    assertThat(context.tag()).isNull();
   }
 }

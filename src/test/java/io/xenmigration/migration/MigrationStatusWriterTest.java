@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.xenmigration.api.v1alpha1.AttemptOutcome;
+import io.xenmigration.api.v1alpha1.IntentAction;
 import io.xenmigration.api.v1alpha1.LiveMigration;
 import io.xenmigration.api.v1alpha1.LiveMigrationStatus;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
@@ -93,18 +94,49 @@ class MigrationStatusWriterTest {
   @Test
   void attemptsAreWrittenAheadAndEnded() {
     MigrationStatusWriter writer = new MigrationStatusWriter(migration());
-    writer.attemptStarted("a-host-1", "a-host-2", T0).task("OpaqueRef:t1");
-    writer.attemptEnded(AttemptOutcome.PreCheckFailed, "VM_REQUIRES_SR", "needs its local SR");
-    writer.attemptStarted("a-host-1", "a-host-3", T0.plusSeconds(1));
+    writer.attemptStarted("a-host-2", "uuid-2", "uid/1/a", null, T0).task("OpaqueRef:t1", "task-1");
+    writer.attemptEnded(AttemptOutcome.Failed, "VM_MIGRATE_FAILED", "the destination failed");
+    writer.attemptStarted("a-host-3", "uuid-3", "uid/2/b", List.of("vdi-1"), T0.plusSeconds(1));
     LiveMigrationStatus status = writer.status();
     assertThat(status.getAttempt()).isEqualTo(2);
     assertThat(status.getAttempts())
         .extracting(a -> a.getHost())
         .containsExactly("a-host-2", "a-host-3");
-    assertThat(status.getAttempts().get(0).getOutcome()).isEqualTo(AttemptOutcome.PreCheckFailed);
+    assertThat(status.getAttempts().get(0).getOutcome()).isEqualTo(AttemptOutcome.Failed);
+    assertThat(status.getAttempts().get(0).getTaskUuid()).isEqualTo("task-1");
     assertThat(status.getAttempts().get(1).getOutcome()).isNull();
+    assertThat(status.getAttempts().get(1).getToken()).isEqualTo("uid/2/b");
+    assertThat(status.getAttempts().get(1).getExistingDisks()).containsExactly("vdi-1");
     assertThat(status.getTaskRef()).isNull(); // a new attempt has no task yet
     assertThat(status.getDestinationHost()).isEqualTo("a-host-3");
+    assertThat(status.getDestinationHostUuid()).isEqualTo("uuid-3");
+  }
+
+  @Test
+  void progressNeverFallsWhenAnotherHostIsTried() {
+    MigrationStatusWriter writer = new MigrationStatusWriter(migration());
+    writer.attemptStarted("a-host-2", "uuid-2", "uid/1/a", null, T0).progress(0.46, T0);
+    writer.attemptEnded(AttemptOutcome.Failed, "MIRROR_FAILED", "the mirror failed", true);
+    writer.attemptStarted("a-host-3", "uuid-3", "uid/2/b", null, T0.plusSeconds(5));
+    writer.progress(0.1, T0.plusSeconds(6));
+    LiveMigrationStatus status = writer.status();
+    assertThat(status.getProgress()).isEqualTo(46);
+    assertThat(status.getAttempts().get(0).getProgress()).isEqualTo(46);
+    assertThat(status.getAttempts().get(1).getProgress()).isEqualTo(10);
+    // The progress timeout counts from the current attempt's own rise.
+    assertThat(status.getProgressTime()).isEqualTo(T0.plusSeconds(6).toString());
+  }
+
+  @Test
+  void anIntentIsNamedBeforeItsSideEffectAndClearedWithItsRecord() {
+    MigrationStatusWriter writer = new MigrationStatusWriter(migration());
+    writer.attemptStarted("a-host-2", "uuid-2", "uid/1/a", null, T0);
+    writer.intent(IntentAction.DestroyDisks, List.of("vdi-1", "vdi-2"), T0);
+    assertThat(writer.status().getIntent().getAction()).isEqualTo(IntentAction.DestroyDisks);
+    assertThat(writer.status().getIntent().getAttempt()).isEqualTo(1);
+    assertThat(writer.status().getIntent().getDisks()).containsExactly("vdi-1", "vdi-2");
+    writer.intentDone();
+    assertThat(writer.status().getIntent()).isNull();
   }
 
   @Test
@@ -128,7 +160,9 @@ class MigrationStatusWriterTest {
   @Test
   void rollbackStepsAreRecorded() {
     MigrationStatusWriter writer = new MigrationStatusWriter(migration());
-    writer.rollbackStep("CancelTask", true, "cancelled at 40%", T0).rollbackVerified(true);
+    writer
+        .rollbackStep("CancelTask", true, "cancelled at 40%", T0)
+        .rollbackVerified(true, "vm-01 is Running on host a-host-1");
     assertThat(writer.status().getRollback().getSteps())
         .singleElement()
         .satisfies(
@@ -137,5 +171,23 @@ class MigrationStatusWriterTest {
               assertThat(s.getSucceeded()).isTrue();
             });
     assertThat(writer.status().getRollback().getVerified()).isTrue();
+    assertThat(writer.status().getRollback().getVerification()).contains("a-host-1");
+  }
+
+  @Test
+  void aLeftoverReportedTwiceIsListedOnce() {
+    MigrationStatusWriter writer = new MigrationStatusWriter(migration());
+    io.xenmigration.api.v1alpha1.Leftover first = new io.xenmigration.api.v1alpha1.Leftover();
+    first.setKind("Disk");
+    first.setUuid("vdi-1");
+    first.setReason("a VBD uses it");
+    io.xenmigration.api.v1alpha1.Leftover again = new io.xenmigration.api.v1alpha1.Leftover();
+    again.setKind("Disk");
+    again.setUuid("vdi-1");
+    again.setReason("an operation runs on it");
+    writer.leftover(first).leftover(again);
+    assertThat(writer.status().getRollback().getLeftovers())
+        .singleElement()
+        .satisfies(l -> assertThat(l.getReason()).isEqualTo("an operation runs on it"));
   }
 }

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.xmlrpc.XmlRpcException;
@@ -102,7 +103,42 @@ class SimulatorFaultTest {
   }
 
   @Test
-  void failedMirrorLeavesPartialCopiesOnTheDestinationSr() throws Exception {
+  void failedMirrorLeavesItsMarkedCopiesOnTheDestinationSr() throws Exception {
+    simulator.faults().failMigration("vm-local", 0.2, "MIRROR_FAILED", "vdi");
+    VM vm = a.vm("vm-local");
+    VDI disk = a.disksTo(vm, a.localSr("a-host-1")).keySet().iterator().next();
+    String mirrorId =
+        disk.getSR(a.connection).getUuid(a.connection) + "/" + disk.getLocation(a.connection);
+    SR target = a.localSr("a-host-2");
+    Map<String, String> dest =
+        a.host("a-host-2").migrateReceive(a.connection, a.managementNetwork(), Map.of());
+    Task task =
+        vm.migrateSendAsync(a.connection, dest, true, a.disksTo(vm, target), Map.of(), Map.of());
+    a.runToEnd(task, clock, Duration.ofSeconds(1), 400);
+    assertThat(a.errorInfo(task)).containsExactly("MIRROR_FAILED", "vdi");
+    assertRunningOnExactlyOneHost("vm-local", "a-host-1");
+    // The leaf, its snapshot and the parent, each marked as xapi marks a mirror's VDIs.
+    Set<VDI> leftovers = target.getVDIs(a.connection);
+    assertThat(leftovers).hasSize(3);
+    for (VDI leftover : leftovers) {
+      VDI.Record record = leftover.getRecord(a.connection);
+      assertThat(record.VBDs).isEmpty();
+      assertThat(record.smConfig).containsEntry("base_mirror", mirrorId);
+      assertThat(record.smConfig.keySet()).noneMatch(k -> k.startsWith("host_"));
+      assertThat(record.nameLabel).isEqualTo(disk.getNameLabel(a.connection));
+    }
+    assertThat(leftovers).filteredOn(v -> snapshot(v)).hasSize(1);
+    // What the VM runs on is untouched; the leftovers can be cleaned up.
+    assertThat(a.disksTo(vm, target).keySet()).doesNotContainAnyElementsOf(leftovers);
+    for (VDI leftover : leftovers) {
+      leftover.destroy(a.connection);
+    }
+    assertThat(target.getVDIs(a.connection)).isEmpty();
+  }
+
+  @Test
+  void aFailedMirrorWhosePoolCleansUpLeavesNothing() throws Exception {
+    simulator.settings().failedMirrorsLeaveCopies = false;
     simulator.faults().failMigration("vm-local", 0.2, "MIRROR_FAILED", "vdi");
     VM vm = a.vm("vm-local");
     SR target = a.localSr("a-host-2");
@@ -112,14 +148,62 @@ class SimulatorFaultTest {
         vm.migrateSendAsync(a.connection, dest, true, a.disksTo(vm, target), Map.of(), Map.of());
     a.runToEnd(task, clock, Duration.ofSeconds(1), 400);
     assertThat(a.errorInfo(task)).containsExactly("MIRROR_FAILED", "vdi");
-    assertRunningOnExactlyOneHost("vm-local", "a-host-1");
-    assertThat(target.getVDIs(a.connection)).hasSize(1);
-    VDI leftover = target.getVDIs(a.connection).iterator().next();
-    assertThat(leftover.getVBDs(a.connection)).isEmpty();
-    // What the VM runs on is untouched; the leftover can be cleaned up.
-    assertThat(a.disksTo(vm, target).keySet()).doesNotContain(leftover);
-    leftover.destroy(a.connection);
     assertThat(target.getVDIs(a.connection)).isEmpty();
+  }
+
+  @Test
+  void destroyingTheLeafAMirrorWritesBreaksTheMigration() throws Exception {
+    VM vm = a.vm("vm-local");
+    SR target = a.localSr("a-host-2");
+    Map<String, String> dest =
+        a.host("a-host-2").migrateReceive(a.connection, a.managementNetwork(), Map.of());
+    Task task =
+        vm.migrateSendAsync(a.connection, dest, true, a.disksTo(vm, target), Map.of(), Map.of());
+    clock.advance(Duration.ofSeconds(1));
+    VDI leaf =
+        target.getVDIs(a.connection).stream()
+            .filter(v -> !snapshot(v))
+            .filter(v -> attachedForMirror(v))
+            .findFirst()
+            .orElseThrow();
+    // xapi refuses nothing here: the leaf has no VBD, a storage datapath writes it.
+    leaf.destroy(a.connection);
+    a.runToEnd(task, clock, Duration.ofSeconds(1), 400);
+    assertThat(task.getStatus(a.connection)).isEqualTo(Types.TaskStatusType.FAILURE);
+    assertThat(a.errorInfo(task)).first().isEqualTo("MIRROR_FAILED");
+    assertRunningOnExactlyOneHost("vm-local", "a-host-1");
+  }
+
+  @Test
+  void aFailureAfterACancelPastThePointOfNoReturnIsReportedAsCancelled() throws Exception {
+    simulator
+        .faults()
+        .failMigration("vm-shared", 0.95, "VM_MIGRATE_FAILED", "vm", "src", "dst", "x");
+    Task task = a.vm("vm-shared").poolMigrateAsync(a.connection, a.host("a-host-2"), LIVE);
+    while (task.getProgress(a.connection) < simulator.settings().pointOfNoReturn) {
+      clock.advance(STEP);
+    }
+    task.cancel(a.connection);
+    a.runToEnd(task, clock, STEP, 200);
+    assertThat(task.getStatus(a.connection)).isEqualTo(Types.TaskStatusType.CANCELLED);
+    assertThat(a.errorInfo(task)).containsExactly("TASK_CANCELLED", task.toWireString());
+    assertRunningOnExactlyOneHost("vm-shared", "a-host-1");
+  }
+
+  private boolean snapshot(VDI vdi) {
+    try {
+      return vdi.getIsASnapshot(a.connection);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private boolean attachedForMirror(VDI vdi) {
+    try {
+      return vdi.getSmConfig(a.connection).keySet().stream().anyMatch(k -> k.startsWith("host_"));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
@@ -145,7 +229,7 @@ class SimulatorFaultTest {
     clock.advance(Duration.ofMinutes(5));
     assertThat(task.getProgress(a.connection)).isGreaterThanOrEqualTo(0.9);
     assertThat(task.getAllowedOperations(a.connection)).isEmpty();
-    assertThatThrownBy(() -> task.cancel(a.connection)).isInstanceOf(Types.XenAPIException.class);
+    task.cancel(a.connection); // taken, and ignored past the point of no return
     clock.advance(Duration.ofMinutes(1));
     assertThat(task.getStatus(a.connection)).isEqualTo(Types.TaskStatusType.PENDING);
     assertThat(simulator.resumeHungMigrations("vm-shared")).isEqualTo(1);

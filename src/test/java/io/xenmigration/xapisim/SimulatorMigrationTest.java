@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -219,15 +220,18 @@ class SimulatorMigrationTest {
   }
 
   @Test
-  void cancelAfterThePointOfNoReturnIsRefusedAndTheMigrationCompletes() throws Exception {
+  void cancelAfterThePointOfNoReturnIsTakenButTheMigrationCompletes() throws Exception {
     VM vm = a.vm("vm-shared");
     Task task = vm.poolMigrateAsync(a.connection, a.host("a-host-2"), LIVE);
     while (task.getProgress(a.connection) < simulator.settings().pointOfNoReturn) {
       clock.advance(STEP);
     }
     assertThat(task.getAllowedOperations(a.connection)).isEmpty();
-    assertThatThrownBy(() -> task.cancel(a.connection))
-        .isInstanceOf(Types.OperationNotAllowed.class);
+    // xapi takes the request without checking allowed_operations (xapi_task.ml, cancel)...
+    task.cancel(a.connection);
+    assertThat(task.getCurrentOperations(a.connection))
+        .containsValue(Types.TaskAllowedOperations.CANCEL);
+    // ...but a migration past its point of no return goes on.
     a.runToEnd(task, clock, STEP, 100);
     assertThat(task.getStatus(a.connection)).isEqualTo(Types.TaskStatusType.SUCCESS);
     assertThat(vm.getResidentOn(a.connection)).isEqualTo(a.host("a-host-2"));
@@ -255,5 +259,80 @@ class SimulatorMigrationTest {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  @Test
+  void aTaskKeepsTheKeysItsCallerAddsAndRefusesADuplicate() throws Exception {
+    Task task = a.vm("vm-shared").poolMigrateAsync(a.connection, a.host("a-host-2"), LIVE);
+    task.addToOtherConfig(a.connection, "xenmigration.io/attempt", "uid/1/x");
+    assertThatThrownBy(() -> task.addToOtherConfig(a.connection, "xenmigration.io/attempt", "y"))
+        .satisfies(
+            e ->
+                assertThat(XenErrors.describe((Types.XenAPIException) e))
+                    .containsExactly(
+                        "MAP_DUPLICATE_KEY",
+                        "task",
+                        "other_config",
+                        task.getUuid(a.connection),
+                        "xenmigration.io/attempt"));
+    a.runToEnd(task, clock, STEP, 200);
+    assertThat(task.getOtherConfig(a.connection))
+        .containsEntry("xenmigration.io/attempt", "uid/1/x");
+  }
+
+  @Test
+  void aStorageMigrationForwardedToItsHostCopiesItsSubtasksOtherConfig() throws Exception {
+    // vm-busy runs on a-host-2, not on the master: the master forwards migrate_send there.
+    VM vm = a.vm("vm-busy");
+    SR target = a.localSr("a-host-3");
+    Map<String, String> dest =
+        a.host("a-host-3").migrateReceive(a.connection, a.managementNetwork(), Map.of());
+    Task task =
+        vm.migrateSendAsync(a.connection, dest, true, a.disksTo(vm, target), Map.of(), Map.of());
+    assertThat(task.getSubtasks(a.connection)).hasSize(1);
+    Task forwarded = task.getSubtasks(a.connection).iterator().next();
+    assertThat(forwarded.getSubtaskOf(a.connection)).isEqualTo(task);
+
+    // A key on the caller's task alone is overwritten by the forwarded task's other_config...
+    task.addToOtherConfig(a.connection, "xenmigration.io/attempt", "uid/1/x");
+    assertThat(task.getOtherConfig(a.connection)).doesNotContainKey("xenmigration.io/attempt");
+    // ...one on the forwarded task comes through and stays after it is gone.
+    forwarded.addToOtherConfig(a.connection, "xenmigration.io/attempt", "uid/1/x");
+    assertThat(task.getOtherConfig(a.connection))
+        .containsEntry("xenmigration.io/attempt", "uid/1/x");
+    a.runToEnd(task, clock, Duration.ofSeconds(1), 400);
+    assertThat(task.getStatus(a.connection)).isEqualTo(Types.TaskStatusType.SUCCESS);
+    assertThat(task.getOtherConfig(a.connection))
+        .containsEntry("xenmigration.io/attempt", "uid/1/x");
+    assertThat(task.getSubtasks(a.connection)).isEmpty();
+    assertThatThrownBy(() -> forwarded.getStatus(a.connection))
+        .isInstanceOf(Types.HandleInvalid.class);
+  }
+
+  @Test
+  void aStorageMigrationWritesMarkedCopiesWhileItRunsAndKeepsOnlyTheDiskAfterwards()
+      throws Exception {
+    VM vm = a.vm("vm-local");
+    SR source = a.localSr("a-host-1");
+    VDI disk = a.disksTo(vm, source).keySet().iterator().next();
+    String mirrorId = source.getUuid(a.connection) + "/" + disk.getLocation(a.connection);
+    SR target = a.localSr("a-host-2");
+    Map<String, String> dest =
+        a.host("a-host-2").migrateReceive(a.connection, a.managementNetwork(), Map.of());
+    Task task =
+        vm.migrateSendAsync(a.connection, dest, true, a.disksTo(vm, target), Map.of(), Map.of());
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(target.getVDIs(a.connection)).hasSize(3);
+    assertThat(target.getVDIs(a.connection))
+        .allSatisfy(
+            v -> assertThat(v.getSmConfig(a.connection)).containsEntry("base_mirror", mirrorId));
+    a.runToEnd(task, clock, Duration.ofSeconds(1), 400);
+    assertThat(task.getStatus(a.connection)).isEqualTo(Types.TaskStatusType.SUCCESS);
+    Set<VDI> kept = target.getVDIs(a.connection);
+    assertThat(kept).hasSize(1);
+    VDI copy = kept.iterator().next();
+    assertThat(copy.getSmConfig(a.connection)).isEmpty();
+    assertThat(copy.getVBDs(a.connection)).hasSize(1);
+    assertThat(copy.getVBDs(a.connection).iterator().next().getVM(a.connection)).isEqualTo(vm);
   }
 }

@@ -15,8 +15,8 @@ class MigrationMapsTest {
           new VmInfo("vm", "uuid", "web-01", "Running", "host-1", 4L << 30, java.util.Map.of()),
           2,
           List.of(
-              new VmFacts.Disk("vdi-shared", "d0", "sr-nfs", 1),
-              new VmFacts.Disk("vdi-local", "d1", "sr-local-1", 1)),
+              new VmFacts.Disk("vdi-shared", "u0", "d0", "sr-nfs", 1, "u0"),
+              new VmFacts.Disk("vdi-local", "u1", "d1", "sr-local-1", 1, "u1")),
           List.of(new VmFacts.Nic("vif-0", "0", "aa:bb", "net-a")));
 
   @Test

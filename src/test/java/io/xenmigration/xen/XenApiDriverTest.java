@@ -59,12 +59,14 @@ class XenApiDriverTest {
   }
 
   @Test
-  void inventoryReadsThePoolInSixCalls() throws Exception {
+  void inventoryReadsThePoolInSevenCalls() throws Exception {
     try (XenApiDriver driver = driver(simulator.url("pool-a"), "password")) {
       driver.connect();
       meter.reset();
       PoolInventory inventory = driver.inventory();
-      assertThat(meter.calls("inventory")).isEqualTo(6);
+      assertThat(meter.calls("inventory")).isEqualTo(7);
+      assertThat(inventory.uuid()).isEqualTo(simulator.pool("pool-a").uuid);
+      assertThat(inventory.srs()).extracting(SrInfo::name).contains("nfs-a");
       assertThat(inventory.apiVersion()).isEqualTo("2.14");
       assertThat(inventory.masterHost().name()).isEqualTo("a-host-1");
       assertThat(inventory.readAt()).isEqualTo(CLOCK.instant());
@@ -225,12 +227,12 @@ class XenApiDriverTest {
   }
 
   @Test
-  void anUnreachablePoolIsATransientConnectionFailure() throws Exception {
+  void anUnreachablePoolIsATransientRefusedConnection() throws Exception {
     URL closed = new URL("http", "127.0.0.1", simulator.url("pool-a").getPort(), "/");
     simulator.close();
     try (XenApiDriver driver = driver(closed, "password")) {
       assertFails(
-          driver::connect, XenApiException.CONNECTION_FAILED, XenApiException.Kind.TRANSIENT);
+          driver::connect, XenApiException.CONNECTION_REFUSED, XenApiException.Kind.TRANSIENT);
     }
   }
 

@@ -11,5 +11,10 @@ public enum AttemptOutcome {
   /** The migration made no progress, or took too long, and was aborted. */
   TimedOut,
   /** The user cancelled the migration while this host was being tried. */
-  Cancelled
+  Cancelled,
+  /**
+   * The operator could not tell whether its start reached the pool (the answer was lost and no task
+   * carrying the attempt's mark exists); the VM did not move, and nothing is started again.
+   */
+  Unconfirmed
 }

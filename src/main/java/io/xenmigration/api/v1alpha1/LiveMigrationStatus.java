@@ -31,18 +31,39 @@ public class LiveMigrationStatus {
   @JsonPropertyDescription("Name-label of the VM, once resolved.")
   private String vmName;
 
-  @JsonPropertyDescription("Host the VM ran on when the migration was prepared.")
+  @JsonPropertyDescription("Name-label of the host the VM ran on when the migration was prepared.")
   private String sourceHost;
 
-  @JsonPropertyDescription("Host chosen for the VM.")
+  @JsonPropertyDescription("UUID of the host the VM ran on when the migration was prepared.")
+  private String sourceHostUuid;
+
+  @JsonPropertyDescription("Name-label of the host chosen for the VM.")
   private String destinationHost;
+
+  @JsonPropertyDescription("UUID of the host chosen for the VM.")
+  private String destinationHostUuid;
+
+  @JsonPropertyDescription("UUID of the pool the VM leaves: the identity its limits are kept by.")
+  private String sourcePoolUuid;
+
+  @JsonPropertyDescription("UUID of the pool the VM goes to, when it is another pool.")
+  private String destinationPoolUuid;
+
+  @JsonPropertyDescription(
+      "Memory the VM takes on a host (bytes): what its destination holds for it while it arrives.")
+  private Long memoryBytes;
+
+  @JsonPropertyDescription("Bytes of disk the migration copies (0 when the disks stay).")
+  private Long diskBytes;
 
   @JsonPropertyDescription("The XenAPI operation used to move the VM.")
   private MigrationMode mode;
 
   @Min(0)
   @Max(100)
-  @JsonPropertyDescription("Percent done, from 0 to 100; it never goes down.")
+  @JsonPropertyDescription(
+      "Percent done, from 0 to 100; it never goes down, not even when another host is tried"
+          + " (status.attempts[].progress is each attempt's own).")
   private Integer progress;
 
   @JsonPropertyDescription("Number of the destination being tried, from 1 to spec.maxAttempts.")
@@ -54,16 +75,28 @@ public class LiveMigrationStatus {
   @JsonPropertyDescription("How the destination was chosen.")
   private Placement placement;
 
-  @JsonPropertyDescription("XenAPI task of the running migration.")
+  @JsonPropertyDescription("XenAPI task of the current attempt (its reference).")
   private String taskRef;
+
+  @JsonPropertyDescription("UUID of the current attempt's XenAPI task.")
+  private String taskUuid;
+
+  @JsonPropertyDescription(
+      "The XenAPI side effect in flight: written before it is made, cleared when its result is"
+          + " recorded.")
+  private MigrationIntent intent;
 
   @JsonPropertyDescription(
       "When progress last rose (RFC 3339); the progress timeout counts from it.")
   private String progressTime;
 
-  @JsonPropertyDescription("SR the VM's disks are copied to, when they are copied.")
+  @JsonPropertyDescription("Name-label of the SR the VM's disks are copied to, when they are.")
   @com.fasterxml.jackson.annotation.JsonProperty("destinationSR")
   private String destinationSR;
+
+  @JsonPropertyDescription("UUID of the SR the VM's disks are copied to, when they are.")
+  @com.fasterxml.jackson.annotation.JsonProperty("destinationSRUuid")
+  private String destinationSRUuid;
 
   @JsonPropertyDescription("When the migration entered each phase (RFC 3339), by phase name.")
   private Map<String, String> phaseTimestamps = new LinkedHashMap<>();
@@ -254,5 +287,79 @@ public class LiveMigrationStatus {
 
   public void setObservedGeneration(Long observedGeneration) {
     this.observedGeneration = observedGeneration;
+  }
+
+  public String getSourceHostUuid() {
+    return sourceHostUuid;
+  }
+
+  public void setSourceHostUuid(String sourceHostUuid) {
+    this.sourceHostUuid = sourceHostUuid;
+  }
+
+  public String getDestinationHostUuid() {
+    return destinationHostUuid;
+  }
+
+  public void setDestinationHostUuid(String destinationHostUuid) {
+    this.destinationHostUuid = destinationHostUuid;
+  }
+
+  public String getSourcePoolUuid() {
+    return sourcePoolUuid;
+  }
+
+  public void setSourcePoolUuid(String sourcePoolUuid) {
+    this.sourcePoolUuid = sourcePoolUuid;
+  }
+
+  public String getDestinationPoolUuid() {
+    return destinationPoolUuid;
+  }
+
+  public void setDestinationPoolUuid(String destinationPoolUuid) {
+    this.destinationPoolUuid = destinationPoolUuid;
+  }
+
+  public Long getMemoryBytes() {
+    return memoryBytes;
+  }
+
+  public void setMemoryBytes(Long memoryBytes) {
+    this.memoryBytes = memoryBytes;
+  }
+
+  public Long getDiskBytes() {
+    return diskBytes;
+  }
+
+  public void setDiskBytes(Long diskBytes) {
+    this.diskBytes = diskBytes;
+  }
+
+  public String getTaskUuid() {
+    return taskUuid;
+  }
+
+  public void setTaskUuid(String taskUuid) {
+    this.taskUuid = taskUuid;
+  }
+
+  public MigrationIntent getIntent() {
+    return intent;
+  }
+
+  public void setIntent(MigrationIntent intent) {
+    this.intent = intent;
+  }
+
+  @com.fasterxml.jackson.annotation.JsonProperty("destinationSRUuid")
+  public String getDestinationSRUuid() {
+    return destinationSRUuid;
+  }
+
+  @com.fasterxml.jackson.annotation.JsonProperty("destinationSRUuid")
+  public void setDestinationSRUuid(String destinationSRUuid) {
+    this.destinationSRUuid = destinationSRUuid;
   }
 }

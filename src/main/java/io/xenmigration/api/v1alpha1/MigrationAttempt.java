@@ -10,6 +10,25 @@ public class MigrationAttempt {
   @JsonPropertyDescription("Name-label of the destination host tried.")
   private String host;
 
+  @JsonPropertyDescription("UUID of the destination host tried.")
+  private String hostUuid;
+
+  @JsonPropertyDescription(
+      "The attempt's mark, put on its XenAPI task (other_config xenmigration.io/attempt): only a"
+          + " task carrying it is this attempt's.")
+  private String token;
+
+  @JsonPropertyDescription("UUID of the attempt's XenAPI task, once it is known.")
+  private String taskUuid;
+
+  @JsonPropertyDescription("This attempt's own progress, from 0 to 100.")
+  private Integer progress;
+
+  @JsonPropertyDescription(
+      "UUIDs of the VDIs on the destination SR that looked like copies of the VM's disks before"
+          + " the attempt started: never taken for this attempt's leftovers.")
+  private java.util.List<String> existingDisks;
+
   @JsonPropertyDescription("How the try ended; empty while it is still going.")
   private AttemptOutcome outcome;
 
@@ -72,5 +91,45 @@ public class MigrationAttempt {
 
   public void setDestinationFault(Boolean destinationFault) {
     this.destinationFault = destinationFault;
+  }
+
+  public String getHostUuid() {
+    return hostUuid;
+  }
+
+  public void setHostUuid(String hostUuid) {
+    this.hostUuid = hostUuid;
+  }
+
+  public String getToken() {
+    return token;
+  }
+
+  public void setToken(String token) {
+    this.token = token;
+  }
+
+  public String getTaskUuid() {
+    return taskUuid;
+  }
+
+  public void setTaskUuid(String taskUuid) {
+    this.taskUuid = taskUuid;
+  }
+
+  public Integer getProgress() {
+    return progress;
+  }
+
+  public void setProgress(Integer progress) {
+    this.progress = progress;
+  }
+
+  public java.util.List<String> getExistingDisks() {
+    return existingDisks;
+  }
+
+  public void setExistingDisks(java.util.List<String> existingDisks) {
+    this.existingDisks = existingDisks;
   }
 }

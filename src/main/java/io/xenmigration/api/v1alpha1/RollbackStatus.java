@@ -15,8 +15,17 @@ public class RollbackStatus {
   private List<RollbackStep> steps = new ArrayList<>();
 
   @JsonPropertyDescription(
-      "True once the operator checked that the VM runs on its source host again.")
+      "True once the operator checked that the VM runs on a live source host again; false with"
+          + " status.rollback.verification saying why when it could not.")
   private Boolean verified;
+
+  @JsonPropertyDescription("What the check of where the VM runs found.")
+  private String verification;
+
+  @JsonPropertyDescription(
+      "What the failed attempt may have left that the operator kept (not provably its own, or"
+          + " in use), for a person to look at.")
+  private List<Leftover> leftovers = new ArrayList<>();
 
   public List<RollbackStep> getSteps() {
     return steps;
@@ -32,5 +41,21 @@ public class RollbackStatus {
 
   public void setVerified(Boolean verified) {
     this.verified = verified;
+  }
+
+  public String getVerification() {
+    return verification;
+  }
+
+  public void setVerification(String verification) {
+    this.verification = verification;
+  }
+
+  public List<Leftover> getLeftovers() {
+    return leftovers;
+  }
+
+  public void setLeftovers(List<Leftover> leftovers) {
+    this.leftovers = leftovers;
   }
 }

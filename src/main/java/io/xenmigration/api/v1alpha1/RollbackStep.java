@@ -7,8 +7,13 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RollbackStep {
 
-  @JsonPropertyDescription("What was undone, such as CancelTask or DestroyCopiedDisks.")
+  @JsonPropertyDescription(
+      "What was done, such as CancelTask, LetFinish, DestroyTask, RemoveLeftovers or"
+          + " VerifySource.")
   private String action;
+
+  @JsonPropertyDescription("The attempt it was done for (status.attempts, from 1).")
+  private Integer attempt;
 
   @JsonPropertyDescription("Whether the step worked.")
   private Boolean succeeded;
@@ -49,5 +54,13 @@ public class RollbackStep {
 
   public void setTime(String time) {
     this.time = time;
+  }
+
+  public Integer getAttempt() {
+    return attempt;
+  }
+
+  public void setAttempt(Integer attempt) {
+    this.attempt = attempt;
   }
 }

@@ -12,8 +12,15 @@ public class XenPoolStatus {
 
   @JsonPropertyDescription(
       "Condition 'Ready' is True when the operator is logged in to the pool master; when False,"
-          + " its reason says what to fix.")
+          + " its reason says what to fix. 'Duplicate' is True when another XenPool describes the"
+          + " same pool (their migrations then share the older one's limits); 'Deleting' is True"
+          + " while a deleted pool waits for its active migrations.")
   private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "UUID of the pool: its identity, by which its migrations' limits are kept even when"
+          + " several XenPools name it.")
+  private String poolUuid;
 
   @JsonPropertyDescription("XenAPI version of the pool master, as major.minor.")
   private String apiVersion;
@@ -99,5 +106,13 @@ public class XenPoolStatus {
 
   public void setObservedGeneration(Long observedGeneration) {
     this.observedGeneration = observedGeneration;
+  }
+
+  public String getPoolUuid() {
+    return poolUuid;
+  }
+
+  public void setPoolUuid(String poolUuid) {
+    this.poolUuid = poolUuid;
   }
 }

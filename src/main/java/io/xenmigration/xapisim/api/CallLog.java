@@ -29,11 +29,34 @@ public final class CallLog {
 
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
   private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+  private final List<Hook> hooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  private record Hook(String method, java.util.function.Consumer<Entry> action) {}
+
+  /**
+   * Runs an action after each call of a method, once the call has had its effect and before its
+   * answer is sent: a test can, say, make the caller's next write fail right after a side effect.
+   * The action runs under the simulator's lock, so it must not call the simulator.
+   */
+  public void onCall(String method, java.util.function.Consumer<Entry> action) {
+    hooks.add(new Hook(method, action));
+  }
+
+  /** Removes every action added with {@link #onCall}. */
+  public void clearHooks() {
+    hooks.clear();
+  }
 
   void record(Instant time, String pool, String method, List<String> error) {
+    Entry entry = new Entry(time, pool, method, error);
+    for (Hook hook : hooks) {
+      if (hook.method().equals(method)) {
+        hook.action().accept(entry);
+      }
+    }
     counts.computeIfAbsent(method, m -> new LongAdder()).increment();
     synchronized (entries) {
-      entries.addLast(new Entry(time, pool, method, error));
+      entries.addLast(entry);
       if (entries.size() > RETAINED) {
         entries.removeFirst();
       }

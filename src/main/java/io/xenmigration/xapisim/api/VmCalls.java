@@ -273,9 +273,19 @@ final class VmCalls {
             plan.vifMap));
   }
 
-  /** Destroys a VDI no VBD uses, such as one a failed mirror left behind. */
+  /**
+   * Destroys a VDI, with xapi's checks ({@code xapi_vdi.ml}, {@code check_operation_error}): none
+   * while an operation runs on it, none while a VBD uses it. Like xapi, it does not know that a
+   * storage datapath writes a mirror's leaf, which has no VBD: destroying that one breaks the
+   * mirror.
+   */
   private static Object destroyVdi(CallContext context) {
     SimVdi vdi = context.resolve(XClass.VDI, 0);
+    if (!vdi.currentOperations.isEmpty()) {
+      var running = vdi.currentOperations.entrySet().iterator().next();
+      throw new XapiError(
+          "OTHER_OPERATION_IN_PROGRESS", "VDI", vdi.ref, running.getValue(), running.getKey());
+    }
     if (!vdi.vbds.isEmpty()) {
       throw new XapiError("VDI_IN_USE", vdi.ref, "destroy");
     }

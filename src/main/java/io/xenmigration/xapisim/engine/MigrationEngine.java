@@ -69,6 +69,8 @@ public final class MigrationEngine {
   private final Map<SimTask, Migration> running = new LinkedHashMap<>();
   private final Map<String, Integer> peakByPool = new LinkedHashMap<>();
   private final Map<String, Integer> peakBySource = new LinkedHashMap<>();
+  private final Map<String, Integer> peakByDestination = new LinkedHashMap<>();
+  private final Map<String, Integer> peakStorageBySource = new LinkedHashMap<>();
   private final ArrayDeque<Ended> history = new ArrayDeque<>();
   private final AtomicLong progressReports = new AtomicLong();
 
@@ -137,19 +139,49 @@ public final class MigrationEngine {
     return Map.copyOf(peakBySource);
   }
 
-  private synchronized void notePeaks(SimHost source) {
-    int inPool = 0;
+  /** The most migrations ever arriving at one host at once, by host name. */
+  public synchronized Map<String, Integer> peakByDestinationHost() {
+    return Map.copyOf(peakByDestination);
+  }
+
+  /** The most storage migrations ever leaving one host at once, by host name. */
+  public synchronized Map<String, Integer> peakStorageBySourceHost() {
+    return Map.copyOf(peakStorageBySource);
+  }
+
+  /**
+   * Counts what runs now that a migration started: in its pools (a cross-pool migration counts in
+   * both), from its source host, to its destination host, and storage migrations from its source.
+   */
+  private synchronized void notePeaks(Migration started) {
+    SimHost source = started.source;
+    SimHost destination = started.request.destination;
+    Map<String, Integer> inPool = new LinkedHashMap<>();
     int fromHost = 0;
+    int toHost = 0;
+    int storageFromHost = 0;
     for (Migration m : running.values()) {
-      if (m.source != null && m.source.pool == source.pool) {
-        inPool++;
+      if (m.source == null) {
+        continue;
+      }
+      inPool.merge(m.source.pool.nameLabel, 1, Integer::sum);
+      if (m.request.destination.pool != m.source.pool) {
+        inPool.merge(m.request.destination.pool.nameLabel, 1, Integer::sum);
       }
       if (m.source == source) {
         fromHost++;
+        if (m.request.kind != Kind.POOL_MIGRATE) {
+          storageFromHost++;
+        }
+      }
+      if (m.request.destination == destination) {
+        toHost++;
       }
     }
-    peakByPool.merge(source.pool.nameLabel, inPool, Math::max);
+    inPool.forEach((pool, count) -> peakByPool.merge(pool, count, Math::max));
     peakBySource.merge(source.nameLabel, fromHost, Math::max);
+    peakByDestination.merge(destination.nameLabel, toHost, Math::max);
+    peakStorageBySource.merge(source.nameLabel, storageFromHost, Math::max);
   }
 
   public MigrationEngine(SimWorld world, Faults faults, SimSettings settings) {
@@ -188,8 +220,14 @@ public final class MigrationEngine {
     request.destination.currentOperations.put(request.task, "vm_migrate");
     request.destination.reservations.put(request.task, vm.memoryFootprint());
     migration.source = source;
-    notePeaks(source);
+    notePeaks(migration);
     migration.fault = faults.takeMigrationFault(vm.uuid, vm.nameLabel);
+    if (request.kind != Kind.POOL_MIGRATE) {
+      startMirrors(migration);
+      if (source != vm.pool.master) {
+        forwardToSourceHost(migration);
+      }
+    }
     emit(vm, "mod");
     emit(source, "mod");
     emit(request.destination, "mod");
@@ -252,6 +290,12 @@ public final class MigrationEngine {
     SimHost source;
     Faults.MigrationFault fault;
     boolean hung;
+
+    /** The VDIs a storage migration writes on its destination SRs, one set per disk copied. */
+    final Map<SimVdi, Mirror> mirrors = new LinkedHashMap<>();
+
+    /** The task on the VM's host that the caller's task mirrors, or null. */
+    SimTask forwarded;
 
     Migration(Request request, Instant started) {
       this.request = request;
@@ -346,6 +390,13 @@ public final class MigrationEngine {
             return;
           }
         }
+        for (Map.Entry<SimVdi, Mirror> mirror : migration.mirrors.entrySet()) {
+          if (!mirror.getValue().intact()) {
+            // Someone destroyed the VDI being written: the mirror breaks.
+            fail(migration, new XapiError("MIRROR_FAILED", mirror.getKey().ref), "failure");
+            return;
+          }
+        }
         if (migration.hung) {
           return; // frozen until cancelled; a cancel schedules a step
         }
@@ -387,6 +438,12 @@ public final class MigrationEngine {
     if (progress > task.progress) {
       progressReports.incrementAndGet();
       task.progress = progress;
+      Migration migration = running.get(task);
+      if (migration != null && migration.forwarded != null) {
+        migration.forwarded.progress = progress;
+        emit(migration.forwarded, "mod");
+        task.mirror();
+      }
       emit(task, "mod");
     }
   }
@@ -398,12 +455,13 @@ public final class MigrationEngine {
     SimHost destination = request.destination;
     release(migration);
     recordEnd(migration, "success");
+    finishForwarded(migration, "success");
     SimVm arrived;
     if (request.kind == Kind.CROSS_POOL) {
-      arrived = moveToPool(vm, destination, request.vdiMap, request.vifMap);
+      arrived = moveToPool(vm, destination, migration.mirrors, request.vifMap);
     } else {
       if (request.kind == Kind.STORAGE_MIGRATE) {
-        remapDisks(vm, request.vdiMap);
+        remapDisks(vm, migration.mirrors);
       }
       source.residentVms.remove(vm);
       destination.residentVms.add(vm);
@@ -435,14 +493,17 @@ public final class MigrationEngine {
 
   private void fail(Migration migration, XapiError error, String status) {
     Request request = migration.request;
+    SimTask cancelled = request.task;
+    if (cancelled.cancelRequested && !"cancelled".equals(status)) {
+      // A cancel asked past the point of no return turns a later failure into a cancel, as
+      // xapi's exn_if_cancelling does.
+      error = new XapiError("TASK_CANCELLED", cancelled.ref);
+      status = "cancelled";
+    }
     release(migration);
     recordEnd(migration, status);
-    if (request.kind != Kind.POOL_MIGRATE
-        && migration.progressAt(world.clock.now()) > 0
-        && Duration.between(migration.started, world.clock.now()).compareTo(migration.diskPhase)
-            < 0) {
-      leavePartialCopies(request);
-    }
+    finishForwarded(migration, "failure");
+    endMirrors(migration);
     emit(request.vm, "mod");
     emit(migration.source, "mod");
     emit(request.destination, "mod");
@@ -465,43 +526,136 @@ public final class MigrationEngine {
     migration.request.destination.reservations.remove(task);
   }
 
-  /** A failed mirror leaves what it had copied on the destination SR, as a real pool can. */
-  private void leavePartialCopies(Request request) {
+  /**
+   * What a storage migration writes on the destination SR for one disk, as xapi's {@code
+   * receive_start_common} creates it: the leaf the mirror writes (attached through a storage
+   * datapath, without a VBD), a snapshot of it, and the parent the disk's contents are copied into;
+   * all three carry {@code sm_config["base_mirror"]}.
+   */
+  private record Mirror(SimVdi leaf, SimVdi snapshot, SimVdi parent, String hostKey) {
+    boolean intact() {
+      return leaf.pool.find(io.xenmigration.xapisim.model.XClass.VDI, leaf.ref) != null;
+    }
+  }
+
+  private void startMirrors(Migration migration) {
+    Request request = migration.request;
     for (Map.Entry<SimVdi, SimSr> entry : request.vdiMap.entrySet()) {
       SimVdi original = entry.getKey();
       SimSr target = entry.getValue();
       if (original.sr == target) {
         continue;
       }
-      SimVdi partial = target.pool.register(new SimVdi(target.pool));
-      partial.nameLabel = original.nameLabel;
-      partial.sr = target;
-      partial.virtualSize = original.virtualSize;
-      target.vdis.add(partial);
-      emit(partial, "add");
+      String id = original.sr.uuid + "/" + original.uuid; // the VDI's location is its UUID here
+      SimVdi leaf = newVdi(target, original, id);
+      String hostKey = "host_" + request.destination.ref;
+      leaf.smConfig.put(hostKey, "RW");
+      SimVdi snapshot = newVdi(target, original, id);
+      snapshot.isASnapshot = true;
+      snapshot.snapshotOf = leaf;
+      SimVdi parent = newVdi(target, original, id);
+      migration.mirrors.put(original, new Mirror(leaf, snapshot, parent, hostKey));
     }
   }
 
-  /** Storage migration within a pool: each disk becomes a new VDI on its target SR. */
-  private void remapDisks(SimVm vm, Map<SimVdi, SimSr> vdiMap) {
+  private SimVdi newVdi(SimSr sr, SimVdi like, String mirrorId) {
+    SimVdi vdi = sr.pool.register(new SimVdi(sr.pool));
+    vdi.nameLabel = like.nameLabel;
+    vdi.sr = sr;
+    vdi.virtualSize = like.virtualSize;
+    vdi.smConfig.put("base_mirror", mirrorId);
+    sr.vdis.add(vdi);
+    emit(vdi, "add");
+    return vdi;
+  }
+
+  /**
+   * A failed storage migration: the datapaths detach; xapi then destroys what it created unless its
+   * clean-up is set to fail, in which case the marked VDIs stay, as a real pool can leave them.
+   */
+  private void endMirrors(Migration migration) {
+    for (Mirror mirror : migration.mirrors.values()) {
+      mirror.leaf().smConfig.remove(mirror.hostKey());
+      for (SimVdi vdi : List.of(mirror.snapshot(), mirror.leaf(), mirror.parent())) {
+        if (settings.failedMirrorsLeaveCopies) {
+          emit(vdi, "mod");
+        } else {
+          forget(vdi);
+        }
+      }
+    }
+  }
+
+  private void forget(SimVdi vdi) {
+    if (vdi.pool.find(io.xenmigration.xapisim.model.XClass.VDI, vdi.ref) != null) {
+      vdi.sr.vdis.remove(vdi);
+      vdi.pool.unregister(vdi);
+      emit(vdi, "del");
+    }
+  }
+
+  /** The mirror's leaf becomes the disk: its marks go, the snapshot and the parent with them. */
+  private SimVdi keepLeaf(Mirror mirror) {
+    SimVdi leaf = mirror.leaf();
+    leaf.smConfig.remove("base_mirror");
+    leaf.smConfig.remove(mirror.hostKey());
+    forget(mirror.snapshot());
+    forget(mirror.parent());
+    emit(leaf, "mod");
+    return leaf;
+  }
+
+  /**
+   * A storage migration of a VM on a host other than the master: the master forwards it to the VM's
+   * host as a task of its own there and waits, copying that task's progress and {@code
+   * other_config} into the caller's ({@code message_forwarding.ml}, {@code try_internal_async}).
+   */
+  private void forwardToSourceHost(Migration migration) {
+    SimTask task = migration.request.task;
+    SimPool pool = task.pool;
+    SimTask forwarded = pool.register(new SimTask(pool, "VM.migrate_send", world.clock.now()));
+    forwarded.subtaskOf = task;
+    task.subtasks.add(forwarded);
+    task.mirrors = forwarded;
+    migration.forwarded = forwarded;
+    emit(forwarded, "add");
+    if (task.mirror()) {
+      emit(task, "mod");
+    }
+  }
+
+  /** The forwarded task ends, is copied once more and destroyed, as xapi's master does. */
+  private void finishForwarded(Migration migration, String status) {
+    SimTask forwarded = migration.forwarded;
+    if (forwarded == null) {
+      return;
+    }
+    SimTask task = migration.request.task;
+    forwarded.status = status;
+    forwarded.finished = world.clock.now();
+    task.mirror();
+    task.mirrors = null;
+    task.subtasks.remove(forwarded);
+    forwarded.pool.unregister(forwarded);
+    emit(forwarded, "del");
+    migration.forwarded = null;
+  }
+
+  /** Storage migration within a pool: each disk moves to its mirror's leaf on the target SR. */
+  private void remapDisks(SimVm vm, Map<SimVdi, Mirror> mirrors) {
     for (SimVbd vbd : vm.vbds) {
       SimVdi original = vbd.vdi;
-      SimSr target = original == null ? null : vdiMap.get(original);
-      if (target == null || target == original.sr) {
+      Mirror mirror = original == null ? null : mirrors.get(original);
+      if (mirror == null) {
         continue;
       }
       SimPool pool = vm.pool;
-      SimVdi copy = pool.register(new SimVdi(pool));
-      copy.nameLabel = original.nameLabel;
-      copy.sr = target;
-      copy.virtualSize = original.virtualSize;
-      target.vdis.add(copy);
+      SimVdi copy = keepLeaf(mirror);
       copy.vbds.add(vbd);
       vbd.vdi = copy;
       original.vbds.remove(vbd);
       original.sr.vdis.remove(original);
       pool.unregister(original);
-      emit(copy, "add");
       emit(original, "del");
       emit(vbd, "mod");
     }
@@ -509,7 +663,7 @@ public final class MigrationEngine {
 
   /** Cross-pool: the VM is created in the destination pool and destroyed in the source pool. */
   private SimVm moveToPool(
-      SimVm vm, SimHost destination, Map<SimVdi, SimSr> vdiMap, Map<SimVif, SimNetwork> vifMap) {
+      SimVm vm, SimHost destination, Map<SimVdi, Mirror> mirrors, Map<SimVif, SimNetwork> vifMap) {
     SimPool target = destination.pool;
     SimVm copy = target.register(new SimVm(target, vm.uuid));
     copy.nameLabel = vm.nameLabel;
@@ -532,16 +686,10 @@ public final class MigrationEngine {
       newVbd.mode = vbd.mode;
       newVbd.userdevice = vbd.userdevice;
       newVbd.bootable = vbd.bootable;
-      if (!vbd.empty() && vdiMap.containsKey(vbd.vdi)) {
-        SimSr sr = vdiMap.get(vbd.vdi);
-        SimVdi newVdi = target.register(new SimVdi(target));
-        newVdi.nameLabel = vbd.vdi.nameLabel;
-        newVdi.sr = sr;
-        newVdi.virtualSize = vbd.vdi.virtualSize;
-        sr.vdis.add(newVdi);
+      if (!vbd.empty() && mirrors.containsKey(vbd.vdi)) {
+        SimVdi newVdi = keepLeaf(mirrors.get(vbd.vdi));
         newVdi.vbds.add(newVbd);
         newVbd.vdi = newVdi;
-        emit(newVdi, "add");
       }
       copy.vbds.add(newVbd);
       emit(newVbd, "add");

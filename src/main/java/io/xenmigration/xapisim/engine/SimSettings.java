@@ -33,4 +33,12 @@ public final class SimSettings {
    * Storage migrations one host may run at once; xapi refuses more with TOO_MANY_STORAGE_MIGRATES.
    */
   public int maxStorageMigrationsPerHost = 3;
+
+  /**
+   * Whether a failed storage migration leaves the VDIs it created on the destination SR (marked
+   * with {@code sm_config["base_mirror"]}). xapi normally destroys them itself; a crash or a
+   * failing clean-up leaves them, which is what the operator's rollback must cope with, so that is
+   * the default here.
+   */
+  public boolean failedMirrorsLeaveCopies = true;
 }

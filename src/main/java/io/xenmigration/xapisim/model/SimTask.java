@@ -1,6 +1,7 @@
 package io.xenmigration.xapisim.model;
 
 import static io.xenmigration.xapisim.model.Records.fields;
+import static io.xenmigration.xapisim.model.Records.refs;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +28,19 @@ public final class SimTask extends XObject {
   public final Map<String, String> otherConfig = new LinkedHashMap<>();
   public final SimHost residentOn;
 
+  /** The task this one does part of, or null. */
+  public SimTask subtaskOf;
+
+  /** Tasks doing parts of this one. */
+  public final List<SimTask> subtasks = new ArrayList<>();
+
+  /**
+   * The subtask whose progress and {@code other_config} this task copies while it waits for it, as
+   * xapi's master does when it forwards a {@code migrate_send} to the VM's host ({@code
+   * Helpers.Task.wait_for_mirror}); null otherwise.
+   */
+  public SimTask mirrors;
+
   public SimTask(SimPool pool, String nameLabel, Instant created) {
     super(pool);
     this.nameLabel = nameLabel;
@@ -37,6 +51,19 @@ public final class SimTask extends XObject {
   @Override
   public XClass xclass() {
     return XClass.TASK;
+  }
+
+  /**
+   * Copies the mirrored subtask's {@code other_config} over this task's when they differ: a key a
+   * client added to this task alone is lost, one added to the subtask comes through.
+   */
+  public boolean mirror() {
+    if (mirrors == null || mirrors.otherConfig.equals(otherConfig)) {
+      return false;
+    }
+    otherConfig.clear();
+    otherConfig.putAll(mirrors.otherConfig);
+    return true;
   }
 
   /** Whether the task is still running. */
@@ -61,8 +88,8 @@ public final class SimTask extends XObject {
         "result", result,
         "error_info", errorInfo,
         "other_config", otherConfig,
-        "subtask_of", NULL_REF,
-        "subtasks", List.of(),
+        "subtask_of", refOf(subtaskOf),
+        "subtasks", refs(subtasks),
         "backtrace", "()");
   }
 }

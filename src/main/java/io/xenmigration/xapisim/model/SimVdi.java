@@ -5,6 +5,7 @@ import static io.xenmigration.xapisim.model.Records.refs;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +19,20 @@ public final class SimVdi extends XObject {
   public boolean cbtEnabled;
   public String onBoot = "persist";
   public final List<SimVbd> vbds = new ArrayList<>();
+
+  /**
+   * What the storage manager records about the VDI. xapi marks the VDIs a storage migration creates
+   * on the destination with {@code base_mirror = <source SR uuid>/<source VDI location>} ({@code
+   * storage_smapiv1_migrate.ml}, {@code receive_start_common}); while a host has it attached for
+   * the mirror, {@code host_<host ref> = RW}.
+   */
+  public final Map<String, String> smConfig = new LinkedHashMap<>();
+
+  /** Operations running on the VDI: task ref → operation. */
+  public final Map<String, String> currentOperations = new LinkedHashMap<>();
+
+  /** The VDI this one is a snapshot of, or null. */
+  public SimVdi snapshotOf;
 
   public SimVdi(SimPool pool) {
     super(pool);
@@ -40,7 +55,7 @@ public final class SimVdi extends XObject {
         "allowed_operations",
         List.of("clone", "copy", "snapshot", "mirror", "resize"),
         "current_operations",
-        Map.of(),
+        currentOperations,
         "SR",
         refOf(sr),
         "VBDs",
@@ -72,11 +87,11 @@ public final class SimVdi extends XObject {
         "xenstore_data",
         Map.of(),
         "sm_config",
-        Map.of(),
+        smConfig,
         "is_a_snapshot",
         isASnapshot,
         "snapshot_of",
-        NULL_REF,
+        refOf(snapshotOf),
         "snapshots",
         List.of(),
         "snapshot_time",

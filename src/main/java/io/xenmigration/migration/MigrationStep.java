@@ -1,0 +1,185 @@
+package io.xenmigration.migration;
+
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.xenmigration.api.v1alpha1.LiveMigration;
+import io.xenmigration.api.v1alpha1.MigrationPhase;
+import io.xenmigration.xen.XenApiException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One look at a migration, in the order that keeps the pools safe: observe and decide (the phase
+ * handler, which only reads), write the decision with the intent it names (conditionally on the
+ * version read, by the current leader), make the side effect, and write what it did. A side effect
+ * is never made when its intent did not land, and an intent whose result was not written tells the
+ * next look, in this process or another, what may have happened.
+ */
+public final class MigrationStep {
+
+  private static final Logger LOG = Logger.getLogger(MigrationStep.class.getName());
+
+  /** How soon a look whose write did not land is made again, on fresh state. */
+  static final Duration AFTER_REFUSED_WRITE = Duration.ofMillis(200);
+
+  /** How soon a process that may not act looks again (it is about to stop, or to lead again). */
+  static final Duration WHILE_FENCED = Duration.ofSeconds(5);
+
+  private final MigrationFlow flow;
+  private final MigrationLedger ledger;
+  private final MigrationServices services;
+  private final ActionFence fence;
+
+  public MigrationStep(
+      MigrationFlow flow, MigrationLedger ledger, MigrationServices services, ActionFence fence) {
+    this.flow = flow;
+    this.ledger = ledger;
+    this.services = services;
+    this.fence = fence;
+  }
+
+  /**
+   * An outcome that was written: from the phase the migration was in before it, the migration as
+   * written, and the events to record, their messages naming objects as the status does.
+   */
+  public record Written(
+      MigrationPhase from,
+      PhaseOutcome outcome,
+      LiveMigration migration,
+      List<PhaseOutcome.Event> events) {}
+
+  /**
+   * What one look did.
+   *
+   * @param written the outcomes written, in order (the intent, then the side effect's result)
+   * @param latest the migration as last written (or as read, when nothing was)
+   * @param again when to look again, or null to wait for the next event
+   */
+  public record Report(List<Written> written, LiveMigration latest, Duration again) {}
+
+  /**
+   * Looks at a migration once and writes what follows. The context's migration is this look's own
+   * copy: it is changed in place.
+   */
+  public Report run(MigrationContext context, StatusStore store) {
+    LiveMigration migration = context.migration();
+    MigrationPhase from = migration.getStatus() == null ? null : migration.getStatus().getPhase();
+    new MigrationStatusWriter(migration); // a first look starts from an empty status
+    String before = Serialization.asJson(migration.getStatus());
+    PhaseOutcome decided = flow.handle(context);
+    Instant now = context.now();
+    apply(context, migration, decided, now);
+    SideEffect effect = decided.sideEffect();
+    List<Written> written = new ArrayList<>();
+    if (effect == null) {
+      if (Serialization.asJson(migration.getStatus()).equals(before)) {
+        ledger.settle(decided.claims());
+        return new Report(written, migration, again(decided, from));
+      }
+      LiveMigration landed = write(store, migration, decided);
+      if (landed == null) {
+        return new Report(written, migration, AFTER_REFUSED_WRITE);
+      }
+      written.add(written(context, from, decided, landed));
+      ended(context, landed, from);
+      return new Report(written, landed, again(decided, from));
+    }
+
+    // Observe, decide, then: the intent, the act, the record.
+    if (!fence.mayAct()) {
+      ledger.settle(decided.claims());
+      LOG.info(() -> context.key() + ": not acting: " + fence.why());
+      return new Report(written, migration, WHILE_FENCED);
+    }
+    new MigrationStatusWriter(migration).intent(effect.action(), effect.disks(), now);
+    LiveMigration intended = write(store, migration, decided);
+    if (intended == null) {
+      return new Report(written, migration, AFTER_REFUSED_WRITE);
+    }
+    written.add(written(context, from, decided, intended));
+    if (!fence.mayAct()) {
+      // The intent stands; whoever leads next finds out what became of it.
+      LOG.info(() -> context.key() + ": intent written, not acting: " + fence.why());
+      return new Report(written, intended, WHILE_FENCED);
+    }
+    SideEffect.Result result;
+    try {
+      result = new SideEffect.Result(effect.run(), null);
+    } catch (XenApiException e) {
+      result = new SideEffect.Result(null, e);
+    }
+    PhaseOutcome recorded = decided.then(result);
+    MigrationPhase mid = intended.getStatus().getPhase();
+    LiveMigration record = Serialization.clone(intended);
+    if (!recorded.keepsIntent()) {
+      new MigrationStatusWriter(record).intentDone();
+    }
+    apply(context, record, recorded, now);
+    LiveMigration landed = write(store, record, recorded);
+    if (landed == null) {
+      // The side effect is made and its result not written: the intent tells the next look.
+      return new Report(written, record, AFTER_REFUSED_WRITE);
+    }
+    written.add(written(context, mid, recorded, landed));
+    ended(context, landed, from);
+    return new Report(written, landed, again(recorded, mid));
+  }
+
+  private void apply(
+      MigrationContext context, LiveMigration migration, PhaseOutcome outcome, Instant now) {
+    MigrationStatusWriter writer = new MigrationStatusWriter(migration);
+    outcome.edits().forEach(edit -> edit.accept(writer));
+    writer.phase(outcome.phase(), outcome.reason(), outcome.message(), now);
+    RefNames.of(services.inventoriesOf(context), migration.getStatus())
+        .clean(migration.getStatus());
+  }
+
+  private Written written(
+      MigrationContext context, MigrationPhase from, PhaseOutcome outcome, LiveMigration landed) {
+    RefNames names = RefNames.of(services.inventoriesOf(context), landed.getStatus());
+    List<PhaseOutcome.Event> events = new ArrayList<>();
+    for (PhaseOutcome.Event event : outcome.events()) {
+      events.add(new PhaseOutcome.Event(event.reason(), names.clean(event.message())));
+    }
+    return new Written(from, outcome, landed, List.copyOf(events));
+  }
+
+  /** The write, or null when it did not land (its claims then go back). */
+  private LiveMigration write(StatusStore store, LiveMigration migration, PhaseOutcome outcome) {
+    try {
+      LiveMigration landed = store.write(migration);
+      ledger.written(landed, outcome.claims());
+      return landed;
+    } catch (StatusStore.WriteRefused e) {
+      ledger.settle(outcome.claims());
+      LOG.log(
+          e.conflict() ? Level.FINE : Level.INFO,
+          () ->
+              MigrationLedger.id(migration)
+                  + ": status write did not land ("
+                  + e.getMessage()
+                  + "); looking again");
+      return null;
+    }
+  }
+
+  /** A migration whose end was written gives back what it held. */
+  private void ended(MigrationContext context, LiveMigration landed, MigrationPhase from) {
+    MigrationPhase phase = landed.getStatus().getPhase();
+    if (phase != null && phase.isTerminal() && phase != from) {
+      services.ended(context, landed);
+    }
+  }
+
+  /** A new phase is handled at once; a phase that waits says when to look again. */
+  private static Duration again(PhaseOutcome outcome, MigrationPhase from) {
+    Duration again = outcome.requeue();
+    if (again == null && outcome.phase() != from && !outcome.phase().isTerminal()) {
+      again = Duration.ZERO;
+    }
+    return again;
+  }
+}

@@ -1,0 +1,34 @@
+package io.xenmigration.xen;
+
+import java.util.Objects;
+
+/**
+ * The mark the operator puts on the XenAPI tasks it starts, in their {@code other_config}, as
+ * XenCenter marks its own ({@code XenCenterUUID}): one value per attempt of one LiveMigration, so
+ * that a task carrying it can only be that attempt's, and a task without it is never cancelled or
+ * destroyed by the operator.
+ *
+ * @param value {@code <LiveMigration uid>/<attempt>/<random>}
+ */
+public record TaskTag(String value) {
+
+  /** The {@code other_config} key. */
+  public static final String KEY = "xenmigration.io/attempt";
+
+  public TaskTag {
+    Objects.requireNonNull(value);
+    if (value.isBlank()) {
+      throw new IllegalArgumentException("an empty task tag");
+    }
+  }
+
+  /** The tag of one attempt of a migration (by the LiveMigration's uid). */
+  public static TaskTag of(String migrationUid, int attempt, String nonce) {
+    return new TaskTag(migrationUid + "/" + attempt + "/" + nonce);
+  }
+
+  /** Whether this tag was made for the migration with this uid. */
+  public boolean belongsTo(String migrationUid) {
+    return migrationUid != null && value.startsWith(migrationUid + "/");
+  }
+}

@@ -1,0 +1,268 @@
+package io.xenmigration.migration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.xenmigration.api.v1alpha1.LiveMigration;
+import io.xenmigration.api.v1alpha1.LiveMigrationSpec;
+import io.xenmigration.api.v1alpha1.MigrationMode;
+import io.xenmigration.api.v1alpha1.MigrationPhase;
+import io.xenmigration.api.v1alpha1.PoolLimits;
+import io.xenmigration.api.v1alpha1.XenPool;
+import io.xenmigration.api.v1alpha1.XenPoolSpec;
+import io.xenmigration.api.v1alpha1.XenPoolStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What migrations hold is read off their statuses: rebuilt exactly by a new ledger (a restart, a
+ * new leader), bridged while a write is under way or not yet in the cache, given back only once the
+ * write ending a migration has landed, and kept by pool identity however many XenPools name the
+ * pool.
+ */
+class MigrationLedgerTest {
+
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  private static final String POOL = "pool-uuid";
+
+  private static XenPool pool(String namespace, String name, int maxParallel, Instant created) {
+    XenPool pool = new XenPool();
+    pool.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(name)
+            .withNamespace(namespace)
+            .withCreationTimestamp(created.toString())
+            .build());
+    XenPoolSpec spec = new XenPoolSpec();
+    PoolLimits limits = new PoolLimits();
+    limits.setMaxParallelMigrations(maxParallel);
+    limits.setMaxParallelPerHost(100);
+    spec.setLimits(limits);
+    pool.setSpec(spec);
+    XenPoolStatus status = new XenPoolStatus();
+    status.setPoolUuid(POOL);
+    pool.setStatus(status);
+    return pool;
+  }
+
+  private static final PoolIndex ONE_POOL = PoolIndex.of(List.of(pool("ns", "pool-a", 5, T0)));
+
+  private static LiveMigration migration(String name, MigrationPhase phase, long version) {
+    LiveMigration lm = new LiveMigration();
+    lm.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(name)
+            .withNamespace("ns")
+            .withResourceVersion(Long.toString(version))
+            .withCreationTimestamp(T0.toString())
+            .build());
+    LiveMigrationSpec spec = new LiveMigrationSpec();
+    spec.setPool("pool-a");
+    spec.setVm("vm-" + name);
+    lm.setSpec(spec);
+    if (phase != null) {
+      MigrationStatusWriter writer = new MigrationStatusWriter(lm);
+      writer.phase(MigrationPhase.Queued, "Queued", "accepted", T0);
+      if (phase != MigrationPhase.Queued) {
+        writer.phase(MigrationPhase.Preparing, "Admitted", "", T0);
+        writer.vm("uuid-" + name, "vm-" + name).source("h1", "host-1").pools(POOL, null);
+        if (phase != MigrationPhase.Preparing) {
+          writer
+              .attemptStarted("h2", "host-2", "uid/1/x", null, T0)
+              .mode(MigrationMode.StorageMigrate, "sr", "sr-uuid");
+          writer.sizes(4L << 30, 0);
+          writer.phase(MigrationPhase.Running, "Migrating", "", T0);
+          if (phase != MigrationPhase.Running) {
+            writer.phase(phase, "Done", "", T0);
+          }
+        }
+      }
+    }
+    return lm;
+  }
+
+  private static Admission.Request request(String name) {
+    return new Admission.Request(
+        "ns/" + name, "uuid-" + name, List.of(POOL), "host-" + name, 0, T0, 0);
+  }
+
+  @Test
+  void activeStatusesHoldSlotsAndDestinations() {
+    MigrationLedger ledger = new MigrationLedger();
+    List<LiveMigration> cached =
+        List.of(
+            migration("queued", MigrationPhase.Queued, 1),
+            migration("preparing", MigrationPhase.Preparing, 2),
+            migration("running", MigrationPhase.Running, 3),
+            migration("done", MigrationPhase.Completed, 4));
+    List<Holding> holdings = ledger.holdings(cached, ONE_POOL);
+    assertThat(holdings)
+        .extracting(Holding::migration)
+        .containsExactly("ns/preparing", "ns/running");
+    Holding running = holdings.get(1);
+    assertThat(running.destinationHost()).isEqualTo("host-2");
+    assertThat(running.memoryBytes()).isEqualTo(4L << 30);
+    assertThat(running.copiesDisks()).isTrue();
+    assertThat(holdings.get(0).destinationHost()).isNull();
+  }
+
+  @Test
+  void aNewLedgerCountsExactlyWhatTheStatusesSay() {
+    List<LiveMigration> cached = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      cached.add(migration("m" + i, MigrationPhase.Running, i + 1));
+    }
+    cached.add(migration("waiting", MigrationPhase.Queued, 10));
+    MigrationLedger restarted = new MigrationLedger();
+    Admission.Decision decision =
+        restarted.admit(request("waiting"), cached, ONE_POOL, m -> null, new ArrayList<>());
+    assertThat(decision.reason()).isEqualTo(Admission.Reason.PoolLimit);
+  }
+
+  @Test
+  void aWriteNotYetInTheCacheCountsAtOnce() {
+    MigrationLedger ledger = new MigrationLedger();
+    List<LiveMigration> cached = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      cached.add(migration("m" + i, MigrationPhase.Running, i + 1));
+    }
+    cached.add(migration("waiting", MigrationPhase.Queued, 10));
+    // m0's end was written (version 20), the cache still shows it Running (version 1).
+    ledger.written(migration("m0", MigrationPhase.Completed, 20), List.of());
+    assertThat(ledger.holdings(cached, ONE_POOL)).hasSize(4);
+    assertThat(
+            ledger
+                .admit(request("waiting"), cached, ONE_POOL, m -> null, new ArrayList<>())
+                .admitted())
+        .isTrue();
+    // Once the cache has caught up, it stands for itself.
+    List<LiveMigration> caughtUp = new ArrayList<>(cached);
+    caughtUp.set(0, migration("m0", MigrationPhase.Completed, 21));
+    assertThat(ledger.effective(caughtUp).get(0).getMetadata().getResourceVersion())
+        .isEqualTo("21");
+  }
+
+  @Test
+  void aClaimHoldsUntilItsWriteLandsOrFails() {
+    MigrationLedger ledger = new MigrationLedger();
+    PoolIndex one = PoolIndex.of(List.of(pool("ns", "pool-a", 1, T0)));
+    List<LiveMigration> cached =
+        List.of(migration("a", MigrationPhase.Queued, 1), migration("b", MigrationPhase.Queued, 2));
+    List<MigrationLedger.Claim> claimed = new ArrayList<>();
+    assertThat(ledger.admit(request("a"), cached, one, m -> null, claimed).admitted()).isTrue();
+    // a's Preparing write is under way: b may not take the one slot.
+    assertThat(ledger.admit(request("b"), cached, one, m -> null, new ArrayList<>()).admitted())
+        .isFalse();
+    // a's write is refused: the slot is given back.
+    ledger.settle(claimed);
+    assertThat(ledger.admit(request("b"), cached, one, m -> null, new ArrayList<>()).admitted())
+        .isTrue();
+  }
+
+  @Test
+  void thirtyConcurrentAdmissionsNeverExceedTheLimit() throws Exception {
+    MigrationLedger ledger = new MigrationLedger();
+    List<LiveMigration> cached = Collections.synchronizedList(new ArrayList<>());
+    for (int i = 0; i < 30; i++) {
+      cached.add(migration("m" + i, MigrationPhase.Queued, i + 1));
+    }
+    ExecutorService threads = Executors.newFixedThreadPool(8);
+    List<Future<Boolean>> answers = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      String name = "m" + i;
+      answers.add(
+          threads.submit(
+              () ->
+                  ledger
+                      .admit(
+                          request(name),
+                          List.copyOf(cached),
+                          ONE_POOL,
+                          m -> null,
+                          new ArrayList<>())
+                      .admitted()));
+    }
+    int admitted = 0;
+    for (Future<Boolean> answer : answers) {
+      admitted += answer.get() ? 1 : 0;
+    }
+    threads.shutdown();
+    assertThat(admitted).isEqualTo(5);
+    assertThat(ledger.holdings(cached, ONE_POOL)).hasSize(5);
+  }
+
+  @Test
+  void twoXenPoolsOfOnePoolShareTheOldersLimits() {
+    XenPool older = pool("ns", "pool-a", 2, T0);
+    XenPool newer = pool("other-ns", "same-pool", 50, T0.plusSeconds(60));
+    PoolIndex index = PoolIndex.of(List.of(newer, older));
+    assertThat(index.firstOtherThan(newer)).isSameAs(older);
+    assertThat(index.firstOtherThan(older)).isNull();
+    assertThat(index.limits(POOL).maxParallel()).isEqualTo(2);
+    MigrationLedger ledger = new MigrationLedger();
+    List<LiveMigration> cached = new ArrayList<>();
+    cached.add(migration("a", MigrationPhase.Running, 1));
+    LiveMigration elsewhere = migration("b", MigrationPhase.Running, 2);
+    elsewhere.getMetadata().setNamespace("other-ns");
+    elsewhere.getSpec().setPool("same-pool");
+    cached.add(elsewhere);
+    // Two migrations run in the pool, through two XenPools: the limit of 2 is reached for both.
+    assertThat(ledger.admit(request("c"), cached, index, m -> null, new ArrayList<>()).reason())
+        .isEqualTo(Admission.Reason.PoolLimit);
+  }
+
+  @Test
+  void placementCountsWhatDestinationsHoldAndTheStorageLimit() {
+    MigrationLedger ledger = new MigrationLedger();
+    List<LiveMigration> cached = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      cached.add(migration("s" + i, MigrationPhase.Running, i + 1)); // storage, from host-1
+    }
+    var needs =
+        new io.xenmigration.scheduler.VmNeeds(
+            "uuid-x",
+            "vm-x",
+            "host-1",
+            "XCP",
+            "3.2.1",
+            1L << 30,
+            1,
+            java.util.Set.of(),
+            java.util.Set.of());
+    var host =
+        new io.xenmigration.scheduler.HostFacts(
+            "host-3",
+            "h3",
+            true,
+            true,
+            "XCP",
+            "3.2.1",
+            64L << 30,
+            8,
+            java.util.Set.of("sr"),
+            java.util.Set.of());
+    var request =
+        new io.xenmigration.scheduler.PlacementRequest(
+            "ns/x", needs, List.of(host), java.util.Set.of(), null, true, false, 2);
+    MigrationLedger.Placed storage =
+        ledger.place(request, List.of(POOL), true, 3, cached, ONE_POOL);
+    assertThat(storage.storageLimited()).isTrue();
+    assertThat(storage.claim()).isNull();
+    MigrationLedger.Placed memoryOnly =
+        ledger.place(request, List.of(POOL), false, 3, cached, ONE_POOL);
+    assertThat(memoryOnly.storageLimited()).isFalse();
+    assertThat(memoryOnly.claim().holding().destinationHost()).isEqualTo("host-3");
+    // The claim holds the destination's inbound place for the next placement.
+    var again =
+        new io.xenmigration.scheduler.PlacementRequest(
+            "ns/y", needs, List.of(host), java.util.Set.of(), null, true, false, 1);
+    assertThat(ledger.place(again, List.of(POOL), false, 3, cached, ONE_POOL).placement().placed())
+        .isFalse();
+  }
+}

@@ -1,0 +1,308 @@
+package io.xenmigration.migration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.xenmigration.api.v1alpha1.AttemptOutcome;
+import io.xenmigration.api.v1alpha1.IntentAction;
+import io.xenmigration.api.v1alpha1.Leftover;
+import io.xenmigration.api.v1alpha1.LiveMigration;
+import io.xenmigration.api.v1alpha1.LiveMigrationSpec;
+import io.xenmigration.api.v1alpha1.MigrationMode;
+import io.xenmigration.api.v1alpha1.MigrationPhase;
+import io.xenmigration.api.v1alpha1.XenPool;
+import io.xenmigration.api.v1alpha1.XenPoolSpec;
+import io.xenmigration.api.v1alpha1.XenPoolStatus;
+import io.xenmigration.pool.PoolDrivers;
+import io.xenmigration.pool.PoolInventories;
+import io.xenmigration.testing.FakePool;
+import io.xenmigration.xen.DiskRecord;
+import io.xenmigration.xen.HostInfo;
+import io.xenmigration.xen.MigrationTask;
+import io.xenmigration.xen.PoolEndpoint;
+import io.xenmigration.xen.SrInfo;
+import io.xenmigration.xen.TaskTag;
+import io.xenmigration.xen.VmInfo;
+import java.net.URL;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The decisions that keep the operator's hands off what is not its own, on a pool in memory (no
+ * XenAPI, milliseconds): a start whose record was lost is found by its tag or judged by the VM, a
+ * task without the attempt's tag is never cancelled or destroyed, and only copies xapi marked as
+ * this VM's are destroyed. Each test decides once and reads the decision; nothing is carried out.
+ */
+class OwnershipDecisionTest {
+
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  private static final String UID = "lm-uid";
+
+  private FakePool pool;
+  private HostInfo host1;
+  private HostInfo host2;
+  private SrInfo local1;
+  private SrInfo shared;
+  private VmInfo vm;
+  private MigrationFlow flow;
+  private XenPool xenPool;
+
+  @BeforeEach
+  void pool() throws Exception {
+    pool = new FakePool("pool-uuid");
+    local1 = pool.addSr("local-1");
+    shared = pool.addSr("shared");
+    host1 = pool.addHost("host-1", local1.ref(), shared.ref());
+    host2 = pool.addHost("host-2", shared.ref());
+    vm = pool.addVm("web", host1, local1);
+    PoolDrivers drivers = new PoolDrivers(endpoint -> pool);
+    drivers.driver(
+        "ns/pool-a", PoolEndpoint.of(new URL("https://fake/"), "root", "password", null, false));
+    PoolInventories inventories = new PoolInventories();
+    inventories.put("ns/pool-a", pool.inventory());
+    flow =
+        new MigrationFlow(
+            new MigrationServices(
+                drivers, inventories, new MigrationLedger(), TaskFollower.disabled()));
+    xenPool = new XenPool();
+    xenPool.setMetadata(new ObjectMetaBuilder().withName("pool-a").withNamespace("ns").build());
+    xenPool.setSpec(new XenPoolSpec());
+    XenPoolStatus status = new XenPoolStatus();
+    status.setPoolUuid("pool-uuid");
+    status.setConditions(
+        List.of(new ConditionBuilder().withType("Ready").withStatus("True").build()));
+    xenPool.setStatus(status);
+  }
+
+  private static TaskTag tag() {
+    return TaskTag.of(UID, 1, "abc");
+  }
+
+  /** A migration of web to host-2, its attempt written with its tag: Running, no task yet. */
+  private LiveMigration startWritten(MigrationMode mode) {
+    LiveMigration lm = new LiveMigration();
+    lm.setMetadata(
+        new ObjectMetaBuilder().withName("move").withNamespace("ns").withUid(UID).build());
+    LiveMigrationSpec spec = new LiveMigrationSpec();
+    spec.setPool("pool-a");
+    spec.setVm("web");
+    lm.setSpec(spec);
+    MigrationStatusWriter w = new MigrationStatusWriter(lm);
+    w.phase(MigrationPhase.Queued, "Queued", "accepted", T0);
+    w.phase(MigrationPhase.Preparing, "Admitted", "", T0);
+    w.vm(vm.uuid(), vm.name()).source(host1.name(), host1.uuid()).pools("pool-uuid", null);
+    w.attemptStarted(host2.name(), host2.uuid(), tag().value(), null, T0);
+    w.mode(mode, mode == MigrationMode.PoolMigrate ? null : "shared", shared.uuid());
+    w.intent(IntentAction.StartMigration, null, T0);
+    w.phase(MigrationPhase.Running, "Starting", "", T0);
+    return lm;
+  }
+
+  private PhaseOutcome decide(LiveMigration lm, Instant now) {
+    return flow.handle(
+        new MigrationContext(
+            lm, xenPool, null, List.of(lm), PoolIndex.of(List.of(xenPool)), false, now));
+  }
+
+  /** Applies a decision to the migration, as the step would write it. */
+  private static LiveMigration applied(LiveMigration lm, PhaseOutcome outcome, Instant now) {
+    MigrationStatusWriter w = new MigrationStatusWriter(lm);
+    outcome.edits().forEach(edit -> edit.accept(w));
+    w.phase(outcome.phase(), outcome.reason(), outcome.message(), now);
+    return lm;
+  }
+
+  // --- a start whose record was lost ---
+
+  @Test
+  void aTaggedTaskIsAdoptedWhateverItsState() {
+    MigrationTask failed =
+        pool.addTask("Async.VM.pool_migrate", MigrationTask.Status.FAILURE, false, tag());
+    LiveMigration lm = startWritten(MigrationMode.PoolMigrate);
+    PhaseOutcome outcome = decide(lm, T0.plusSeconds(1));
+    applied(lm, outcome, T0.plusSeconds(1));
+    assertThat(outcome.phase()).isEqualTo(MigrationPhase.Running);
+    assertThat(outcome.sideEffect()).isNull();
+    assertThat(lm.getStatus().getTaskRef()).isEqualTo(failed.ref());
+    assertThat(lm.getStatus().getIntent()).isNull();
+    // Followed, it is rolled back like any failed task of the attempt.
+    PhaseOutcome next = decide(lm, T0.plusSeconds(2));
+    assertThat(next.phase()).isEqualTo(MigrationPhase.RollingBack);
+    assertThat(pool.sideEffects()).isEmpty();
+  }
+
+  @Test
+  void aVmBusyWithAnUntaggedTaskIsWaitedForAndItsTaskNamed() {
+    MigrationTask foreign =
+        pool.addTask("Async.VM.pool_migrate", MigrationTask.Status.PENDING, true, null);
+    pool.place(vm, host1, Map.of(foreign.ref(), "pool_migrate"));
+    LiveMigration lm = startWritten(MigrationMode.PoolMigrate);
+    PhaseOutcome outcome = decide(lm, T0.plusSeconds(120));
+    assertThat(outcome.phase()).isEqualTo(MigrationPhase.Running);
+    assertThat(outcome.reason()).isEqualTo("VMBusy");
+    assertThat(outcome.message()).contains(foreign.uuid()).doesNotContain("OpaqueRef:");
+    assertThat(outcome.sideEffect()).isNull();
+  }
+
+  @Test
+  void aVmFoundOnItsDestinationEndsTheAttemptAsDone() {
+    pool.place(vm, host2, Map.of());
+    LiveMigration lm = startWritten(MigrationMode.PoolMigrate);
+    PhaseOutcome outcome = decide(lm, T0.plusSeconds(1));
+    assertThat(outcome.phase()).isEqualTo(MigrationPhase.Completed);
+    assertThat(applied(lm, outcome, T0).getStatus().getIntent()).isNull();
+  }
+
+  @Test
+  void noTaskAndNoMoveWaitsOutTheGraceThenEndsUnconfirmedWithoutStartingAgain() {
+    LiveMigration lm = startWritten(MigrationMode.PoolMigrate);
+    PhaseOutcome early = decide(lm, T0.plusSeconds(5));
+    assertThat(early.reason()).isEqualTo("ConfirmingStart");
+    assertThat(early.phase()).isEqualTo(MigrationPhase.Running);
+    PhaseOutcome late = decide(lm, T0.plus(RunningPhase.START_GRACE).plusSeconds(1));
+    applied(lm, late, T0);
+    assertThat(late.phase()).isEqualTo(MigrationPhase.RollingBack);
+    assertThat(late.reason()).isEqualTo("StartUnconfirmed");
+    assertThat(lm.getStatus().getAttempts().get(0).getOutcome())
+        .isEqualTo(AttemptOutcome.Unconfirmed);
+    assertThat(late.sideEffect()).isNull();
+    assertThat(pool.sideEffects()).isEmpty();
+  }
+
+  @Test
+  void aTokenThatIsNotThisMigrationsFindsNothing() {
+    pool.addTask(
+        "Async.VM.pool_migrate",
+        MigrationTask.Status.PENDING,
+        true,
+        TaskTag.of("other-uid", 1, "abc"));
+    LiveMigration lm = startWritten(MigrationMode.PoolMigrate);
+    lm.getStatus().getAttempts().get(0).setToken(TaskTag.of("other-uid", 1, "abc").value());
+    PhaseOutcome outcome = decide(lm, T0.plusSeconds(1));
+    assertThat(outcome.reason()).isEqualTo("ConfirmingStart");
+    assertThat(lm.getStatus().getTaskRef()).isNull();
+  }
+
+  // --- a rollback touches only the attempt's own task ---
+
+  private LiveMigration rollingBackWith(MigrationTask task, MigrationMode mode) {
+    LiveMigration lm = startWritten(mode);
+    MigrationStatusWriter w = new MigrationStatusWriter(lm);
+    w.intentDone().task(task.ref(), task.uuid());
+    w.attemptEnded(AttemptOutcome.Cancelled, "Cancelled", "cancel requested");
+    w.phase(MigrationPhase.RollingBack, "Cancelled", "cancel requested", T0);
+    lm.getSpec().setCancel(true);
+    return lm;
+  }
+
+  @Test
+  void aTaggedCancellableTaskIsCancelled() {
+    MigrationTask task =
+        pool.addTask("Async.VM.pool_migrate", MigrationTask.Status.PENDING, true, tag());
+    PhaseOutcome outcome = decide(rollingBackWith(task, MigrationMode.PoolMigrate), T0);
+    assertThat(outcome.sideEffect().action()).isEqualTo(IntentAction.CancelTask);
+  }
+
+  @Test
+  void aTaskWithoutTheTagIsNeitherCancelledNorDestroyedButListed() {
+    MigrationTask pending =
+        pool.addTask("Async.VM.pool_migrate", MigrationTask.Status.PENDING, true, null);
+    LiveMigration lm = rollingBackWith(pending, MigrationMode.PoolMigrate);
+    PhaseOutcome outcome = decide(lm, T0);
+    applied(lm, outcome, T0);
+    assertThat(outcome.sideEffect()).isNull();
+    assertThat(outcome.phase()).isEqualTo(MigrationPhase.RollingBack);
+    assertThat(lm.getStatus().getRollback().getLeftovers())
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.getKind()).isEqualTo("Task");
+              assertThat(l.getUuid()).isEqualTo(pending.uuid());
+            });
+    // Once it has ended, it is still not destroyed.
+    MigrationTask ended =
+        pool.addTask("Async.VM.pool_migrate", MigrationTask.Status.CANCELLED, false, null);
+    LiveMigration later = rollingBackWith(ended, MigrationMode.PoolMigrate);
+    PhaseOutcome after = decide(later, T0);
+    assertThat(after.sideEffect()).isNull();
+    assertThat(after.phase()).isEqualTo(MigrationPhase.Cancelled);
+  }
+
+  @Test
+  void aTaggedTaskThatEndedIsDestroyed() {
+    MigrationTask ended =
+        pool.addTask("Async.VM.pool_migrate", MigrationTask.Status.CANCELLED, false, tag());
+    PhaseOutcome outcome = decide(rollingBackWith(ended, MigrationMode.PoolMigrate), T0);
+    assertThat(outcome.sideEffect().action()).isEqualTo(IntentAction.DestroyTask);
+  }
+
+  // --- only copies proven the attempt's are destroyed ---
+
+  private DiskRecord disk(
+      String uuid,
+      String name,
+      String mirrorOf,
+      boolean inUse,
+      boolean busy,
+      boolean attached,
+      boolean snapshot) {
+    return pool.addDisk(
+        new DiskRecord(
+            "OpaqueRef:" + uuid, uuid, name, shared, mirrorOf, inUse, busy, attached, snapshot));
+  }
+
+  @Test
+  void onlyUnusedCopiesXapiMarkedAsThisVmsAreDestroyedTheRestIsKeptOrLeftAlone() {
+    String ours = local1.uuid() + "/uuid-vdi-web"; // xapi's base_mirror of web's disk
+    disk("leaf", "web disk", ours, false, false, false, false);
+    disk("snapshot", "web disk", ours, false, false, false, true);
+    disk("in-use", "web disk", ours, true, false, false, false);
+    disk("still-written", "web disk", ours, false, false, true, false);
+    disk("another-vms-copy", "web disk", "uuid-sr-x/uuid-vdi-other", false, false, false, false);
+    disk("users-disk", "web disk", null, false, false, false, false);
+    disk("appeared-unmarked", "web disk", null, false, false, false, false);
+    MigrationTask ended =
+        pool.addTask("Async.VM.migrate_send", MigrationTask.Status.FAILURE, false, tag());
+    LiveMigration lm = rollingBackWith(ended, MigrationMode.StorageMigrate);
+    lm.getStatus().getAttempts().get(0).setExistingDisks(List.of("users-disk"));
+    pool.destroyTask(ended.ref()); // already forgotten
+    MigrationStatusWriter w = new MigrationStatusWriter(lm);
+    w.rollbackStep(RollingBackPhase.DESTROY_TASK, true, "forgot it", T0);
+
+    PhaseOutcome outcome = decide(lm, T0);
+    applied(lm, outcome, T0);
+
+    assertThat(outcome.sideEffect().action()).isEqualTo(IntentAction.DestroyDisks);
+    assertThat(outcome.sideEffect().disks()).containsExactly("snapshot", "leaf");
+    assertThat(lm.getStatus().getRollback().getLeftovers())
+        .extracting(Leftover::getUuid, Leftover::getReason)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("in-use", "a VBD uses it"),
+            org.assertj.core.groups.Tuple.tuple(
+                "still-written", "a storage migration may still be writing it"),
+            org.assertj.core.groups.Tuple.tuple(
+                "appeared-unmarked",
+                "it appeared during the attempt with the name of one of the VM's disks, but"
+                    + " carries no mark of xapi's storage migration, so it is not provably the"
+                    + " attempt's copy"));
+  }
+
+  @Test
+  void noCopiesAreJudgedWhenTheAttemptNeverStartedATask() {
+    String ours = local1.uuid() + "/uuid-vdi-web";
+    disk("leaf", "web disk", ours, false, false, false, false);
+    LiveMigration lm = startWritten(MigrationMode.StorageMigrate);
+    MigrationStatusWriter w = new MigrationStatusWriter(lm);
+    w.intentDone();
+    w.attemptEnded(AttemptOutcome.Failed, "VM_BAD_POWER_STATE", "refused");
+    w.phase(MigrationPhase.RollingBack, "VM_BAD_POWER_STATE", "refused", T0);
+    PhaseOutcome outcome = decide(lm, T0);
+    assertThat(outcome.sideEffect()).isNull();
+    assertThat(outcome.phase()).isEqualTo(MigrationPhase.Failed);
+    assertThat(pool.sideEffects()).isEmpty();
+  }
+}
