@@ -1,5 +1,6 @@
 package io.xenmigration.controller;
 
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -121,8 +122,8 @@ public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Clean
     MigrationPhase phase = migration.getStatus() == null ? null : migration.getStatus().getPhase();
     if (phase != null && phase.isActive()) {
       MigrationStep.Report report = look(migration, context, true);
-      MigrationPhase now = report.latest().getStatus().getPhase();
-      if (!now.isTerminal()) {
+      // Only what was written counts: a decision whose write did not land ended nothing.
+      if (!report.phase().isTerminal()) {
         return DeleteControl.noFinalizerRemoval()
             .rescheduleAfter(
                 atLeastAMoment(report.again() == null ? Duration.ofSeconds(1) : report.again()));
@@ -145,14 +146,22 @@ public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Clean
     if (!lastTry || phase == null || phase.isTerminal()) {
       return ErrorStatusUpdateControl.defaultErrorProcessing();
     }
+    // The failed look may have changed its copy in part: the stall is written on the cached one.
+    LiveMigration cached =
+        context.getPrimaryCache() == null
+            ? null
+            : context.getPrimaryCache().get(ResourceID.fromResource(migration)).orElse(null);
+    LiveMigration stalled = cached == null ? migration : Serialization.clone(cached);
+    MigrationPhase was =
+        stalled.getStatus() == null || stalled.getStatus().getPhase() == null
+            ? phase
+            : stalled.getStatus().getPhase();
     String message =
         "the operator could not handle this migration (" + e + "); looking again later";
-    new MigrationStatusWriter(migration).phase(phase, "Stalled", message, clock.instant());
-    events.record(migration, EventReason.Stalled, message);
+    new MigrationStatusWriter(stalled).phase(was, "Stalled", message, clock.instant());
+    events.record(stalled, EventReason.Stalled, message);
     // No retry once they are spent: the look after the pause is a fresh one.
-    return ErrorStatusUpdateControl.patchStatus(migration)
-        .withNoRetry()
-        .rescheduleAfter(AFTER_STALL);
+    return ErrorStatusUpdateControl.patchStatus(stalled).withNoRetry().rescheduleAfter(AFTER_STALL);
   }
 
   private MigrationStep.Report look(

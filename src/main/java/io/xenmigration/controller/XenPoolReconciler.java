@@ -166,9 +166,11 @@ public class XenPoolReconciler implements Reconciler<XenPool>, Cleaner<XenPool> 
   @Override
   public DeleteControl cleanup(XenPool pool, Context<XenPool> context) {
     String key = pool.getMetadata().getNamespace() + "/" + pool.getMetadata().getName();
-    if (!unreadable.report(pool)) {
-      List<String> active = activeMigrations(pool, context);
-      if (!active.isEmpty()) {
+    boolean unread = unreadable.report(pool);
+    List<String> active = activeMigrations(pool, context);
+    if (!active.isEmpty()) {
+      // Even a pool that cannot be read waits: its migrations still use its connection.
+      if (!unread) {
         refresh(pool);
         XenPoolStatus status = pool.getStatus();
         if (PoolStatusWriter.deleting(pool, status, active, clock.instant())) {
@@ -183,8 +185,8 @@ public class XenPoolReconciler implements Reconciler<XenPool>, Cleaner<XenPool> 
         } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
           // The status is for people; the wait goes on either way.
         }
-        return DeleteControl.noFinalizerRemoval().rescheduleAfter(WHILE_DELETING);
       }
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(WHILE_DELETING);
     }
     drivers.forget(key);
     inventories.remove(key);

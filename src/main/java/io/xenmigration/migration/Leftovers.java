@@ -66,7 +66,8 @@ final class Leftovers {
    * @param facts the VM's disks, where it runs (its source)
    * @param srUuids the UUID of each of the VM's SRs, by ref
    * @param onDestination the VDIs on the SRs the disks were copied to
-   * @param existing UUIDs of the lookalikes there before the attempt started
+   * @param existing UUIDs of the lookalikes there before the attempt started, or null when the
+   *     attempt did not record them (then nothing is provably its copy)
    * @param stillMigrating whether a migration still runs on the VM (then nothing goes)
    */
   static Judgement judge(
@@ -78,6 +79,7 @@ final class Leftovers {
     Set<String> marks = marks(facts, srUuids);
     Set<String> names = names(facts);
     Set<String> before = existing == null ? Set.of() : new HashSet<>(existing);
+    boolean provable = existing != null;
     Set<String> own = new HashSet<>();
     facts.disks().forEach(d -> own.add(d.uuid()));
     List<DiskRecord> destroy = new ArrayList<>();
@@ -104,6 +106,10 @@ final class Leftovers {
         reason = "an operation runs on it";
       } else if (disk.attached() || stillMigrating) {
         reason = "a storage migration may still be writing it";
+      } else if (!provable) {
+        reason =
+            "the attempt did not record which copies were there before it started, so it is not"
+                + " provably the attempt's";
       } else {
         destroy.add(disk);
         continue;

@@ -60,10 +60,12 @@ public class MigrationFlow {
   /**
    * What follows for the migration. A migration seen for the first time is Queued, on its own, so
    * that every migration is seen in the queue first. An intent left in flight by an earlier look
-   * (whose result was never written) is resolved before anything else. XenAPI failures never
-   * escape: a transient one keeps the phase and looks again soon, a terminal one is the handler's
-   * to judge; so a pool that is away for long never exhausts the controller's retries and leaves a
-   * migration stuck.
+   * (whose result was never written) is resolved before anything else: a start is found out (it is
+   * never made twice), any other intent is dropped and the phase looks afresh, knowing from the
+   * status what was asked (a cancel may be asked again; a task or disk destroyed is found gone).
+   * XenAPI failures never escape: a transient one keeps the phase and looks again soon, a terminal
+   * one is the handler's to judge; so a pool that is away for long never exhausts the controller's
+   * retries and leaves a migration stuck.
    */
   public PhaseOutcome handle(MigrationContext context) {
     LiveMigrationStatus status = context.status();
@@ -77,12 +79,20 @@ public class MigrationFlow {
     if (handler == null) {
       throw new IllegalStateException("no handler for phase " + phase);
     }
+    boolean resolvingStart =
+        phase == MigrationPhase.Running
+            && status.getIntent() != null
+            && status.getIntent().getAction() == IntentAction.StartMigration;
     try {
+      if (resolvingStart) {
+        MigrationServices.Drivers pools = services.drivers(context).orElse(null);
+        return pools == null
+            ? PhaseOutcome.waitForPools(phase)
+            : running.resolveStart(context, pools);
+      }
       if (status.getIntent() != null) {
-        PhaseOutcome resolved = resolveIntent(context);
-        if (resolved != null) {
-          return resolved;
-        }
+        // The phase looks afresh; the status says what was asked.
+        new MigrationStatusWriter(context.migration()).intentDone();
       }
       return handler.handle(context);
     } catch (XenApiException e) {
@@ -93,36 +103,11 @@ public class MigrationFlow {
                 e.code() + ": " + e.getMessage() + "; trying again shortly")
             .requeue(AFTER_TRANSIENT);
       }
-      return handler.failed(context, e);
+      // A start not found out yet is never given up on an error: it is looked for again.
+      return resolvingStart ? STAY.failed(context, e) : handler.failed(context, e);
     }
   }
 
-  /**
-   * An intent whose result was never written. A start must be found out before anything else (it is
-   * never made twice); the others are looked at afresh by the phase, which then knows from the
-   * status what was asked: a cancel is taken as asked (asking again adds nothing), and a task or a
-   * disk destroyed is simply found gone.
-   */
-  private PhaseOutcome resolveIntent(MigrationContext context) throws XenApiException {
-    LiveMigrationStatus status = context.status();
-    IntentAction action = status.getIntent().getAction();
-    if (action == IntentAction.StartMigration) {
-      MigrationServices.Drivers pools = services.drivers(context).orElse(null);
-      if (pools == null) {
-        return PhaseOutcome.waitForPools(status.getPhase());
-      }
-      return running.resolveStart(context, pools);
-    }
-    MigrationStatusWriter writer = new MigrationStatusWriter(context.migration());
-    if (action == IntentAction.CancelTask
-        && !RollingBackPhase.took(context, RollingBackPhase.CANCEL_TASK)) {
-      writer.rollbackStep(
-          RollingBackPhase.CANCEL_TASK,
-          true,
-          "asked XenAPI to cancel the attempt's task (the answer was not recorded)",
-          context.now());
-    }
-    writer.intentDone();
-    return null;
-  }
+  /** The default judgement of an error: stay, say why, look again later. */
+  private static final PhaseHandler STAY = context -> null;
 }

@@ -8,12 +8,15 @@ import io.xenmigration.scheduler.Placement;
 import io.xenmigration.scheduler.PlacementRequest;
 import io.xenmigration.scheduler.Reservations;
 import io.xenmigration.scheduler.Scheduler;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -21,15 +24,23 @@ import java.util.function.Function;
  * pools, places on source and destination hosts, memory on destinations. Nothing is remembered that
  * the statuses do not say, so a restarted operator, or a new leader, counts exactly what its
  * predecessor counted as soon as it has read them. Two things bridge the gap to the cluster's view:
- * the statuses this process wrote that its cache does not show yet, and the claims of decisions
- * whose write is under way, so that two reconciles at the same moment never take the same last
- * slot, and a slot is given back only once the write ending its migration has landed.
+ * what this process wrote that its cache may not show yet (kept by resourceVersion, so that the
+ * newer of the two always counts), and the claims of decisions whose write is under way or whose
+ * answer was lost, so that two reconciles at the same moment never take the same last slot, and a
+ * slot is given back only once the write ending its migration is known to have landed.
  */
 public final class MigrationLedger {
 
   /** A holding taken for a decision until its write lands or fails; either way it then goes. */
   public static final class Claim {
     private final Holding holding;
+
+    /**
+     * Set when the write's answer was lost: the claim then holds until the cache shows the object
+     * past this version (the write landed, or another did), so a write that did land is never
+     * counted nowhere.
+     */
+    private volatile Long uncertainAfter;
 
     private Claim(Holding holding) {
       this.holding = holding;
@@ -41,21 +52,50 @@ public final class MigrationLedger {
   }
 
   /** A placement, and the claim on its destination when one was made. */
-  public record Placed(Placement placement, Claim claim, boolean storageLimited) {}
+  public record Placed(
+      Placement placement, Claim claim, boolean storageLimited, boolean hostLimited) {}
 
-  private final Map<String, LiveMigration> written = new HashMap<>();
+  /**
+   * What this process wrote of a migration: its version, its phase and what it held then. Small, so
+   * that it can stay until the migration is deleted: dropping it when one reconcile's copy of the
+   * cache caught up would let another reconcile with an older copy count the old state.
+   */
+  private record Written(long version, MigrationPhase phase, Holding holding) {}
+
+  private final Map<String, Written> written = new HashMap<>();
   private final Map<String, Claim> claims = new LinkedHashMap<>();
 
-  /** Notes a status this process wrote, with the resourceVersion the API server gave it. */
+  /**
+   * Notes a status this process wrote, with the resourceVersion the API server gave it, and gives
+   * back the claims the write now stands for.
+   */
   public synchronized void written(LiveMigration migration, Collection<Claim> settled) {
-    written.put(id(migration), migration);
-    settle(settled);
+    long version = version(migration);
+    Written before = written.get(id(migration));
+    if (before == null || version >= before.version()) {
+      written.put(
+          id(migration),
+          new Written(version, migration.getStatus().getPhase(), holdingOf(migration, null)));
+    }
+    for (Claim claim : settled) {
+      claims.remove(claim.holding.migration(), claim);
+    }
   }
 
-  /** Gives back the claims of a decision whose write did not land. */
+  /** Gives back the claims of a decision whose write was refused: it did not land. */
   public synchronized void settle(Collection<Claim> settled) {
     for (Claim claim : settled) {
       claims.remove(claim.holding.migration(), claim);
+    }
+  }
+
+  /**
+   * Keeps the claims of a decision whose write's answer was lost (it may have landed) until the
+   * cache shows the object past the version it was written against.
+   */
+  public synchronized void uncertain(Collection<Claim> kept, LiveMigration writtenAgainst) {
+    for (Claim claim : kept) {
+      claim.uncertainAfter = version(writtenAgainst);
     }
   }
 
@@ -65,35 +105,42 @@ public final class MigrationLedger {
     claims.remove(id);
   }
 
-  /** The newest known state of each migration: the cache's, or one written here since. */
-  public synchronized List<LiveMigration> effective(Collection<LiveMigration> cached) {
-    List<LiveMigration> newest = new ArrayList<>(cached.size());
-    for (LiveMigration migration : cached) {
-      String id = id(migration);
-      LiveMigration mine = written.get(id);
-      if (mine == null) {
-        newest.add(migration);
-      } else if (newer(migration, mine)) {
-        written.remove(id); // the cache has caught up
-        newest.add(migration);
-      } else {
-        newest.add(mine);
-      }
-    }
-    return newest;
-  }
-
   /** What every active migration holds, claims included (a claim stands for its migration). */
   public synchronized List<Holding> holdings(Collection<LiveMigration> cached, PoolIndex pools) {
     Map<String, Holding> held = new LinkedHashMap<>();
-    for (LiveMigration migration : effective(cached)) {
-      Holding holding = holdingOf(migration, pools);
+    Map<String, Long> versions = new HashMap<>();
+    for (LiveMigration migration : cached) {
+      String id = id(migration);
+      versions.put(id, version(migration));
+      Written mine = written.get(id);
+      Holding holding =
+          mine != null && mine.version() > version(migration)
+              ? mine.holding()
+              : holdingOf(migration, pools);
       if (holding != null) {
-        held.put(holding.migration(), holding);
+        held.put(id, holding);
       }
     }
-    claims.forEach((id, claim) -> held.put(id, claim.holding));
+    for (var entry : new ArrayList<>(claims.entrySet())) {
+      Claim claim = entry.getValue();
+      Long after = claim.uncertainAfter;
+      Long seen = versions.get(entry.getKey());
+      if (after != null && seen != null && seen > after) {
+        claims.remove(entry.getKey(), claim); // the cache now says what happened
+        continue;
+      }
+      held.put(entry.getKey(), claim.holding);
+    }
     return new ArrayList<>(held.values());
+  }
+
+  /** The phase of a migration as the newest known status has it. */
+  private MigrationPhase phase(LiveMigration migration) {
+    Written mine = written.get(id(migration));
+    if (mine != null && mine.version() > version(migration)) {
+      return mine.phase();
+    }
+    return migration.getStatus() == null ? null : migration.getStatus().getPhase();
   }
 
   /**
@@ -110,11 +157,10 @@ public final class MigrationLedger {
       List<Claim> claimed) {
     List<Holding> active = holdings(cached, pools);
     List<Admission.Request> queue = new ArrayList<>();
-    java.util.Set<String> holding = new java.util.HashSet<>();
+    Set<String> holding = new HashSet<>();
     active.forEach(h -> holding.add(h.migration()));
-    for (LiveMigration migration : effective(cached)) {
-      MigrationPhase phase =
-          migration.getStatus() == null ? null : migration.getStatus().getPhase();
+    for (LiveMigration migration : cached) {
+      MigrationPhase phase = phase(migration);
       if ((phase == null || phase == MigrationPhase.Queued) && !holding.contains(id(migration))) {
         Admission.Request request = waiting.apply(migration);
         if (request != null) {
@@ -149,22 +195,31 @@ public final class MigrationLedger {
 
   /**
    * Places a migration on a destination, counting the memory and inbound places every other
-   * migration holds, and claims the chosen host at once. A placement that would copy disks while
-   * the source host already sends as many storage migrations as allowed claims nothing.
+   * migration holds (and the memory of migrations that arrived after the destination pool was last
+   * read, which its free memory does not show yet), and claims the chosen host at once. A placement
+   * that would copy disks while the source host already sends as many storage migrations as
+   * allowed, or from a source host that already sends as many migrations as allowed (it may not be
+   * the host the queue counted, if the VM moved), claims nothing.
    *
    * @param pools the pools the migration touches, its own first
    * @param copiesAll whether the disks are copied whatever the host (cross-pool, or asked for)
+   * @param maxPerSourceHost migrations one source host may send at once
    * @param maxStorageFromHost storage migrations one host may send at once
+   * @param inventoryReadAt when the destination pool's free memory was read
    */
   public synchronized Placed place(
       PlacementRequest request,
       List<String> pools,
       boolean copiesAll,
+      int maxPerSourceHost,
       int maxStorageFromHost,
+      Instant inventoryReadAt,
       Collection<LiveMigration> cached,
       PoolIndex index) {
     Reservations reservations = new Reservations();
+    int fromSource = 0;
     int storageFromSource = 0;
+    String sourceHost = request.vm().sourceHost();
     for (Holding holding : holdings(cached, index)) {
       if (holding.migration().equals(request.migration())) {
         continue;
@@ -172,17 +227,39 @@ public final class MigrationLedger {
       if (holding.destinationHost() != null) {
         reservations.reserve(holding.migration(), holding.destinationHost(), holding.memoryBytes());
       }
-      if (holding.copiesDisks() && request.vm().sourceHost().equals(holding.sourceHost())) {
-        storageFromSource++;
+      if (sourceHost.equals(holding.sourceHost())) {
+        fromSource++;
+        if (holding.copiesDisks()) {
+          storageFromSource++;
+        }
       }
+    }
+    for (LiveMigration migration : cached) {
+      LiveMigrationStatus status = migration.getStatus();
+      if (status != null
+          && phase(migration) == MigrationPhase.Completed
+          && status.getDestinationHostUuid() != null
+          && status.getMemoryBytes() != null
+          && status.getCompletionTime() != null
+          && Instant.parse(status.getCompletionTime()).isAfter(inventoryReadAt)) {
+        // Arrived since the pool was read: its memory is taken where it went and free where it
+        // was (within one pool), though the last reading says otherwise.
+        reservations.credit(status.getDestinationHostUuid(), -status.getMemoryBytes());
+        if (status.getSourceHostUuid() != null && status.getDestinationPoolUuid() == null) {
+          reservations.credit(status.getSourceHostUuid(), status.getMemoryBytes());
+        }
+      }
+    }
+    if (fromSource >= maxPerSourceHost) {
+      return new Placed(null, null, false, true);
     }
     Placement placement = new Scheduler(reservations).place(request);
     if (!placement.placed()) {
-      return new Placed(placement, null, false);
+      return new Placed(placement, null, false, false);
     }
     boolean copies = copiesAll || placement.chosen().copiesDisks();
     if (copies && storageFromSource >= maxStorageFromHost) {
-      return new Placed(placement, null, true);
+      return new Placed(placement, null, true, false);
     }
     Claim claim =
         new Claim(
@@ -190,43 +267,48 @@ public final class MigrationLedger {
                 request.migration(),
                 request.vm().uuid(),
                 pools,
-                request.vm().sourceHost(),
+                sourceHost,
                 placement.chosen().host().uuid(),
                 request.vm().memoryBytes(),
                 copies));
     claims.put(request.migration(), claim);
-    return new Placed(placement, claim, false);
+    return new Placed(placement, claim, false, false);
   }
 
-  /** What a migration holds by its status, or null when it holds nothing. */
+  /**
+   * What a migration holds by its status, or null when it holds nothing. A migration whose spec
+   * cannot be read is counted by its status alone, which names its pools.
+   */
   static Holding holdingOf(LiveMigration migration, PoolIndex pools) {
     LiveMigrationStatus status = migration.getStatus();
     MigrationPhase phase = status == null ? null : status.getPhase();
-    if (phase == null || !phase.isActive() || migration.getSpec() == null) {
+    if (phase == null || !phase.isActive()) {
       return null;
     }
     String namespace = migration.getMetadata().getNamespace();
-    String source =
-        status.getSourcePoolUuid() != null
-            ? status.getSourcePoolUuid()
-            : pools.uuid(namespace, migration.getSpec().getPool());
-    String destination =
-        status.getDestinationPoolUuid() != null
-            ? status.getDestinationPoolUuid()
-            : pools.uuid(namespace, migration.getSpec().getDestinationPool());
+    var spec = migration.getSpec();
+    String source = status.getSourcePoolUuid();
+    if (source == null && spec != null && pools != null) {
+      source = pools.uuid(namespace, spec.getPool());
+    }
+    String destination = status.getDestinationPoolUuid();
+    boolean crossPool = destination != null || (spec != null && spec.getDestinationPool() != null);
+    if (destination == null && crossPool && spec != null && pools != null) {
+      destination = pools.uuid(namespace, spec.getDestinationPool());
+    }
     List<String> touched = new ArrayList<>();
     // A pool not known yet is counted under its XenPool's name, so the slot is not lost.
-    touched.add(source != null ? source : namespace + "/" + migration.getSpec().getPool());
-    if (migration.getSpec().getDestinationPool() != null) {
+    touched.add(source != null ? source : namespace + "/" + (spec == null ? "?" : spec.getPool()));
+    if (crossPool) {
       touched.add(
           destination != null
               ? destination
-              : namespace + "/" + migration.getSpec().getDestinationPool());
+              : namespace + "/" + (spec == null ? "?" : spec.getDestinationPool()));
     }
     boolean moving = phase == MigrationPhase.Running || phase == MigrationPhase.RollingBack;
     return new Holding(
         id(migration),
-        status.getVmUuid() != null ? status.getVmUuid() : migration.getSpec().getVm(),
+        status.getVmUuid() != null ? status.getVmUuid() : spec == null ? "?" : spec.getVm(),
         touched,
         status.getSourceHostUuid(),
         moving ? status.getDestinationHostUuid() : null,
@@ -238,14 +320,12 @@ public final class MigrationLedger {
     return migration.getMetadata().getNamespace() + "/" + migration.getMetadata().getName();
   }
 
-  /** Whether the cache's copy is at least as new as the one written here. */
-  private static boolean newer(LiveMigration cached, LiveMigration mine) {
-    String theirs = cached.getMetadata().getResourceVersion();
-    String ours = mine.getMetadata().getResourceVersion();
+  /** The resourceVersion as a number (the API server's are; the SDK's caches assume so). */
+  private static long version(LiveMigration migration) {
     try {
-      return Long.parseLong(theirs) >= Long.parseLong(ours);
-    } catch (NumberFormatException | NullPointerException notNumbers) {
-      return java.util.Objects.equals(theirs, ours);
+      return Long.parseLong(migration.getMetadata().getResourceVersion());
+    } catch (NumberFormatException | NullPointerException notANumber) {
+      return -1;
     }
   }
 }

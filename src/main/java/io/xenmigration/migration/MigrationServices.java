@@ -32,16 +32,34 @@ public class MigrationServices {
    */
   private final Map<String, TaskTag> startedHere = new ConcurrentHashMap<>();
 
+  /**
+   * How long after its intent a start that left no tagged task may still show up: a start call on
+   * its way (from a process that has since stopped) reaches the pool within the XenAPI reply
+   * timeout, so twice that. Only after this is a missing task taken to mean nothing started.
+   */
+  final java.time.Duration startGrace;
+
   @Inject
   public MigrationServices(
       PoolDrivers drivers,
       PoolInventories inventories,
       MigrationLedger ledger,
-      TaskFollower tasks) {
+      TaskFollower tasks,
+      io.xenmigration.config.OperatorConfig config) {
+    this(drivers, inventories, ledger, tasks, config.pools().replyTimeout().multipliedBy(2));
+  }
+
+  public MigrationServices(
+      PoolDrivers drivers,
+      PoolInventories inventories,
+      MigrationLedger ledger,
+      TaskFollower tasks,
+      java.time.Duration startGrace) {
     this.drivers = drivers;
     this.inventories = inventories;
     this.ledger = ledger;
     this.tasks = tasks;
+    this.startGrace = startGrace;
   }
 
   /** Who to wake when a task changes or a slot frees up: the controller, once it runs. */
@@ -63,12 +81,20 @@ public class MigrationServices {
   /** The drivers of a migration's source and destination pools (the same one within a pool). */
   record Drivers(PoolApi source, PoolApi destination) {}
 
-  /** Both drivers, or empty while either pool is not connected. */
+  /**
+   * Both drivers, or empty while either pool is not connected or not read yet: a pool whose
+   * inventory is not there cannot tell where a VM is, and "not known" must never read as "home".
+   */
   Optional<Drivers> drivers(MigrationContext context) {
     var spec = context.migration().getSpec();
-    PoolApi source = drivers.existing(context.poolKey(spec.getPool()));
-    PoolApi destination = drivers.existing(destinationKey(context));
-    return source == null || destination == null
+    String sourceKey = context.poolKey(spec.getPool());
+    String destinationKey = destinationKey(context);
+    PoolApi source = drivers.existing(sourceKey);
+    PoolApi destination = drivers.existing(destinationKey);
+    return source == null
+            || destination == null
+            || inventory(sourceKey).isEmpty()
+            || inventory(destinationKey).isEmpty()
         ? Optional.empty()
         : Optional.of(new Drivers(source, destination));
   }
@@ -90,6 +116,14 @@ public class MigrationServices {
         spec.getDestinationPool() != null ? spec.getDestinationPool() : spec.getPool());
   }
 
+  /** Stops following a migration's task and forgets having started it. */
+  void forgetTask(MigrationContext context, String taskRef) {
+    tasks.forget(context.key());
+    if (taskRef != null) {
+      startedHere.remove(taskRef);
+    }
+  }
+
   /** Notes a task this process started. */
   void started(String taskRef, TaskTag tag) {
     startedHere.put(taskRef, tag);
@@ -104,12 +138,8 @@ public class MigrationServices {
    * A migration's end was written: its task is no longer followed, and the migrations queued in its
    * pools are woken for the slot it gave back.
    */
-  void ended(MigrationContext context, io.xenmigration.api.v1alpha1.LiveMigration landed) {
-    tasks.forget(context.key());
-    String taskRef = landed.getStatus().getTaskRef();
-    if (taskRef != null) {
-      startedHere.remove(taskRef);
-    }
+  void ended(MigrationContext context, String taskRef) {
+    forgetTask(context, taskRef);
     var spec = context.migration().getSpec();
     wakeups.queuedIn(context.poolKey(spec.getPool()));
     if (spec.getDestinationPool() != null) {

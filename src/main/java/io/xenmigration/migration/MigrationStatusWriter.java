@@ -186,8 +186,8 @@ public final class MigrationStatusWriter {
     attempt.setToken(token);
     attempt.setTime(now.toString());
     attempt.setProgress(0);
-    attempt.setExistingDisks(
-        existingDisks == null || existingDisks.isEmpty() ? null : List.copyOf(existingDisks));
+    // Empty is a finding (nothing was there), null is none (not a storage migration).
+    attempt.setExistingDisks(existingDisks == null ? null : List.copyOf(existingDisks));
     status.getAttempts().add(attempt);
     status.setAttempt(status.getAttempts().size());
     status.setDestinationHost(hostName);

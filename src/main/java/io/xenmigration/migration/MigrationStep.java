@@ -55,10 +55,11 @@ public final class MigrationStep {
    * What one look did.
    *
    * @param written the outcomes written, in order (the intent, then the side effect's result)
-   * @param latest the migration as last written (or as read, when nothing was)
+   * @param phase the phase as last written, or as read when nothing was: what the cluster holds,
+   *     never a decision whose write did not land
    * @param again when to look again, or null to wait for the next event
    */
-  public record Report(List<Written> written, LiveMigration latest, Duration again) {}
+  public record Report(List<Written> written, MigrationPhase phase, Duration again) {}
 
   /**
    * Looks at a migration once and writes what follows. The context's migration is this look's own
@@ -67,43 +68,50 @@ public final class MigrationStep {
   public Report run(MigrationContext context, StatusStore store) {
     LiveMigration migration = context.migration();
     MigrationPhase from = migration.getStatus() == null ? null : migration.getStatus().getPhase();
+    String taskBefore = migration.getStatus() == null ? null : migration.getStatus().getTaskRef();
     new MigrationStatusWriter(migration); // a first look starts from an empty status
     String before = Serialization.asJson(migration.getStatus());
     PhaseOutcome decided = flow.handle(context);
     Instant now = context.now();
-    apply(context, migration, decided, now);
+    try {
+      apply(context, migration, decided, now);
+    } catch (RuntimeException e) {
+      ledger.settle(decided.claims()); // a decision that cannot be written holds nothing
+      throw e;
+    }
     SideEffect effect = decided.sideEffect();
     List<Written> written = new ArrayList<>();
     if (effect == null) {
       if (Serialization.asJson(migration.getStatus()).equals(before)) {
         ledger.settle(decided.claims());
-        return new Report(written, migration, again(decided, from));
+        return new Report(written, from, again(decided, from));
       }
       LiveMigration landed = write(store, migration, decided);
       if (landed == null) {
-        return new Report(written, migration, AFTER_REFUSED_WRITE);
+        return new Report(written, from, AFTER_REFUSED_WRITE);
       }
       written.add(written(context, from, decided, landed));
-      ended(context, landed, from);
-      return new Report(written, landed, again(decided, from));
+      released(context, landed, from, taskBefore);
+      return new Report(written, landed.getStatus().getPhase(), again(decided, from));
     }
 
     // Observe, decide, then: the intent, the act, the record.
     if (!fence.mayAct()) {
       ledger.settle(decided.claims());
       LOG.info(() -> context.key() + ": not acting: " + fence.why());
-      return new Report(written, migration, WHILE_FENCED);
+      return new Report(written, from, WHILE_FENCED);
     }
     new MigrationStatusWriter(migration).intent(effect.action(), effect.disks(), now);
     LiveMigration intended = write(store, migration, decided);
     if (intended == null) {
-      return new Report(written, migration, AFTER_REFUSED_WRITE);
+      return new Report(written, from, AFTER_REFUSED_WRITE);
     }
     written.add(written(context, from, decided, intended));
+    MigrationPhase mid = intended.getStatus().getPhase();
     if (!fence.mayAct()) {
       // The intent stands; whoever leads next finds out what became of it.
       LOG.info(() -> context.key() + ": intent written, not acting: " + fence.why());
-      return new Report(written, intended, WHILE_FENCED);
+      return new Report(written, mid, WHILE_FENCED);
     }
     SideEffect.Result result;
     try {
@@ -112,20 +120,24 @@ public final class MigrationStep {
       result = new SideEffect.Result(null, e);
     }
     PhaseOutcome recorded = decided.then(result);
-    MigrationPhase mid = intended.getStatus().getPhase();
     LiveMigration record = Serialization.clone(intended);
     if (!recorded.keepsIntent()) {
       new MigrationStatusWriter(record).intentDone();
     }
-    apply(context, record, recorded, now);
+    try {
+      apply(context, record, recorded, now);
+    } catch (RuntimeException e) {
+      ledger.settle(recorded.claims());
+      throw e;
+    }
     LiveMigration landed = write(store, record, recorded);
     if (landed == null) {
       // The side effect is made and its result not written: the intent tells the next look.
-      return new Report(written, record, AFTER_REFUSED_WRITE);
+      return new Report(written, mid, AFTER_REFUSED_WRITE);
     }
     written.add(written(context, mid, recorded, landed));
-    ended(context, landed, from);
-    return new Report(written, landed, again(recorded, mid));
+    released(context, landed, mid, taskBefore);
+    return new Report(written, landed.getStatus().getPhase(), again(recorded, mid));
   }
 
   private void apply(
@@ -147,14 +159,21 @@ public final class MigrationStep {
     return new Written(from, outcome, landed, List.copyOf(events));
   }
 
-  /** The write, or null when it did not land (its claims then go back). */
+  /**
+   * The write, or null when it is not known to have landed: its claims then go back when it was
+   * refused, and stay until the cache tells when its answer was lost (it may have landed).
+   */
   private LiveMigration write(StatusStore store, LiveMigration migration, PhaseOutcome outcome) {
     try {
       LiveMigration landed = store.write(migration);
       ledger.written(landed, outcome.claims());
       return landed;
     } catch (StatusStore.WriteRefused e) {
-      ledger.settle(outcome.claims());
+      if (e.conflict()) {
+        ledger.settle(outcome.claims());
+      } else {
+        ledger.uncertain(outcome.claims(), migration);
+      }
       LOG.log(
           e.conflict() ? Level.FINE : Level.INFO,
           () ->
@@ -166,11 +185,20 @@ public final class MigrationStep {
     }
   }
 
-  /** A migration whose end was written gives back what it held. */
-  private void ended(MigrationContext context, LiveMigration landed, MigrationPhase from) {
+  /**
+   * A migration whose end was written gives back what it held; one that goes back to Preparing for
+   * another host stops following its old task.
+   */
+  private void released(
+      MigrationContext context, LiveMigration landed, MigrationPhase from, String taskBefore) {
     MigrationPhase phase = landed.getStatus().getPhase();
-    if (phase != null && phase.isTerminal() && phase != from) {
-      services.ended(context, landed);
+    if (phase == from) {
+      return;
+    }
+    if (phase.isTerminal()) {
+      services.ended(context, taskBefore != null ? taskBefore : landed.getStatus().getTaskRef());
+    } else if (phase == MigrationPhase.Preparing && from == MigrationPhase.RollingBack) {
+      services.forgetTask(context, taskBefore);
     }
   }
 

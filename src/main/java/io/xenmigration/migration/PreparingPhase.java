@@ -151,9 +151,26 @@ final class PreparingPhase implements PhaseHandler {
                   limits.getMaxInboundPerHost()),
               pools,
               copyAll,
+              sourceLimits.getMaxParallelPerHost(),
               sourceLimits.getMaxStorageMigrationsPerHost(),
+              destinationInventory.readAt(),
               context.everyone(),
               context.pools());
+      if (placed.hostLimited()) {
+        // The VM runs on another host than the queue counted (it moved meanwhile), and that host
+        // already sends as many migrations as its limit: this one waits here.
+        return withTries(
+            stay(
+                    "HostLimit",
+                    "host "
+                        + sourceHost.name()
+                        + " already sends "
+                        + sourceLimits.getMaxParallelPerHost()
+                        + " migrations, its limit")
+                .requeue(QueuedPhase.WAIT),
+            tried,
+            refusals);
+      }
       Placement placement = placed.placement();
       if (!placement.placed()) {
         PhaseOutcome failed =
@@ -203,7 +220,7 @@ final class PreparingPhase implements PhaseHandler {
               UUID.randomUUID().toString().substring(0, 8));
       SideEffect start;
       long diskBytes = 0;
-      List<String> existing = List.of();
+      List<String> existing = null;
       try {
         if (mode == MigrationMode.PoolMigrate) {
           source.assertCanBootHere(vm.ref(), target.ref());

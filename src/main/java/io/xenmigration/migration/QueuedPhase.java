@@ -86,7 +86,13 @@ final class QueuedPhase implements PhaseHandler {
       pools.add(destinationPool);
     }
     VmLookup vms = new VmLookup(inventory);
-    Admission.Request self = request(context.migration(), vms, pools);
+    VmLookup own = vms;
+    if (vms.vm(spec.getVm()) == null) {
+      // Newer than the last inventory (or misnamed): read it now, so that its host's limit and
+      // its other migrations are counted by what it is, not by a name.
+      own = fresh(services.driver(poolKey).orElse(null), spec.getVm(), inventory, vms);
+    }
+    Admission.Request self = request(context.migration(), own, pools);
     List<MigrationLedger.Claim> claimed = new ArrayList<>();
     Admission.Decision decision =
         services.ledger.admit(
@@ -99,8 +105,8 @@ final class QueuedPhase implements PhaseHandler {
       return PhaseOutcome.to(MigrationPhase.Queued, decision.reason().name(), decision.message())
           .requeue(WAIT);
     }
-    VmInfo vm = vms.vm(spec.getVm());
-    HostInfo host = vm == null ? null : vms.host(vm.residentOn());
+    VmInfo vm = own.vm(spec.getVm());
+    HostInfo host = vm == null ? null : own.host(vm.residentOn());
     PhaseOutcome admitted =
         PhaseOutcome.to(MigrationPhase.Preparing, "Admitted", "choosing a destination")
             .event(EventReason.Preparing)
@@ -113,6 +119,19 @@ final class QueuedPhase implements PhaseHandler {
     }
     claimed.forEach(admitted::claim);
     return admitted;
+  }
+
+  /** The lookup with the VM as the pool has it now, when it can be read; else as it was. */
+  private static VmLookup fresh(
+      io.xenmigration.xen.PoolApi driver, String named, PoolInventory inventory, VmLookup vms) {
+    if (driver == null) {
+      return vms;
+    }
+    try {
+      return vms.with(named, driver.resolveVm(named));
+    } catch (io.xenmigration.xen.XenApiException unknownOrUnreachable) {
+      return vms; // Preparing says what is wrong with it, or the queue looks again
+    }
   }
 
   /** A queued migration that competes for the same pools, as a request; null for any other. */
@@ -202,6 +221,16 @@ final class QueuedPhase implements PhaseHandler {
 
     VmInfo vm(String uuidOrName) {
       return vms.get(uuidOrName);
+    }
+
+    /** This lookup with one VM more, known by the name it was asked for and its UUID. */
+    VmLookup with(String named, VmInfo vm) {
+      VmLookup more = new VmLookup(null);
+      more.vms.putAll(vms);
+      more.hosts.putAll(hosts);
+      more.vms.put(named, vm);
+      more.vms.put(vm.uuid(), vm);
+      return more;
     }
 
     HostInfo host(String ref) {

@@ -107,7 +107,7 @@ final class RollingBackPhase implements PhaseHandler {
       MigrationTask task = RunningPhase.taskOrNull(source, status.getTaskRef());
       boolean owned = task != null && task.carries(tag);
       if (task != null && !task.status().finished()) {
-        if (owned && task.cancellable() && !took(context, CANCEL_TASK)) {
+        if (owned && task.cancellable() && mayAskToCancel(context)) {
           return steps
               .onto(stay(context))
               .act(
@@ -139,7 +139,13 @@ final class RollingBackPhase implements PhaseHandler {
                         "could not forget " + task.describe()));
       }
       if (task != null && !took(context, KEEP_TASK)) {
-        keepTask(steps, task);
+        if (owned) {
+          String why = "XenAPI refused to forget it";
+          steps.add(KEEP_TASK, true, task.describe() + " is kept: " + why);
+          steps.keep(Leftovers.task(task, why));
+        } else {
+          keepTask(steps, task);
+        }
       }
     }
     PhaseOutcome leftovers = leftovers(context, pools, steps);
@@ -165,8 +171,8 @@ final class RollingBackPhase implements PhaseHandler {
     }
     XenApiException error = result.error();
     if (error.isTransient()) {
-      // Maybe asked, maybe not: the intent stays, and the next look records it as asked.
-      return stay(context).keepIntent().requeue(MigrationFlow.AFTER_TRANSIENT);
+      // Maybe asked, maybe not: the next look sees the task and asks again if it still can.
+      return stay(context).requeue(MigrationFlow.AFTER_TRANSIENT);
     }
     steps.add(
         CANCEL_TASK,
@@ -205,6 +211,7 @@ final class RollingBackPhase implements PhaseHandler {
     MigrationAttempt attempt = context.attempt();
     if (!RunningPhase.copiesDisks(status.getMode())
         || attempt == null
+        || context.tag() == null
         || (status.getTaskRef() == null && attempt.getTaskUuid() == null)
         || status.getDestinationSRUuid() == null
         || took(context, CHECK_LEFTOVERS)
@@ -213,8 +220,13 @@ final class RollingBackPhase implements PhaseHandler {
     }
     VmWhereabouts.Found found =
         VmWhereabouts.find(status.getVmUuid(), pools.source(), pools.destination());
+    HostInfo target = target(context);
+    if (target == null) {
+      return steps.onto(RunningPhase.unknownTarget(context, MigrationPhase.RollingBack));
+    }
     boolean home =
         found.vm() != null
+            && !found.runsOn(target.ref())
             && (status.getMode() != MigrationMode.CrossPoolMigrate || !found.inDestinationPool());
     if (!home) {
       // The VM is gone or arrived: its disks cannot be told apart from copies, so none go.
@@ -306,6 +318,9 @@ final class RollingBackPhase implements PhaseHandler {
           .event(EventReason.Failed);
     }
     HostInfo target = target(context);
+    if (target == null && context.status().getDestinationHostUuid() != null) {
+      return steps.onto(RunningPhase.unknownTarget(context, MigrationPhase.RollingBack));
+    }
     if (target != null && found.inDestinationPool() && found.runsOn(target.ref())) {
       // The move finished before it could be stopped: the VM is where it was asked to go.
       String done = found.vm().name() + " arrived before the migration could be stopped";
@@ -393,6 +408,37 @@ final class RollingBackPhase implements PhaseHandler {
     List<MigrationAttempt> attempts = status.getAttempts();
     return !attempts.isEmpty()
         && Boolean.TRUE.equals(attempts.get(attempts.size() - 1).getDestinationFault());
+  }
+
+  /** How long a cancel that left the task running waits before it is asked again. */
+  static final Duration CANCEL_AGAIN_AFTER = Duration.ofSeconds(60);
+
+  /** How often a cancel is asked for one attempt at most. */
+  static final int MOST_CANCELS = 5;
+
+  /**
+   * Whether to ask for the attempt's task to be cancelled now: not asked yet, or asked a while ago
+   * and the task still runs (a cancel whose answer was lost may never have reached the pool).
+   */
+  static boolean mayAskToCancel(MigrationContext context) {
+    LiveMigrationStatus status = context.status();
+    if (status.getRollback() == null) {
+      return true;
+    }
+    int attempt = status.getAttempts().size();
+    List<RollbackStep> asked =
+        status.getRollback().getSteps().stream()
+            .filter(s -> CANCEL_TASK.equals(s.getAction()))
+            .filter(s -> s.getAttempt() != null && s.getAttempt() == attempt)
+            .toList();
+    if (asked.isEmpty()) {
+      return true;
+    }
+    if (asked.size() >= MOST_CANCELS) {
+      return false;
+    }
+    Instant last = Instant.parse(asked.get(asked.size() - 1).getTime());
+    return !context.now().isBefore(last.plus(CANCEL_AGAIN_AFTER));
   }
 
   /** Whether this step was already taken for the current attempt. */

@@ -72,6 +72,13 @@ final class RunningPhase implements PhaseHandler {
       return vanished(context, pools);
     }
     TaskTag tag = context.tag();
+    if (!task.carries(tag) && services.startedHere(task.ref(), tag)) {
+      // The follower's copy may predate a tag just put back: the task itself says.
+      task = taskOrNull(source, status.getTaskRef());
+      if (task == null) {
+        return vanished(context, pools);
+      }
+    }
     if (!task.carries(tag)
         && task.status() == MigrationTask.Status.PENDING
         && services.startedHere(task.ref(), tag)) {
@@ -83,7 +90,7 @@ final class RunningPhase implements PhaseHandler {
               SideEffect.tag(source, ref, tag),
               result ->
                   PhaseOutcome.to(MigrationPhase.Running, "Migrating", status.getMessage())
-                      .requeue(Duration.ZERO));
+                      .requeue(POLL));
     }
     String taskUuid = task.uuid();
     if (status.getTaskUuid() == null && taskUuid != null) {
@@ -260,7 +267,10 @@ final class RunningPhase implements PhaseHandler {
       return busy;
     }
     HostInfo target = target(context);
-    if (target != null && found.inDestinationPool() && found.runsOn(target.ref())) {
+    if (target == null) {
+      return unknownTarget(context, MigrationPhase.Running);
+    }
+    if (found.inDestinationPool() && found.runsOn(target.ref())) {
       return completed(
               context,
               found.vm().name() + " runs on " + target.name() + " (the attempt's task is gone)")
@@ -272,7 +282,7 @@ final class RunningPhase implements PhaseHandler {
             intent != null && intent.getTime() != null
                 ? intent.getTime()
                 : context.attempt().getTime());
-    if (Duration.between(since, now).compareTo(START_GRACE) < 0) {
+    if (Duration.between(since, now).compareTo(services.startGrace) < 0) {
       return PhaseOutcome.to(
               MigrationPhase.Running,
               "ConfirmingStart",
@@ -295,10 +305,11 @@ final class RunningPhase implements PhaseHandler {
     MigrationServices.Drivers pools = services.drivers(context).orElseThrow();
     LiveMigrationStatus status = context.status();
     HostInfo target = target(context);
+    if (target == null) {
+      return unknownTarget(context, MigrationPhase.Running);
+    }
     VmInfo vm = pools.destination().resolveVm(status.getVmUuid());
-    if (target == null
-        || !target.ref().equals(vm.residentOn())
-        || !"Running".equals(vm.powerState())) {
+    if (!target.ref().equals(vm.residentOn()) || !"Running".equals(vm.powerState())) {
       String where = hostName(context, vm.residentOn());
       return rollBack(
           context,
@@ -362,7 +373,10 @@ final class RunningPhase implements PhaseHandler {
     VmWhereabouts.Found found =
         VmWhereabouts.find(context.status().getVmUuid(), pools.source(), pools.destination());
     HostInfo target = target(context);
-    if (target != null && found.inDestinationPool() && found.runsOn(target.ref())) {
+    if (target == null) {
+      return unknownTarget(context, MigrationPhase.Running);
+    }
+    if (found.inDestinationPool() && found.runsOn(target.ref())) {
       return completed(context, "the task is gone and the VM runs on " + target.name());
     }
     return rollBack(
@@ -371,6 +385,20 @@ final class RunningPhase implements PhaseHandler {
         "the attempt's task no longer exists and the VM did not move",
         AttemptOutcome.Failed,
         false);
+  }
+
+  /**
+   * The destination host is not in the pool's last inventory: where the VM is cannot be judged
+   * against it, so the migration waits for the next read rather than guess.
+   */
+  static PhaseOutcome unknownTarget(MigrationContext context, MigrationPhase phase) {
+    return PhaseOutcome.to(
+            phase,
+            "InventoryStale",
+            "host "
+                + context.status().getDestinationHost()
+                + " is not in the pool's last inventory; waiting for the next read")
+        .requeue(Duration.ofSeconds(5));
   }
 
   /** The destination host as the inventory has it (by UUID), or null when it is not known. */

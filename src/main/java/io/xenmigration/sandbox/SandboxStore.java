@@ -151,8 +151,35 @@ final class SandboxStore extends KubernetesCrudDispatcher {
 
   @Override
   public MockResponse handleCreate(RecordedRequest request) {
+    if (withoutQuery(request.getPath()).endsWith("/selfsubjectrulesreviews")) {
+      return rulesReview(request);
+    }
     synchronized (writes) {
       return super.handleCreate(request);
+    }
+  }
+
+  /**
+   * The one client of the embedded API may do anything, as the sandbox's operator and tests need:
+   * the answer a leader-electing operator reads before it takes its Lease.
+   */
+  private static MockResponse rulesReview(RecordedRequest request) {
+    try {
+      ObjectNode review =
+          (ObjectNode)
+              ApiDocuments.JSON.readTree(
+                  new String(request.getBody().getBytes(), StandardCharsets.UTF_8));
+      ObjectNode rule = review.putObject("status").putArray("resourceRules").addObject();
+      rule.putArray("verbs").add("*");
+      rule.putArray("apiGroups").add("*");
+      rule.putArray("resources").add("*");
+      review.with("status").putArray("nonResourceRules");
+      review.with("status").put("incomplete", false);
+      return new MockResponse().setResponseCode(201).setBody(review.toString());
+    } catch (IOException e) {
+      return new MockResponse()
+          .setResponseCode(400)
+          .setBody(ApiDocuments.status(400, "BadRequest", e.getMessage(), null).toString());
     }
   }
 

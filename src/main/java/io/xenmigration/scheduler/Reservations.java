@@ -14,6 +14,16 @@ public final class Reservations {
 
   private final Map<String, Hold> byMigration = new HashMap<>();
   private final Map<String, long[]> byHost = new HashMap<>(); // host -> {bytes, migrations}
+  private final Map<String, Long> credits = new HashMap<>();
+
+  /**
+   * Memory a host has free beyond what its last reading says: positive for a VM that left it since,
+   * negative for one that arrived since. It offsets the host's reservations and never counts as an
+   * inbound migration, since the migration that moved that VM is over.
+   */
+  public synchronized void credit(String host, long bytes) {
+    credits.merge(host, bytes, Long::sum);
+  }
 
   /** Holds memory and an inbound slot on a host for a migration, replacing its earlier hold. */
   public synchronized void reserve(String migration, String host, long bytes) {
@@ -38,10 +48,10 @@ public final class Reservations {
     }
   }
 
-  /** Memory held on a host by migrations in flight. */
+  /** Memory held on a host by migrations in flight, less what VMs that left it since freed. */
   public synchronized long reservedBytes(String host) {
     long[] totals = byHost.get(host);
-    return totals == null ? 0 : totals[0];
+    return (totals == null ? 0 : totals[0]) - credits.getOrDefault(host, 0L);
   }
 
   /** Migrations in flight to a host. */

@@ -10,6 +10,7 @@ import io.xenmigration.api.v1alpha1.LiveMigrationSpec;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
 import io.xenmigration.api.v1alpha1.PoolLimits;
 import io.xenmigration.sandbox.EmbeddedApi;
+import io.xenmigration.testing.OperatorProcess;
 import io.xenmigration.xapisim.ScaledClock;
 import io.xenmigration.xapisim.XapiSimulator;
 import io.xenmigration.xapisim.engine.MigrationEngine;

@@ -1,5 +1,6 @@
 package io.xenmigration.bench;
 
+import io.xenmigration.testing.OperatorProcess;
 import java.time.Duration;
 
 /** What the operator's Prometheus metrics say about its work. */

@@ -2,6 +2,7 @@ package io.xenmigration.bench;
 
 import io.xenmigration.api.v1alpha1.LiveMigration;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
+import io.xenmigration.testing.OperatorProcess;
 import io.xenmigration.xapisim.api.CallLog;
 import java.io.PrintStream;
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package io.xenmigration.bench;
 
 import io.xenmigration.api.v1alpha1.MigrationPhase;
+import io.xenmigration.testing.OperatorProcess;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;

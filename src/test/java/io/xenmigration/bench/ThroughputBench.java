@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.xenmigration.api.v1alpha1.LiveMigration;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
+import io.xenmigration.testing.OperatorProcess;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;

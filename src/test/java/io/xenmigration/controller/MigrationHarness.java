@@ -15,6 +15,7 @@ import io.xenmigration.api.v1alpha1.XenPoolSpec;
 import io.xenmigration.migration.MigrationLedger;
 import io.xenmigration.migration.PoolIndex;
 import io.xenmigration.pool.PoolStatusWriter;
+import io.xenmigration.testing.EmbeddedApiResource;
 import io.xenmigration.testing.SimFixtures;
 import io.xenmigration.xapisim.ScaledClock;
 import io.xenmigration.xapisim.XapiSimulator;
@@ -87,11 +88,20 @@ abstract class MigrationHarness {
 
   @AfterEach
   void stop() {
+    EmbeddedApiResource.faults().clear();
     simulator.close();
   }
 
   String migrate(String vm, Consumer<LiveMigrationSpec> change) {
-    String name = "move-" + UUID.randomUUID().toString().substring(0, 6);
+    return migrate("move-" + UUID.randomUUID().toString().substring(0, 6), vm, change);
+  }
+
+  /** A fresh name for a migration, to arm faults for it before it exists. */
+  static String newName() {
+    return "move-" + UUID.randomUUID().toString().substring(0, 6);
+  }
+
+  String migrate(String name, String vm, Consumer<LiveMigrationSpec> change) {
     LiveMigration migration = new LiveMigration();
     migration.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
     LiveMigrationSpec spec = new LiveMigrationSpec();
@@ -130,8 +140,16 @@ abstract class MigrationHarness {
         s ->
             assertThat(s.getPhase())
                 .as(
-                    "%s: %s (task %s, progress %s)",
-                    s.getReason(), s.getMessage(), s.getTaskRef(), s.getProgress())
+                    "%s: %s (task %s, progress %s, rejected %s)",
+                    s.getReason(),
+                    s.getMessage(),
+                    s.getTaskRef(),
+                    s.getProgress(),
+                    s.getPlacement() == null
+                        ? "-"
+                        : s.getPlacement().getRejected().stream()
+                            .map(r -> r.getHost() + ": " + r.getReason())
+                            .toList())
                 .isEqualTo(phase));
   }
 
@@ -245,6 +263,22 @@ abstract class MigrationHarness {
                 (io.fabric8.kubernetes.api.model.Event e) -> String.valueOf(e.getLastTimestamp())))
         .map(io.fabric8.kubernetes.api.model.Event::getReason)
         .toList();
+  }
+
+  /** A XenAPI client of pool-a of its own: someone else working on the pool meanwhile. */
+  io.xenmigration.xen.PoolApi outsider() {
+    return new io.xenmigration.pool.PoolDrivers(
+            new io.xenmigration.xen.CallMeter(), java.time.Clock.systemUTC())
+        .driver(
+            "outsider",
+            io.xenmigration.xen.PoolEndpoint.of(
+                simulator.url("pool-a"), "root", "password", null, false));
+  }
+
+  /** The UUIDs of the VDIs on an SR of pool-a (by name-label). */
+  List<String> vdisOn(String srName) {
+    return simulator.inWorld(
+        w -> w.pool("pool-a").sr(srName).vdis.stream().map(v -> v.uuid).toList());
   }
 
   @io.quarkus.test.common.http.TestHTTPResource("/")

@@ -37,6 +37,9 @@ final class FlowFixture implements AutoCloseable {
 
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
+  /** The wait for a start that may still be on its way: twice the default reply timeout. */
+  static final Duration START_GRACE = Duration.ofSeconds(60);
+
   final ManualClock simClock = new ManualClock(T0);
   final XapiSimulator simulator;
   final XenPool pool;
@@ -105,7 +108,8 @@ final class FlowFixture implements AutoCloseable {
     Operator() {
       Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
       drivers = new PoolDrivers(new CallMeter(), clock);
-      services = new MigrationServices(drivers, inventories, ledger, TaskFollower.disabled());
+      services =
+          new MigrationServices(drivers, inventories, ledger, TaskFollower.disabled(), START_GRACE);
       MigrationFlow flow = new MigrationFlow(services);
       step =
           new MigrationStep(

@@ -141,11 +141,68 @@ class MigrationLedgerTest {
                 .admit(request("waiting"), cached, ONE_POOL, m -> null, new ArrayList<>())
                 .admitted())
         .isTrue();
-    // Once the cache has caught up, it stands for itself.
+    // A newer version in the cache (written by another leader, say) stands for itself.
     List<LiveMigration> caughtUp = new ArrayList<>(cached);
-    caughtUp.set(0, migration("m0", MigrationPhase.Completed, 21));
-    assertThat(ledger.effective(caughtUp).get(0).getMetadata().getResourceVersion())
-        .isEqualTo("21");
+    caughtUp.set(0, migration("m0", MigrationPhase.Running, 21));
+    assertThat(ledger.holdings(caughtUp, ONE_POOL))
+        .extracting(Holding::migration)
+        .contains("ns/m0", "ns/waiting"); // waiting's claim too
+  }
+
+  @Test
+  void aReconcileWithAnOlderCopyOfTheCacheStillSeesWhatWasWritten() {
+    MigrationLedger ledger = new MigrationLedger();
+    PoolIndex one = PoolIndex.of(List.of(pool("ns", "pool-a", 1, T0)));
+    List<LiveMigration> old =
+        List.of(migration("x", MigrationPhase.Queued, 1), migration("y", MigrationPhase.Queued, 2));
+    // x was admitted and its Preparing write landed (version 3).
+    ledger.written(migration("x", MigrationPhase.Preparing, 3), List.of());
+    // One reconcile's fresh copy shows it...
+    List<LiveMigration> fresh =
+        List.of(
+            migration("x", MigrationPhase.Preparing, 3), migration("y", MigrationPhase.Queued, 2));
+    assertThat(ledger.holdings(fresh, one)).hasSize(1);
+    // ...and one with an older copy still counts x's slot: y may not take it.
+    assertThat(ledger.admit(request("y"), old, one, m -> null, new ArrayList<>()).admitted())
+        .isFalse();
+  }
+
+  @Test
+  void aClaimWhoseWriteAnswerWasLostHoldsUntilTheCacheTellsWhatHappened() {
+    MigrationLedger ledger = new MigrationLedger();
+    PoolIndex one = PoolIndex.of(List.of(pool("ns", "pool-a", 1, T0)));
+    List<LiveMigration> cached =
+        List.of(migration("a", MigrationPhase.Queued, 1), migration("b", MigrationPhase.Queued, 2));
+    List<MigrationLedger.Claim> claimed = new ArrayList<>();
+    assertThat(ledger.admit(request("a"), cached, one, m -> null, claimed).admitted()).isTrue();
+    // a's write timed out: it may have landed.
+    ledger.uncertain(claimed, cached.get(0));
+    assertThat(ledger.admit(request("b"), cached, one, m -> null, new ArrayList<>()).admitted())
+        .isFalse();
+    // The cache shows a's write did land: a holds the slot by its status now.
+    List<LiveMigration> landed =
+        List.of(
+            migration("a", MigrationPhase.Preparing, 3), migration("b", MigrationPhase.Queued, 2));
+    assertThat(ledger.holdings(landed, one)).extracting(Holding::migration).containsExactly("ns/a");
+    assertThat(ledger.admit(request("b"), landed, one, m -> null, new ArrayList<>()).admitted())
+        .isFalse();
+    // Had it not landed, the cache's newer copy (still Queued) frees the slot.
+    MigrationLedger other = new MigrationLedger();
+    List<MigrationLedger.Claim> lost = new ArrayList<>();
+    other.admit(request("a"), cached, one, m -> null, lost);
+    other.uncertain(lost, cached.get(0));
+    List<LiveMigration> notLanded =
+        List.of(migration("a", MigrationPhase.Queued, 5), migration("b", MigrationPhase.Queued, 2));
+    assertThat(other.holdings(notLanded, one)).isEmpty();
+  }
+
+  @Test
+  void aMigrationWhoseSpecCannotBeReadIsCountedByItsStatus() {
+    LiveMigration unreadable = migration("u", MigrationPhase.Running, 1);
+    unreadable.setSpec(null);
+    assertThat(new MigrationLedger().holdings(List.of(unreadable), ONE_POOL))
+        .singleElement()
+        .satisfies(h -> assertThat(h.pools()).containsExactly(POOL));
   }
 
   @Test
@@ -251,18 +308,155 @@ class MigrationLedgerTest {
         new io.xenmigration.scheduler.PlacementRequest(
             "ns/x", needs, List.of(host), java.util.Set.of(), null, true, false, 2);
     MigrationLedger.Placed storage =
-        ledger.place(request, List.of(POOL), true, 3, cached, ONE_POOL);
+        ledger.place(request, List.of(POOL), true, 100, 3, T0, cached, ONE_POOL);
     assertThat(storage.storageLimited()).isTrue();
     assertThat(storage.claim()).isNull();
     MigrationLedger.Placed memoryOnly =
-        ledger.place(request, List.of(POOL), false, 3, cached, ONE_POOL);
+        ledger.place(request, List.of(POOL), false, 100, 3, T0, cached, ONE_POOL);
     assertThat(memoryOnly.storageLimited()).isFalse();
     assertThat(memoryOnly.claim().holding().destinationHost()).isEqualTo("host-3");
     // The claim holds the destination's inbound place for the next placement.
     var again =
         new io.xenmigration.scheduler.PlacementRequest(
             "ns/y", needs, List.of(host), java.util.Set.of(), null, true, false, 1);
-    assertThat(ledger.place(again, List.of(POOL), false, 3, cached, ONE_POOL).placement().placed())
+    assertThat(
+            ledger
+                .place(again, List.of(POOL), false, 100, 3, T0, cached, ONE_POOL)
+                .placement()
+                .placed())
         .isFalse();
+    // Its source host already sends three: with a limit of three per host it waits.
+    assertThat(
+            ledger.place(request, List.of(POOL), false, 3, 3, T0, cached, ONE_POOL).hostLimited())
+        .isTrue();
+  }
+
+  @Test
+  void memoryOfAMigrationThatArrivedAfterThePoolWasReadIsStillHeld() {
+    MigrationLedger ledger = new MigrationLedger();
+    LiveMigration arrived = migration("done", MigrationPhase.Completed, 1);
+    arrived.getStatus().setCompletionTime(T0.plusSeconds(30).toString());
+    arrived.getStatus().setDestinationHostUuid("host-3");
+    var needs =
+        new io.xenmigration.scheduler.VmNeeds(
+            "uuid-x",
+            "vm-x",
+            "host-1",
+            "XCP",
+            "3.2.1",
+            40L << 30,
+            1,
+            java.util.Set.of(),
+            java.util.Set.of());
+    var host =
+        new io.xenmigration.scheduler.HostFacts(
+            "host-3",
+            "h3",
+            true,
+            true,
+            "XCP",
+            "3.2.1",
+            42L << 30,
+            8,
+            java.util.Set.of(),
+            java.util.Set.of());
+    var request =
+        new io.xenmigration.scheduler.PlacementRequest(
+            "ns/x", needs, List.of(host), java.util.Set.of(), null, true, false, 2);
+    // Read before it arrived: its 4 GiB are not in the 42 GiB free the pool reported.
+    assertThat(
+            ledger
+                .place(request, List.of(POOL), false, 100, 3, T0, List.of(arrived), ONE_POOL)
+                .placement()
+                .placed())
+        .isFalse();
+    // The host it left has its memory back, though the reading is older.
+    var left =
+        new io.xenmigration.scheduler.HostFacts(
+            "host-1",
+            "h1",
+            true,
+            true,
+            "XCP",
+            "3.2.1",
+            38L << 30,
+            8,
+            java.util.Set.of(),
+            java.util.Set.of());
+    var needsFromElsewhere =
+        new io.xenmigration.scheduler.VmNeeds(
+            "uuid-x",
+            "vm-x",
+            "host-9",
+            "XCP",
+            "3.2.1",
+            40L << 30,
+            1,
+            java.util.Set.of(),
+            java.util.Set.of());
+    assertThat(
+            ledger
+                .place(
+                    new io.xenmigration.scheduler.PlacementRequest(
+                        "ns/x",
+                        needsFromElsewhere,
+                        List.of(left),
+                        java.util.Set.of(),
+                        null,
+                        true,
+                        false,
+                        2),
+                    List.of(POOL),
+                    false,
+                    100,
+                    3,
+                    T0,
+                    List.of(arrived),
+                    ONE_POOL)
+                .placement()
+                .placed())
+        .isTrue();
+    // Its migration is over: the memory it took is held, but it is no inbound migration.
+    var small =
+        new io.xenmigration.scheduler.VmNeeds(
+            "uuid-y",
+            "vm-y",
+            "host-1",
+            "XCP",
+            "3.2.1",
+            1L << 30,
+            1,
+            java.util.Set.of(),
+            java.util.Set.of());
+    assertThat(
+            ledger
+                .place(
+                    new io.xenmigration.scheduler.PlacementRequest(
+                        "ns/y", small, List.of(host), java.util.Set.of(), null, true, false, 1),
+                    List.of(POOL),
+                    false,
+                    100,
+                    3,
+                    T0,
+                    List.of(arrived),
+                    ONE_POOL)
+                .placement()
+                .placed())
+        .isTrue();
+    // Read after it arrived: the pool's own figure counts it.
+    assertThat(
+            ledger
+                .place(
+                    request,
+                    List.of(POOL),
+                    false,
+                    100,
+                    3,
+                    T0.plusSeconds(60),
+                    List.of(arrived),
+                    ONE_POOL)
+                .placement()
+                .placed())
+        .isTrue();
   }
 }

@@ -67,7 +67,11 @@ class OwnershipDecisionTest {
     flow =
         new MigrationFlow(
             new MigrationServices(
-                drivers, inventories, new MigrationLedger(), TaskFollower.disabled()));
+                drivers,
+                inventories,
+                new MigrationLedger(),
+                TaskFollower.disabled(),
+                FlowFixture.START_GRACE));
     xenPool = new XenPool();
     xenPool.setMetadata(new ObjectMetaBuilder().withName("pool-a").withNamespace("ns").build());
     xenPool.setSpec(new XenPoolSpec());
@@ -163,7 +167,7 @@ class OwnershipDecisionTest {
     PhaseOutcome early = decide(lm, T0.plusSeconds(5));
     assertThat(early.reason()).isEqualTo("ConfirmingStart");
     assertThat(early.phase()).isEqualTo(MigrationPhase.Running);
-    PhaseOutcome late = decide(lm, T0.plus(RunningPhase.START_GRACE).plusSeconds(1));
+    PhaseOutcome late = decide(lm, T0.plus(FlowFixture.START_GRACE).plusSeconds(1));
     applied(lm, late, T0);
     assertThat(late.phase()).isEqualTo(MigrationPhase.RollingBack);
     assertThat(late.reason()).isEqualTo("StartUnconfirmed");

@@ -1,4 +1,4 @@
-package io.xenmigration.bench;
+package io.xenmigration.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,18 +12,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The packaged operator in a process of its own, pointed at an embedded API, with the heap the Helm
- * chart's memory limit gives it (75% of 512 MiB), so that its memory and start-up are its own.
+ * chart's memory limit gives it (75% of 512 MiB), so that its memory and start-up are its own, and
+ * so that it can be killed as a pod is.
  */
-final class OperatorProcess implements AutoCloseable {
+public final class OperatorProcess implements AutoCloseable {
 
   /** The heap of the chart's default container: {@code MaxRAMPercentage=75} of 512 MiB. */
-  static final String HEAP = "-Xmx384m";
+  public static final String HEAP = "-Xmx384m";
 
   private static final Pattern STARTED = Pattern.compile("started in ([0-9.]+)s");
 
@@ -32,7 +34,7 @@ final class OperatorProcess implements AutoCloseable {
   private final int httpPort;
 
   /** {@link System#nanoTime()} just before the process was started. */
-  final long startNanos;
+  public final long startNanos;
 
   private OperatorProcess(Process process, Path log, int httpPort, long startNanos) {
     this.process = process;
@@ -41,7 +43,17 @@ final class OperatorProcess implements AutoCloseable {
     this.startNanos = startNanos;
   }
 
-  static OperatorProcess start(Path jar, String apiUrl, Path log) throws IOException {
+  public static OperatorProcess start(Path jar, String apiUrl, Path log) throws IOException {
+    return start(jar, apiUrl, log, Map.of(), Map.of());
+  }
+
+  /**
+   * Starts the operator with settings of its own ({@code -D} properties) and environment (such as
+   * the {@code HOSTNAME} a pod has, which names it in a leader-election Lease).
+   */
+  public static OperatorProcess start(
+      Path jar, String apiUrl, Path log, Map<String, String> settings, Map<String, String> env)
+      throws IOException {
     int port = freePort();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -56,6 +68,7 @@ final class OperatorProcess implements AutoCloseable {
     command.add("-Dkubernetes.auth.tryServiceAccount=false");
     command.add("-Dquarkus.http.host=127.0.0.1");
     command.add("-Dquarkus.http.port=" + port);
+    settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
     command.add("-jar");
     command.add(jar.toString());
     Files.createDirectories(log.getParent());
@@ -63,6 +76,7 @@ final class OperatorProcess implements AutoCloseable {
         new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+    builder.environment().putAll(env);
     long start = System.nanoTime();
     return new OperatorProcess(builder.start(), log, port, start);
   }
@@ -74,9 +88,9 @@ final class OperatorProcess implements AutoCloseable {
   }
 
   /** Resident memory now and at its peak, in MiB, from {@code /proc}. */
-  record Memory(double rssMiB, double peakMiB) {}
+  public record Memory(double rssMiB, double peakMiB) {}
 
-  Memory memory() {
+  public Memory memory() {
     try {
       List<String> lines = Files.readAllLines(Path.of("/proc", "" + process.pid(), "status"));
       return new Memory(kib(lines, "VmRSS:") / 1024.0, kib(lines, "VmHWM:") / 1024.0);
@@ -94,12 +108,12 @@ final class OperatorProcess implements AutoCloseable {
   }
 
   /** CPU time (user and system) the operator has used so far, in milliseconds. */
-  double cpuMillis() {
+  public double cpuMillis() {
     return cpuMillis(process.pid());
   }
 
   /** CPU time (user and system) a process has used so far, in milliseconds, from {@code /proc}. */
-  static double cpuMillis(long pid) {
+  public static double cpuMillis(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc", "" + pid, "stat"));
       // Fields after the command name, which is in parentheses and may hold spaces.
@@ -115,7 +129,7 @@ final class OperatorProcess implements AutoCloseable {
   private static final double CLOCK_TICKS = 100;
 
   /** Asks the JVM for a full collection, as {@code jcmd PID GC.run} does. */
-  void collectGarbage() throws IOException, InterruptedException {
+  public void collectGarbage() throws IOException, InterruptedException {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     Process run =
         new ProcessBuilder(jcmd.toString(), "" + process.pid(), "GC.run")
@@ -129,7 +143,7 @@ final class OperatorProcess implements AutoCloseable {
   }
 
   /** The operator's Prometheus metrics. */
-  String metrics() throws IOException, InterruptedException {
+  public String metrics() throws IOException, InterruptedException {
     HttpResponse<String> response =
         HttpClient.newHttpClient()
             .send(
@@ -141,17 +155,32 @@ final class OperatorProcess implements AutoCloseable {
   }
 
   /** The start-up time Quarkus reports ("started in 1.234s"), in seconds, or NaN before that. */
-  double reportedStartSeconds() throws IOException {
+  public double reportedStartSeconds() throws IOException {
     Matcher matcher = STARTED.matcher(Files.readString(log));
     return matcher.find() ? Double.parseDouble(matcher.group(1)) : Double.NaN;
   }
 
-  boolean alive() {
+  public boolean alive() {
     return process.isAlive();
   }
 
-  Path log() {
+  public Path log() {
     return log;
+  }
+
+  /** Kills the process at once, as a node failure or {@code kill -9} does: nothing is flushed. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The HTTP port of its probes and metrics. */
+  public int httpPort() {
+    return httpPort;
   }
 
   @Override
