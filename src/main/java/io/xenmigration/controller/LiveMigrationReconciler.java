@@ -76,6 +76,7 @@ public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Clean
   @Override
   public List<EventSource<?, LiveMigration>> prepareEventSources(
       EventSourceContext<LiveMigration> context) {
+    context.getPrimaryCache().addIndexers(CachedMigrations.indexers());
     metrics.countKnown(() -> context.getPrimaryCache().list());
     // A pool becoming Ready wakes the migrations waiting for it.
     pools =
@@ -100,7 +101,7 @@ public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Clean
       return UpdateControl.noUpdate();
     }
     MigrationPhase phase = migration.getStatus() == null ? null : migration.getStatus().getPhase();
-    if (phase != null && phase.isTerminal()) {
+    if (phase != null && phase.isTerminal() && migration.getStatus().getIntent() == null) {
       return UpdateControl.noUpdate();
     }
     Duration again = look(migration, context, false).again();
@@ -172,7 +173,7 @@ public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Clean
             migration,
             pool(namespace, migration.getSpec().getPool()),
             pool(namespace, migration.getSpec().getDestinationPool()),
-            context.getPrimaryCache().list().toList(),
+            new CachedMigrations(context.getPrimaryCache(), clock.instant()),
             PoolIndex.of(pools.list().toList()),
             deleting,
             clock.instant());

@@ -9,6 +9,7 @@ import io.xenmigration.api.v1alpha1.LiveMigration;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
 import io.xenmigration.migration.MigrationFlow;
 import io.xenmigration.migration.Wakeups;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -49,17 +50,14 @@ final class MigrationWakeups extends AbstractEventSource<Void, LiveMigration> im
     int slash = poolKey.indexOf('/');
     String namespace = poolKey.substring(0, slash);
     String pool = poolKey.substring(slash + 1);
-    context
-        .getPrimaryCache()
-        .list(
-            m ->
-                namespace.equals(m.getMetadata().getNamespace())
-                    && m.getSpec() != null
-                    && pool.equals(m.getSpec().getPool())
-                    && (m.getStatus() == null
-                        || m.getStatus().getPhase() == null
-                        || m.getStatus().getPhase() == MigrationPhase.Queued))
-        .forEach(m -> wake(ResourceID.fromResource(m)));
+    new CachedMigrations(context.getPrimaryCache(), null)
+        .inPhases(List.of(CachedMigrations.NO_PHASE, MigrationPhase.Queued.name())).stream()
+            .filter(
+                m ->
+                    namespace.equals(m.getMetadata().getNamespace())
+                        && m.getSpec() != null
+                        && pool.equals(m.getSpec().getPool()))
+            .forEach(m -> wake(ResourceID.fromResource(m)));
   }
 
   private void wake(ResourceID id) {

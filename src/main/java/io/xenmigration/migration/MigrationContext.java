@@ -15,7 +15,7 @@ import java.util.List;
  * @param migration the LiveMigration
  * @param sourcePool its spec.pool, or null when there is no such XenPool
  * @param destinationPool its spec.destinationPool, or null (same pool, or missing)
- * @param everyone every LiveMigration in the operator's cache, this one among them
+ * @param migrations the LiveMigrations in the operator's cache, this one among them
  * @param pools every XenPool, by the pool it describes
  * @param deleting whether the LiveMigration is being deleted (which cancels it)
  * @param now the time of this reconcile
@@ -24,7 +24,7 @@ public record MigrationContext(
     LiveMigration migration,
     XenPool sourcePool,
     XenPool destinationPool,
-    List<LiveMigration> everyone,
+    MigrationView migrations,
     PoolIndex pools,
     boolean deleting,
     Instant now) {

@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * The state machine's dispatch: an intent left in flight is resolved first, then the handler of the
- * migration's phase decides. One handler per non-terminal phase, chosen by the phase.
+ * migration's phase decides. One handler per non-terminal phase, chosen by the phase; an ended
+ * migration is looked at only to forget the task its end named.
  */
 @ApplicationScoped
 public class MigrationFlow {
@@ -21,11 +22,13 @@ public class MigrationFlow {
   private final Map<MigrationPhase, PhaseHandler> handlers = new EnumMap<>(MigrationPhase.class);
   private final MigrationServices services;
   private final RunningPhase running;
+  private final EndedPhase ended;
 
   @Inject
   public MigrationFlow(MigrationServices services) {
     this.services = services;
     this.running = new RunningPhase(services);
+    this.ended = new EndedPhase(services);
     for (MigrationPhase phase : MigrationPhase.values()) {
       PhaseHandler handler =
           switch (phase) {
@@ -74,6 +77,10 @@ public class MigrationFlow {
       return PhaseOutcome.to(MigrationPhase.Queued, "Queued", "accepted")
           .event(EventReason.Queued)
           .requeue(Duration.ofMillis(1));
+    }
+    if (phase.isTerminal()) {
+      // Only an intent written with its end brings an ended migration here; nothing else changes.
+      return ended.handle(context);
     }
     PhaseHandler handler = handlers.get(phase);
     if (handler == null) {

@@ -66,6 +66,24 @@ public final class MigrationLedger {
   private final Map<String, Claim> claims = new LinkedHashMap<>();
 
   /**
+   * What one version of a migration says, worked out once: every decision reads every migration in
+   * the cache, and an object of a given resourceVersion never changes.
+   *
+   * @param holding what it holds, or null; not kept when it depends on the XenPools' pool UUIDs
+   * @param byIndex whether its holding depends on the XenPools (its status names no pool UUID)
+   * @param completedAt when it ended Completed, or null
+   */
+  private record Facts(
+      String resourceVersion,
+      long version,
+      MigrationPhase phase,
+      Holding holding,
+      boolean byIndex,
+      Instant completedAt) {}
+
+  private final Map<String, Facts> facts = new HashMap<>();
+
+  /**
    * Notes a status this process wrote, with the resourceVersion the API server gave it, and gives
    * back the claims the write now stands for.
    */
@@ -103,20 +121,53 @@ public final class MigrationLedger {
   public synchronized void forget(String id) {
     written.remove(id);
     claims.remove(id);
+    facts.remove(id);
+  }
+
+  private Facts facts(String id, LiveMigration migration) {
+    String resourceVersion = migration.getMetadata().getResourceVersion();
+    Facts known = resourceVersion == null ? null : facts.get(id);
+    if (known != null && resourceVersion.equals(known.resourceVersion())) {
+      return known;
+    }
+    LiveMigrationStatus status = migration.getStatus();
+    MigrationPhase phase = status == null ? null : status.getPhase();
+    boolean byIndex =
+        phase != null
+            && phase.isActive()
+            && (status.getSourcePoolUuid() == null
+                || (status.getDestinationPoolUuid() == null
+                    && migration.getSpec() != null
+                    && migration.getSpec().getDestinationPool() != null));
+    Instant completedAt =
+        phase == MigrationPhase.Completed && status.getCompletionTime() != null
+            ? Instant.parse(status.getCompletionTime())
+            : null;
+    Facts found =
+        new Facts(
+            resourceVersion,
+            version(migration),
+            phase,
+            byIndex ? null : holdingOf(migration, null),
+            byIndex,
+            completedAt);
+    if (resourceVersion != null) {
+      facts.put(id, found);
+    }
+    return found;
   }
 
   /** What every active migration holds, claims included (a claim stands for its migration). */
-  public synchronized List<Holding> holdings(Collection<LiveMigration> cached, PoolIndex pools) {
+  public synchronized List<Holding> holdings(MigrationView cached, PoolIndex pools) {
     Map<String, Holding> held = new LinkedHashMap<>();
-    Map<String, Long> versions = new HashMap<>();
-    for (LiveMigration migration : cached) {
+    for (LiveMigration migration : cached.unfinished()) {
       String id = id(migration);
-      versions.put(id, version(migration));
+      Facts seen = facts(id, migration);
       Written mine = written.get(id);
       Holding holding =
-          mine != null && mine.version() > version(migration)
+          mine != null && mine.version() > seen.version()
               ? mine.holding()
-              : holdingOf(migration, pools);
+              : seen.byIndex() ? holdingOf(migration, pools) : seen.holding();
       if (holding != null) {
         held.put(id, holding);
       }
@@ -124,10 +175,12 @@ public final class MigrationLedger {
     for (var entry : new ArrayList<>(claims.entrySet())) {
       Claim claim = entry.getValue();
       Long after = claim.uncertainAfter;
-      Long seen = versions.get(entry.getKey());
-      if (after != null && seen != null && seen > after) {
-        claims.remove(entry.getKey(), claim); // the cache now says what happened
-        continue;
+      if (after != null) {
+        LiveMigration seen = cached.find(entry.getKey());
+        if (seen != null && version(seen) > after) {
+          claims.remove(entry.getKey(), claim); // the cache now says what happened
+          continue;
+        }
       }
       held.put(entry.getKey(), claim.holding);
     }
@@ -136,11 +189,10 @@ public final class MigrationLedger {
 
   /** The phase of a migration as the newest known status has it. */
   private MigrationPhase phase(LiveMigration migration) {
-    Written mine = written.get(id(migration));
-    if (mine != null && mine.version() > version(migration)) {
-      return mine.phase();
-    }
-    return migration.getStatus() == null ? null : migration.getStatus().getPhase();
+    String id = id(migration);
+    Facts seen = facts(id, migration);
+    Written mine = written.get(id);
+    return mine != null && mine.version() > seen.version() ? mine.phase() : seen.phase();
   }
 
   /**
@@ -151,7 +203,7 @@ public final class MigrationLedger {
    */
   public synchronized Admission.Decision admit(
       Admission.Request candidate,
-      Collection<LiveMigration> cached,
+      MigrationView cached,
       PoolIndex pools,
       Function<LiveMigration, Admission.Request> waiting,
       List<Claim> claimed) {
@@ -159,7 +211,7 @@ public final class MigrationLedger {
     List<Admission.Request> queue = new ArrayList<>();
     Set<String> holding = new HashSet<>();
     active.forEach(h -> holding.add(h.migration()));
-    for (LiveMigration migration : cached) {
+    for (LiveMigration migration : cached.unfinished()) {
       MigrationPhase phase = phase(migration);
       if ((phase == null || phase == MigrationPhase.Queued) && !holding.contains(id(migration))) {
         Admission.Request request = waiting.apply(migration);
@@ -214,7 +266,7 @@ public final class MigrationLedger {
       int maxPerSourceHost,
       int maxStorageFromHost,
       Instant inventoryReadAt,
-      Collection<LiveMigration> cached,
+      MigrationView cached,
       PoolIndex index) {
     Reservations reservations = new Reservations();
     int fromSource = 0;
@@ -234,14 +286,13 @@ public final class MigrationLedger {
         }
       }
     }
-    for (LiveMigration migration : cached) {
+    for (LiveMigration migration : cached.completedSince(inventoryReadAt)) {
+      Instant completedAt = facts(id(migration), migration).completedAt();
       LiveMigrationStatus status = migration.getStatus();
-      if (status != null
-          && phase(migration) == MigrationPhase.Completed
+      if (completedAt != null
+          && completedAt.isAfter(inventoryReadAt)
           && status.getDestinationHostUuid() != null
-          && status.getMemoryBytes() != null
-          && status.getCompletionTime() != null
-          && Instant.parse(status.getCompletionTime()).isAfter(inventoryReadAt)) {
+          && status.getMemoryBytes() != null) {
         // Arrived since the pool was read: its memory is taken where it went and free where it
         // was (within one pool), though the last reading says otherwise.
         reservations.credit(status.getDestinationHostUuid(), -status.getMemoryBytes());

@@ -81,7 +81,7 @@ public final class MigrationStatusWriter {
             message,
             generation,
             now));
-    if (next.isTerminal()) {
+    if (next.isTerminal() && (current != next || status.getCompletionTime() == null)) {
       status.setCompletionTime(now.toString());
       status.setConditions(
           Conditions.set(

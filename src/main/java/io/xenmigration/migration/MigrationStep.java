@@ -107,6 +107,7 @@ public final class MigrationStep {
       return new Report(written, from, AFTER_REFUSED_WRITE);
     }
     written.add(written(context, from, decided, intended));
+    released(context, intended, from, taskBefore); // an end written with its last intent
     MigrationPhase mid = intended.getStatus().getPhase();
     if (!fence.mayAct()) {
       // The intent stands; whoever leads next finds out what became of it.

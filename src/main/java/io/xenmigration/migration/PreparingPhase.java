@@ -154,7 +154,7 @@ final class PreparingPhase implements PhaseHandler {
               sourceLimits.getMaxParallelPerHost(),
               sourceLimits.getMaxStorageMigrationsPerHost(),
               destinationInventory.readAt(),
-              context.everyone(),
+              context.migrations(),
               context.pools());
       if (placed.hostLimited()) {
         // The VM runs on another host than the queue counted (it moved meanwhile), and that host

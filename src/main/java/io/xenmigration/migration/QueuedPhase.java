@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -85,7 +86,7 @@ final class QueuedPhase implements PhaseHandler {
       }
       pools.add(destinationPool);
     }
-    VmLookup vms = new VmLookup(inventory);
+    VmLookup vms = VmLookup.of(inventory);
     VmLookup own = vms;
     if (vms.vm(spec.getVm()) == null) {
       // Newer than the last inventory (or misnamed): read it now, so that its host's limit and
@@ -97,7 +98,7 @@ final class QueuedPhase implements PhaseHandler {
     Admission.Decision decision =
         services.ledger.admit(
             self,
-            context.everyone(),
+            context.migrations(),
             context.pools(),
             other -> waitingIn(other, pools, context.pools(), vms),
             claimed);
@@ -200,6 +201,29 @@ final class QueuedPhase implements PhaseHandler {
    */
   static final class VmLookup {
     static final VmLookup EMPTY = new VmLookup(null);
+
+    /**
+     * Lookups of the inventories read last, by identity: an inventory never changes once read, and
+     * every queued migration of a pool looks its VMs up in the same one.
+     */
+    private static final Map<PoolInventory, VmLookup> RECENT = new IdentityHashMap<>();
+
+    static VmLookup of(PoolInventory inventory) {
+      if (inventory == null) {
+        return EMPTY;
+      }
+      synchronized (RECENT) {
+        VmLookup known = RECENT.get(inventory);
+        if (known == null) {
+          if (RECENT.size() >= 8) {
+            RECENT.clear();
+          }
+          known = new VmLookup(inventory);
+          RECENT.put(inventory, known);
+        }
+        return known;
+      }
+    }
 
     private final Map<String, VmInfo> vms = new HashMap<>();
     private final Map<String, HostInfo> hosts = new HashMap<>();

@@ -50,7 +50,7 @@ public final class TaskFollower implements AutoCloseable {
    * following them costs at most one call per pause, and an ending task is seen this much later at
    * most.
    */
-  static final Duration GATHER = Duration.ofMillis(50);
+  static final Duration GATHER = Duration.ofMillis(20);
 
   private record Followed(String pool, String migration) {}
 

@@ -147,14 +147,45 @@ final class SandboxStore extends KubernetesCrudDispatcher {
    * Writes are taken one at a time, so that checking a write's resourceVersion and applying it is
    * one step, as on a real API server.
    */
-  private final Object writes = new Object();
+  /**
+   * Writes to one object are serialized, so that the resourceVersion a write is conditional on
+   * cannot change between its check and the write; writes to different objects go on at once, as on
+   * a real API server. Striped by the object's path: a fixed number of locks for any number of
+   * objects.
+   */
+  private final Object[] writes = new Object[64];
+
+  {
+    for (int i = 0; i < writes.length; i++) {
+      writes[i] = new Object();
+    }
+  }
+
+  private Object writeLock(String objectPath) {
+    return writes[Math.floorMod(objectPath.hashCode(), writes.length)];
+  }
+
+  /** The path of the object a create makes: its collection and the name in its body. */
+  private static String createdPath(RecordedRequest request) {
+    String collection = withoutQuery(request.getPath());
+    try {
+      String name =
+          ApiDocuments.JSON
+              .readTree(new String(request.getBody().getBytes(), StandardCharsets.UTF_8))
+              .at("/metadata/name")
+              .asText("");
+      return name.isEmpty() ? collection : collection + "/" + name;
+    } catch (IOException | RuntimeException e) {
+      return collection; // the store refuses it; the lock only has to be some lock
+    }
+  }
 
   @Override
   public MockResponse handleCreate(RecordedRequest request) {
     if (withoutQuery(request.getPath()).endsWith("/selfsubjectrulesreviews")) {
       return rulesReview(request);
     }
-    synchronized (writes) {
+    synchronized (writeLock(createdPath(request))) {
       return super.handleCreate(request);
     }
   }
@@ -185,7 +216,7 @@ final class SandboxStore extends KubernetesCrudDispatcher {
 
   @Override
   public MockResponse handleDelete(String path) {
-    synchronized (writes) {
+    synchronized (writeLock(withoutQuery(path))) {
       return super.handleDelete(path);
     }
   }
@@ -196,7 +227,7 @@ final class SandboxStore extends KubernetesCrudDispatcher {
     if (fault != null && fault != StoreFaults.Kind.TIMEOUT) {
       return refused(request.getPath(), fault);
     }
-    synchronized (writes) {
+    synchronized (writeLock(objectPath(request.getPath()))) {
       return answerLate(super.handleUpdate(request), fault);
     }
   }
@@ -207,7 +238,7 @@ final class SandboxStore extends KubernetesCrudDispatcher {
     if (fault != null && fault != StoreFaults.Kind.TIMEOUT) {
       return refused(request.getPath(), fault);
     }
-    synchronized (writes) {
+    synchronized (writeLock(objectPath(request.getPath()))) {
       return answerLate(patch(request), fault);
     }
   }

@@ -13,6 +13,7 @@ import io.xenmigration.api.v1alpha1.MigrationPhase;
 import io.xenmigration.api.v1alpha1.XenPool;
 import io.xenmigration.api.v1alpha1.XenPoolSpec;
 import io.xenmigration.migration.MigrationLedger;
+import io.xenmigration.migration.MigrationView;
 import io.xenmigration.migration.PoolIndex;
 import io.xenmigration.pool.PoolStatusWriter;
 import io.xenmigration.testing.EmbeddedApiResource;
@@ -238,7 +239,8 @@ abstract class MigrationHarness {
     String key = namespace + "/" + name;
     assertThat(
             ledger.holdings(
-                client.resources(LiveMigration.class).inAnyNamespace().list().getItems(),
+                MigrationView.of(
+                    client.resources(LiveMigration.class).inAnyNamespace().list().getItems()),
                 PoolIndex.of(client.resources(XenPool.class).inAnyNamespace().list().getItems())))
         .as("what migrations hold")
         .noneMatch(h -> h.migration().equals(key));

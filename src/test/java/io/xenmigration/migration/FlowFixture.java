@@ -241,7 +241,13 @@ final class FlowFixture implements AutoCloseable {
     XenPool destination = "pool-b".equals(lm.getSpec().getDestinationPool()) ? poolB : null;
     MigrationContext context =
         new MigrationContext(
-            lm, pool, destination, store.all(), PoolIndex.of(List.of(pool, poolB)), deleting, now);
+            lm,
+            pool,
+            destination,
+            MigrationView.of(store.all()),
+            PoolIndex.of(List.of(pool, poolB)),
+            deleting,
+            now);
     MigrationStep.Report report = by.step.run(context, store);
     written.addAll(report.written());
     return report;
@@ -262,7 +268,8 @@ final class FlowFixture implements AutoCloseable {
       if (store.crashed()
           || (lm.getStatus() != null
               && lm.getStatus().getPhase() != null
-              && (lm.getStatus().getPhase().isTerminal() || until.test(lm)))) {
+              && ((lm.getStatus().getPhase().isTerminal() && lm.getStatus().getIntent() == null)
+                  || until.test(lm)))) {
         return lm;
       }
       step(operator(), name, deleting);

@@ -101,7 +101,7 @@ class MigrationLedgerTest {
             migration("preparing", MigrationPhase.Preparing, 2),
             migration("running", MigrationPhase.Running, 3),
             migration("done", MigrationPhase.Completed, 4));
-    List<Holding> holdings = ledger.holdings(cached, ONE_POOL);
+    List<Holding> holdings = ledger.holdings(MigrationView.of(cached), ONE_POOL);
     assertThat(holdings)
         .extracting(Holding::migration)
         .containsExactly("ns/preparing", "ns/running");
@@ -121,7 +121,8 @@ class MigrationLedgerTest {
     cached.add(migration("waiting", MigrationPhase.Queued, 10));
     MigrationLedger restarted = new MigrationLedger();
     Admission.Decision decision =
-        restarted.admit(request("waiting"), cached, ONE_POOL, m -> null, new ArrayList<>());
+        restarted.admit(
+            request("waiting"), MigrationView.of(cached), ONE_POOL, m -> null, new ArrayList<>());
     assertThat(decision.reason()).isEqualTo(Admission.Reason.PoolLimit);
   }
 
@@ -135,16 +136,21 @@ class MigrationLedgerTest {
     cached.add(migration("waiting", MigrationPhase.Queued, 10));
     // m0's end was written (version 20), the cache still shows it Running (version 1).
     ledger.written(migration("m0", MigrationPhase.Completed, 20), List.of());
-    assertThat(ledger.holdings(cached, ONE_POOL)).hasSize(4);
+    assertThat(ledger.holdings(MigrationView.of(cached), ONE_POOL)).hasSize(4);
     assertThat(
             ledger
-                .admit(request("waiting"), cached, ONE_POOL, m -> null, new ArrayList<>())
+                .admit(
+                    request("waiting"),
+                    MigrationView.of(cached),
+                    ONE_POOL,
+                    m -> null,
+                    new ArrayList<>())
                 .admitted())
         .isTrue();
     // A newer version in the cache (written by another leader, say) stands for itself.
     List<LiveMigration> caughtUp = new ArrayList<>(cached);
     caughtUp.set(0, migration("m0", MigrationPhase.Running, 21));
-    assertThat(ledger.holdings(caughtUp, ONE_POOL))
+    assertThat(ledger.holdings(MigrationView.of(caughtUp), ONE_POOL))
         .extracting(Holding::migration)
         .contains("ns/m0", "ns/waiting"); // waiting's claim too
   }
@@ -161,9 +167,12 @@ class MigrationLedgerTest {
     List<LiveMigration> fresh =
         List.of(
             migration("x", MigrationPhase.Preparing, 3), migration("y", MigrationPhase.Queued, 2));
-    assertThat(ledger.holdings(fresh, one)).hasSize(1);
+    assertThat(ledger.holdings(MigrationView.of(fresh), one)).hasSize(1);
     // ...and one with an older copy still counts x's slot: y may not take it.
-    assertThat(ledger.admit(request("y"), old, one, m -> null, new ArrayList<>()).admitted())
+    assertThat(
+            ledger
+                .admit(request("y"), MigrationView.of(old), one, m -> null, new ArrayList<>())
+                .admitted())
         .isFalse();
   }
 
@@ -174,33 +183,45 @@ class MigrationLedgerTest {
     List<LiveMigration> cached =
         List.of(migration("a", MigrationPhase.Queued, 1), migration("b", MigrationPhase.Queued, 2));
     List<MigrationLedger.Claim> claimed = new ArrayList<>();
-    assertThat(ledger.admit(request("a"), cached, one, m -> null, claimed).admitted()).isTrue();
+    assertThat(
+            ledger
+                .admit(request("a"), MigrationView.of(cached), one, m -> null, claimed)
+                .admitted())
+        .isTrue();
     // a's write timed out: it may have landed.
     ledger.uncertain(claimed, cached.get(0));
-    assertThat(ledger.admit(request("b"), cached, one, m -> null, new ArrayList<>()).admitted())
+    assertThat(
+            ledger
+                .admit(request("b"), MigrationView.of(cached), one, m -> null, new ArrayList<>())
+                .admitted())
         .isFalse();
     // The cache shows a's write did land: a holds the slot by its status now.
     List<LiveMigration> landed =
         List.of(
             migration("a", MigrationPhase.Preparing, 3), migration("b", MigrationPhase.Queued, 2));
-    assertThat(ledger.holdings(landed, one)).extracting(Holding::migration).containsExactly("ns/a");
-    assertThat(ledger.admit(request("b"), landed, one, m -> null, new ArrayList<>()).admitted())
+    assertThat(ledger.holdings(MigrationView.of(landed), one))
+        .extracting(Holding::migration)
+        .containsExactly("ns/a");
+    assertThat(
+            ledger
+                .admit(request("b"), MigrationView.of(landed), one, m -> null, new ArrayList<>())
+                .admitted())
         .isFalse();
     // Had it not landed, the cache's newer copy (still Queued) frees the slot.
     MigrationLedger other = new MigrationLedger();
     List<MigrationLedger.Claim> lost = new ArrayList<>();
-    other.admit(request("a"), cached, one, m -> null, lost);
+    other.admit(request("a"), MigrationView.of(cached), one, m -> null, lost);
     other.uncertain(lost, cached.get(0));
     List<LiveMigration> notLanded =
         List.of(migration("a", MigrationPhase.Queued, 5), migration("b", MigrationPhase.Queued, 2));
-    assertThat(other.holdings(notLanded, one)).isEmpty();
+    assertThat(other.holdings(MigrationView.of(notLanded), one)).isEmpty();
   }
 
   @Test
   void aMigrationWhoseSpecCannotBeReadIsCountedByItsStatus() {
     LiveMigration unreadable = migration("u", MigrationPhase.Running, 1);
     unreadable.setSpec(null);
-    assertThat(new MigrationLedger().holdings(List.of(unreadable), ONE_POOL))
+    assertThat(new MigrationLedger().holdings(MigrationView.of(List.of(unreadable)), ONE_POOL))
         .singleElement()
         .satisfies(h -> assertThat(h.pools()).containsExactly(POOL));
   }
@@ -212,13 +233,23 @@ class MigrationLedgerTest {
     List<LiveMigration> cached =
         List.of(migration("a", MigrationPhase.Queued, 1), migration("b", MigrationPhase.Queued, 2));
     List<MigrationLedger.Claim> claimed = new ArrayList<>();
-    assertThat(ledger.admit(request("a"), cached, one, m -> null, claimed).admitted()).isTrue();
+    assertThat(
+            ledger
+                .admit(request("a"), MigrationView.of(cached), one, m -> null, claimed)
+                .admitted())
+        .isTrue();
     // a's Preparing write is under way: b may not take the one slot.
-    assertThat(ledger.admit(request("b"), cached, one, m -> null, new ArrayList<>()).admitted())
+    assertThat(
+            ledger
+                .admit(request("b"), MigrationView.of(cached), one, m -> null, new ArrayList<>())
+                .admitted())
         .isFalse();
     // a's write is refused: the slot is given back.
     ledger.settle(claimed);
-    assertThat(ledger.admit(request("b"), cached, one, m -> null, new ArrayList<>()).admitted())
+    assertThat(
+            ledger
+                .admit(request("b"), MigrationView.of(cached), one, m -> null, new ArrayList<>())
+                .admitted())
         .isTrue();
   }
 
@@ -239,7 +270,7 @@ class MigrationLedgerTest {
                   ledger
                       .admit(
                           request(name),
-                          List.copyOf(cached),
+                          MigrationView.of(cached),
                           ONE_POOL,
                           m -> null,
                           new ArrayList<>())
@@ -251,7 +282,7 @@ class MigrationLedgerTest {
     }
     threads.shutdown();
     assertThat(admitted).isEqualTo(5);
-    assertThat(ledger.holdings(cached, ONE_POOL)).hasSize(5);
+    assertThat(ledger.holdings(MigrationView.of(cached), ONE_POOL)).hasSize(5);
   }
 
   @Test
@@ -270,7 +301,10 @@ class MigrationLedgerTest {
     elsewhere.getSpec().setPool("same-pool");
     cached.add(elsewhere);
     // Two migrations run in the pool, through two XenPools: the limit of 2 is reached for both.
-    assertThat(ledger.admit(request("c"), cached, index, m -> null, new ArrayList<>()).reason())
+    assertThat(
+            ledger
+                .admit(request("c"), MigrationView.of(cached), index, m -> null, new ArrayList<>())
+                .reason())
         .isEqualTo(Admission.Reason.PoolLimit);
   }
 
@@ -308,11 +342,11 @@ class MigrationLedgerTest {
         new io.xenmigration.scheduler.PlacementRequest(
             "ns/x", needs, List.of(host), java.util.Set.of(), null, true, false, 2);
     MigrationLedger.Placed storage =
-        ledger.place(request, List.of(POOL), true, 100, 3, T0, cached, ONE_POOL);
+        ledger.place(request, List.of(POOL), true, 100, 3, T0, MigrationView.of(cached), ONE_POOL);
     assertThat(storage.storageLimited()).isTrue();
     assertThat(storage.claim()).isNull();
     MigrationLedger.Placed memoryOnly =
-        ledger.place(request, List.of(POOL), false, 100, 3, T0, cached, ONE_POOL);
+        ledger.place(request, List.of(POOL), false, 100, 3, T0, MigrationView.of(cached), ONE_POOL);
     assertThat(memoryOnly.storageLimited()).isFalse();
     assertThat(memoryOnly.claim().holding().destinationHost()).isEqualTo("host-3");
     // The claim holds the destination's inbound place for the next placement.
@@ -321,13 +355,15 @@ class MigrationLedgerTest {
             "ns/y", needs, List.of(host), java.util.Set.of(), null, true, false, 1);
     assertThat(
             ledger
-                .place(again, List.of(POOL), false, 100, 3, T0, cached, ONE_POOL)
+                .place(again, List.of(POOL), false, 100, 3, T0, MigrationView.of(cached), ONE_POOL)
                 .placement()
                 .placed())
         .isFalse();
     // Its source host already sends three: with a limit of three per host it waits.
     assertThat(
-            ledger.place(request, List.of(POOL), false, 3, 3, T0, cached, ONE_POOL).hostLimited())
+            ledger
+                .place(request, List.of(POOL), false, 3, 3, T0, MigrationView.of(cached), ONE_POOL)
+                .hostLimited())
         .isTrue();
   }
 
@@ -366,7 +402,15 @@ class MigrationLedgerTest {
     // Read before it arrived: its 4 GiB are not in the 42 GiB free the pool reported.
     assertThat(
             ledger
-                .place(request, List.of(POOL), false, 100, 3, T0, List.of(arrived), ONE_POOL)
+                .place(
+                    request,
+                    List.of(POOL),
+                    false,
+                    100,
+                    3,
+                    T0,
+                    MigrationView.of(List.of(arrived)),
+                    ONE_POOL)
                 .placement()
                 .placed())
         .isFalse();
@@ -411,7 +455,7 @@ class MigrationLedgerTest {
                     100,
                     3,
                     T0,
-                    List.of(arrived),
+                    MigrationView.of(List.of(arrived)),
                     ONE_POOL)
                 .placement()
                 .placed())
@@ -438,7 +482,7 @@ class MigrationLedgerTest {
                     100,
                     3,
                     T0,
-                    List.of(arrived),
+                    MigrationView.of(List.of(arrived)),
                     ONE_POOL)
                 .placement()
                 .placed())
@@ -453,7 +497,7 @@ class MigrationLedgerTest {
                     100,
                     3,
                     T0.plusSeconds(60),
-                    List.of(arrived),
+                    MigrationView.of(List.of(arrived)),
                     ONE_POOL)
                 .placement()
                 .placed())

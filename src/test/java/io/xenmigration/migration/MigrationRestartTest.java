@@ -124,6 +124,36 @@ class MigrationRestartTest extends FlowTest {
   }
 
   @Test
+  void anEndWrittenBeforeItsTaskWasForgottenForgetsItAfterARestart() {
+    String name = fixture.create(FlowFixture.migration());
+    // The end lands with the intent to forget the task; the process dies before it does.
+    fixture.store.failNextWrite(
+        m ->
+            m.getStatus().getPhase() == MigrationPhase.Completed
+                && m.getStatus().getIntent() != null,
+        MemoryStatusStore.Fault.TIMEOUT);
+    fixture.run(name, m -> !fixture.store.injected().isEmpty());
+    LiveMigration ended = fixture.store.get(name);
+    assertThat(ended.getStatus().getPhase()).isEqualTo(MigrationPhase.Completed);
+    assertThat(ended.getStatus().getIntent().getAction()).isEqualTo(IntentAction.DestroyTask);
+    assertThat(fixture.simulator.calls().count("task.destroy")).isZero();
+    assertThat(tasksInPoolA()).as("the task, not forgotten yet").isEqualTo(1);
+    String completed = ended.getStatus().getCompletionTime();
+
+    fixture.restart();
+    fixture.now = fixture.now.plusSeconds(60);
+    LiveMigration done = fixture.finish(name);
+    assertThat(done.getStatus().getPhase()).isEqualTo(MigrationPhase.Completed);
+    assertThat(done.getStatus().getReason()).isEqualTo("Completed");
+    assertThat(done.getStatus().getIntent()).isNull();
+    assertThat(done.getStatus().getCompletionTime()).isEqualTo(completed);
+    assertThat(fixture.simulator.calls().count("task.destroy")).isEqualTo(1);
+    assertThat(tasksInPoolA()).isZero();
+    assertThat(migrateCalls()).isEqualTo(1);
+    assertThat(where()).isEqualTo("a-host-2");
+  }
+
+  @Test
   void aRestartAtEachPhaseBoundaryEndsWithOneMigration() {
     String name = fixture.create(FlowFixture.migration());
     for (MigrationPhase boundary :
@@ -292,7 +322,13 @@ class MigrationRestartTest extends FlowTest {
                 .attemptStarted("a-host-2", "x", foreign.value(), null, fixture.now));
     MigrationContext context =
         new MigrationContext(
-            fixture.get(name), null, null, List.of(), PoolIndex.of(List.of()), false, fixture.now);
+            fixture.get(name),
+            null,
+            null,
+            MigrationView.of(List.of()),
+            PoolIndex.of(List.of()),
+            false,
+            fixture.now);
     assertThat(context.tag()).isNull();
   }
 }

@@ -109,7 +109,13 @@ class OwnershipDecisionTest {
   private PhaseOutcome decide(LiveMigration lm, Instant now) {
     return flow.handle(
         new MigrationContext(
-            lm, xenPool, null, List.of(lm), PoolIndex.of(List.of(xenPool)), false, now));
+            lm,
+            xenPool,
+            null,
+            MigrationView.of(List.of(lm)),
+            PoolIndex.of(List.of(xenPool)),
+            false,
+            now));
   }
 
   /** Applies a decision to the migration, as the step would write it. */

@@ -122,7 +122,9 @@ class PhaseTableTest extends FlowTest {
 
   /** What the ledger counts in pool-a. */
   private static List<Holding> holdings(FlowFixture f) {
-    return f.operator().ledger.holdings(f.store.all(), PoolIndex.of(List.of(f.pool, f.poolB)));
+    return f.operator()
+        .ledger
+        .holdings(MigrationView.of(f.store.all()), PoolIndex.of(List.of(f.pool, f.poolB)));
   }
 
   private static Check all(Check... checks) {
