@@ -25,10 +25,10 @@ final class CachedMigrations implements MigrationView {
   /** The key of migrations with no phase yet. */
   static final String NO_PHASE = "-";
 
-  private static final List<String> UNFINISHED =
+  private static final List<String> QUEUED = List.of(NO_PHASE, MigrationPhase.Queued.name());
+
+  private static final List<String> ACTIVE =
       List.of(
-          NO_PHASE,
-          MigrationPhase.Queued.name(),
           MigrationPhase.Preparing.name(),
           MigrationPhase.Running.name(),
           MigrationPhase.RollingBack.name());
@@ -76,8 +76,13 @@ final class CachedMigrations implements MigrationView {
   }
 
   @Override
-  public Collection<LiveMigration> unfinished() {
-    return inPhases(UNFINISHED);
+  public Collection<LiveMigration> queued() {
+    return inPhases(QUEUED);
+  }
+
+  @Override
+  public Collection<LiveMigration> active() {
+    return inPhases(ACTIVE);
   }
 
   @Override

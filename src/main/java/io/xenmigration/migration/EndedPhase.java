@@ -2,7 +2,9 @@ package io.xenmigration.migration;
 
 import io.xenmigration.api.v1alpha1.IntentAction;
 import io.xenmigration.api.v1alpha1.LiveMigrationStatus;
+import io.xenmigration.events.EventReason;
 import io.xenmigration.xen.MigrationTask;
+import io.xenmigration.xen.PoolApi;
 import io.xenmigration.xen.XenApiException;
 import java.time.Duration;
 
@@ -33,14 +35,29 @@ final class EndedPhase implements PhaseHandler {
     if (status.getIntent().getAction() != IntentAction.DestroyTask || status.getTaskRef() == null) {
       return stays.edit(MigrationStatusWriter::intentDone);
     }
-    MigrationServices.Drivers pools = services.drivers(context).orElse(null);
-    if (pools == null) {
+    String ref = status.getTaskRef();
+    if (context.sourcePool() == null) {
+      // Its XenPool is gone, and with it the way to the pool: the finished task stays there,
+      // tagged, until xapi removes finished tasks itself.
+      return stays
+          .edit(MigrationStatusWriter::intentDone)
+          .note(
+              EventReason.LeftoverKept,
+              "the attempt's finished task "
+                  + ref
+                  + " was not destroyed: XenPool "
+                  + context.migration().getSpec().getPool()
+                  + " no longer exists; xapi removes finished tasks itself");
+    }
+    // Only the pool the task runs in is needed: the destination has no part in forgetting it.
+    PoolApi source =
+        services.driver(context.poolKey(context.migration().getSpec().getPool())).orElse(null);
+    if (source == null) {
       return stays.requeue(WHILE_AWAY); // kept: the task is forgotten once the pool is back
     }
-    String ref = status.getTaskRef();
     MigrationTask task;
     try {
-      task = RunningPhase.taskOrNull(pools.source(), ref);
+      task = RunningPhase.taskOrNull(source, ref);
     } catch (XenApiException e) {
       return stays.requeue(WHILE_AWAY);
     }
@@ -52,7 +69,7 @@ final class EndedPhase implements PhaseHandler {
     }
     return unchanged(status)
         .act(
-            SideEffect.destroyTask(pools.source(), ref),
+            SideEffect.destroyTask(source, ref),
             result -> unchanged(status).edit(MigrationStatusWriter::intentDone));
   }
 

@@ -8,6 +8,7 @@ import io.xenmigration.scheduler.Placement;
 import io.xenmigration.scheduler.PlacementRequest;
 import io.xenmigration.scheduler.Reservations;
 import io.xenmigration.scheduler.Scheduler;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -63,6 +64,13 @@ public final class MigrationLedger {
   private record Written(long version, MigrationPhase phase, Holding holding) {}
 
   private final Map<String, Written> written = new HashMap<>();
+
+  /** The migrations whose newest status this process wrote is active. */
+  private final Set<String> writtenActive = new HashSet<>();
+
+  /** The migrations whose newest status this process wrote is Queued. */
+  private final Set<String> writtenQueued = new HashSet<>();
+
   private final Map<String, Claim> claims = new LinkedHashMap<>();
 
   /**
@@ -84,6 +92,72 @@ public final class MigrationLedger {
   private final Map<String, Facts> facts = new HashMap<>();
 
   /**
+   * How long one sum of arrivals serves before the cache is added up again: what this process ends
+   * is added at once; what only the cache shows (ended by a predecessor) within this time, about as
+   * late as the cache itself shows it.
+   */
+  static final Duration ARRIVALS_RECOUNT = Duration.ofSeconds(2);
+
+  /** Where a VM went and where it left, with its memory. */
+  private record Arrival(
+      String destinationHost, String sourceHost, long memoryBytes, Instant completedAt) {
+
+    /** The arrival a Completed status tells of, or null when it tells too little. */
+    static Arrival of(LiveMigrationStatus status, Instant completedAt) {
+      if (completedAt == null
+          || status.getDestinationHostUuid() == null
+          || status.getMemoryBytes() == null) {
+        return null;
+      }
+      // Within one pool the VM's memory is free again where it was; across pools it is another
+      // pool's business.
+      String left = status.getDestinationPoolUuid() == null ? status.getSourceHostUuid() : null;
+      return new Arrival(
+          status.getDestinationHostUuid(), left, status.getMemoryBytes(), completedAt);
+    }
+  }
+
+  /**
+   * The migrations that arrived since one reading of a pool, summed per host: at tens of
+   * completions a second and a reading a minute, adding them up for every placement would cost more
+   * than the placement.
+   */
+  private static final class Arrivals {
+    private final Instant since;
+    private final Instant counted;
+    private final Set<String> arrived = new HashSet<>();
+    private final Map<String, Long> credits = new HashMap<>();
+
+    private Arrivals(Instant since, Instant counted) {
+      this.since = since;
+      this.counted = counted;
+    }
+
+    /** Adds an arrival once, by the object's UID: a name may be reused by a new migration. */
+    private void add(String key, Arrival arrival) {
+      if (arrival == null || !arrival.completedAt().isAfter(since) || !arrived.add(key)) {
+        return;
+      }
+      // Arrived since the pool was read: its memory is taken where it went and free where it was,
+      // though the last reading says otherwise.
+      credits.merge(arrival.destinationHost(), -arrival.memoryBytes(), Long::sum);
+      if (arrival.sourceHost() != null) {
+        credits.merge(arrival.sourceHost(), arrival.memoryBytes(), Long::sum);
+      }
+    }
+  }
+
+  /**
+   * The arrivals this process wrote that the cache may not show yet, by UID: a sum made from the
+   * cache alone would miss them. Each goes once the cache shows it, or once it is older than every
+   * reading kept.
+   */
+  private final Map<String, Arrival> ownArrivals = new LinkedHashMap<>();
+
+  /** Sums of arrivals by the pool reading they count from, the latest few. */
+  private final Map<Instant, Arrivals> arrivals = new LinkedHashMap<>();
+
+  /**
    * Notes a status this process wrote, with the resourceVersion the API server gave it, and gives
    * back the claims the write now stands for.
    */
@@ -91,9 +165,28 @@ public final class MigrationLedger {
     long version = version(migration);
     Written before = written.get(id(migration));
     if (before == null || version >= before.version()) {
-      written.put(
-          id(migration),
-          new Written(version, migration.getStatus().getPhase(), holdingOf(migration, null)));
+      MigrationPhase phase = migration.getStatus().getPhase();
+      written.put(id(migration), new Written(version, phase, holdingOf(migration, null)));
+      if (phase != null && phase.isActive()) {
+        writtenActive.add(id(migration));
+      } else {
+        writtenActive.remove(id(migration));
+      }
+      if (phase == MigrationPhase.Queued) {
+        writtenQueued.add(id(migration));
+      } else {
+        writtenQueued.remove(id(migration));
+      }
+    }
+    if (migration.getStatus().getPhase() == MigrationPhase.Completed) {
+      Arrival arrival = Arrival.of(migration.getStatus(), MigrationView.completionTime(migration));
+      if (arrival != null) {
+        String key = arrivalKey(migration);
+        ownArrivals.put(key, arrival);
+        for (Arrivals since : arrivals.values()) {
+          since.add(key, arrival);
+        }
+      }
     }
     for (Claim claim : settled) {
       claims.remove(claim.holding.migration(), claim);
@@ -117,9 +210,44 @@ public final class MigrationLedger {
     }
   }
 
+  private Arrivals arrivalsSince(Instant inventoryReadAt, MigrationView cached, Instant now) {
+    Arrivals since = arrivals.get(inventoryReadAt);
+    if (since != null
+        && !now.isBefore(since.counted)
+        && now.isBefore(since.counted.plus(ARRIVALS_RECOUNT))) {
+      return since;
+    }
+    since = new Arrivals(inventoryReadAt, now);
+    for (LiveMigration migration : cached.completedSince(inventoryReadAt)) {
+      String key = arrivalKey(migration);
+      since.add(
+          key, Arrival.of(migration.getStatus(), facts(id(migration), migration).completedAt()));
+      ownArrivals.remove(key); // the cache shows it from now on
+    }
+    for (var own : ownArrivals.entrySet()) {
+      since.add(own.getKey(), own.getValue());
+    }
+    arrivals.remove(inventoryReadAt);
+    arrivals.put(inventoryReadAt, since);
+    if (arrivals.size() > 8) {
+      arrivals.remove(arrivals.keySet().iterator().next());
+    }
+    Instant oldest = arrivals.keySet().stream().min(Instant::compareTo).orElse(inventoryReadAt);
+    ownArrivals.values().removeIf(arrival -> !arrival.completedAt().isAfter(oldest));
+    return since;
+  }
+
+  /** An arrival is known by the object's UID: a name may come back as a new migration. */
+  private static String arrivalKey(LiveMigration migration) {
+    String uid = migration.getMetadata().getUid();
+    return uid != null ? uid : id(migration);
+  }
+
   /** Forgets a migration that is gone from the cluster. */
   public synchronized void forget(String id) {
     written.remove(id);
+    writtenActive.remove(id);
+    writtenQueued.remove(id);
     claims.remove(id);
     facts.remove(id);
   }
@@ -140,9 +268,7 @@ public final class MigrationLedger {
                     && migration.getSpec() != null
                     && migration.getSpec().getDestinationPool() != null));
     Instant completedAt =
-        phase == MigrationPhase.Completed && status.getCompletionTime() != null
-            ? Instant.parse(status.getCompletionTime())
-            : null;
+        phase == MigrationPhase.Completed ? MigrationView.completionTime(migration) : null;
     Facts found =
         new Facts(
             resourceVersion,
@@ -160,16 +286,16 @@ public final class MigrationLedger {
   /** What every active migration holds, claims included (a claim stands for its migration). */
   public synchronized List<Holding> holdings(MigrationView cached, PoolIndex pools) {
     Map<String, Holding> held = new LinkedHashMap<>();
-    for (LiveMigration migration : cached.unfinished()) {
-      String id = id(migration);
-      Facts seen = facts(id, migration);
-      Written mine = written.get(id);
-      Holding holding =
-          mine != null && mine.version() > seen.version()
-              ? mine.holding()
-              : seen.byIndex() ? holdingOf(migration, pools) : seen.holding();
-      if (holding != null) {
-        held.put(id, holding);
+    Set<String> looked = new HashSet<>();
+    for (LiveMigration migration : cached.active()) {
+      looked.add(id(migration));
+      hold(migration, pools, held);
+    }
+    // Those the cache shows waiting still, though this process has written them under way.
+    for (String id : writtenActive) {
+      LiveMigration migration = looked.contains(id) ? null : cached.find(id);
+      if (migration != null) {
+        hold(migration, pools, held);
       }
     }
     for (var entry : new ArrayList<>(claims.entrySet())) {
@@ -185,6 +311,19 @@ public final class MigrationLedger {
       held.put(entry.getKey(), claim.holding);
     }
     return new ArrayList<>(held.values());
+  }
+
+  private void hold(LiveMigration migration, PoolIndex pools, Map<String, Holding> held) {
+    String id = id(migration);
+    Facts seen = facts(id, migration);
+    Written mine = written.get(id);
+    Holding holding =
+        mine != null && mine.version() > seen.version()
+            ? mine.holding()
+            : seen.byIndex() ? holdingOf(migration, pools) : seen.holding();
+    if (holding != null) {
+      held.put(id, holding);
+    }
   }
 
   /** The phase of a migration as the newest known status has it. */
@@ -211,7 +350,17 @@ public final class MigrationLedger {
     List<Admission.Request> queue = new ArrayList<>();
     Set<String> holding = new HashSet<>();
     active.forEach(h -> holding.add(h.migration()));
-    for (LiveMigration migration : cached.unfinished()) {
+    List<LiveMigration> waitingNow = new ArrayList<>(cached.queued());
+    Set<String> looked = new HashSet<>();
+    waitingNow.forEach(m -> looked.add(id(m)));
+    // Those the cache shows under way still, though this process has written them back to wait.
+    for (String id : writtenQueued) {
+      LiveMigration migration = looked.contains(id) ? null : cached.find(id);
+      if (migration != null) {
+        waitingNow.add(migration);
+      }
+    }
+    for (LiveMigration migration : waitingNow) {
       MigrationPhase phase = phase(migration);
       if ((phase == null || phase == MigrationPhase.Queued) && !holding.contains(id(migration))) {
         Admission.Request request = waiting.apply(migration);
@@ -258,6 +407,7 @@ public final class MigrationLedger {
    * @param maxPerSourceHost migrations one source host may send at once
    * @param maxStorageFromHost storage migrations one host may send at once
    * @param inventoryReadAt when the destination pool's free memory was read
+   * @param now the time of the look, which says when arrivals only the cache shows are added up
    */
   public synchronized Placed place(
       PlacementRequest request,
@@ -267,7 +417,8 @@ public final class MigrationLedger {
       int maxStorageFromHost,
       Instant inventoryReadAt,
       MigrationView cached,
-      PoolIndex index) {
+      PoolIndex index,
+      Instant now) {
     Reservations reservations = new Reservations();
     int fromSource = 0;
     int storageFromSource = 0;
@@ -286,21 +437,7 @@ public final class MigrationLedger {
         }
       }
     }
-    for (LiveMigration migration : cached.completedSince(inventoryReadAt)) {
-      Instant completedAt = facts(id(migration), migration).completedAt();
-      LiveMigrationStatus status = migration.getStatus();
-      if (completedAt != null
-          && completedAt.isAfter(inventoryReadAt)
-          && status.getDestinationHostUuid() != null
-          && status.getMemoryBytes() != null) {
-        // Arrived since the pool was read: its memory is taken where it went and free where it
-        // was (within one pool), though the last reading says otherwise.
-        reservations.credit(status.getDestinationHostUuid(), -status.getMemoryBytes());
-        if (status.getSourceHostUuid() != null && status.getDestinationPoolUuid() == null) {
-          reservations.credit(status.getSourceHostUuid(), status.getMemoryBytes());
-        }
-      }
-    }
+    arrivalsSince(inventoryReadAt, cached, now).credits.forEach(reservations::credit);
     if (fromSource >= maxPerSourceHost) {
       return new Placed(null, null, false, true);
     }

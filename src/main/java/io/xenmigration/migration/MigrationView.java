@@ -8,14 +8,17 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The LiveMigrations the operator's cache holds, read the ways the limits need them: those not
- * ended, those completed lately, and one by name. A decision reads only these, never the whole
- * cache, so it costs what is in flight, not what has ever run.
+ * The LiveMigrations the operator's cache holds, read the ways the limits need them: those waiting,
+ * those under way, those completed lately, and one by name. A decision reads only these, never the
+ * whole cache, so it costs what is in flight, not what has ever run.
  */
 public interface MigrationView {
 
-  /** Every migration that has not ended: no phase yet, Queued, Preparing, Running, RollingBack. */
-  Collection<LiveMigration> unfinished();
+  /** Every migration waiting to start: no phase yet, or Queued. */
+  Collection<LiveMigration> queued();
+
+  /** Every migration under way: Preparing, Running, RollingBack. */
+  Collection<LiveMigration> active();
 
   /** Every migration that ended Completed at or after a time; a few earlier ones may come too. */
   Collection<LiveMigration> completedSince(Instant since);
@@ -28,8 +31,15 @@ public interface MigrationView {
     List<LiveMigration> copy = List.copyOf(all);
     return new MigrationView() {
       @Override
-      public Collection<LiveMigration> unfinished() {
-        return copy.stream().filter(m -> !ended(m)).toList();
+      public Collection<LiveMigration> queued() {
+        return copy.stream()
+            .filter(m -> phase(m) == null || phase(m) == MigrationPhase.Queued)
+            .toList();
+      }
+
+      @Override
+      public Collection<LiveMigration> active() {
+        return copy.stream().filter(m -> phase(m) != null && phase(m).isActive()).toList();
       }
 
       @Override

@@ -155,7 +155,8 @@ final class PreparingPhase implements PhaseHandler {
               sourceLimits.getMaxStorageMigrationsPerHost(),
               destinationInventory.readAt(),
               context.migrations(),
-              context.pools());
+              context.pools(),
+              context.now());
       if (placed.hostLimited()) {
         // The VM runs on another host than the queue counted (it moved meanwhile), and that host
         // already sends as many migrations as its limit: this one waits here.

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Queued: checks the spec, waits for Ready pools, and takes a slot when the VM is free and the
@@ -159,7 +160,8 @@ final class QueuedPhase implements PhaseHandler {
       return null;
     }
     // Its VM is looked up in this pool: it is the same pool when it leaves from here.
-    return request(other, source.equals(pools.get(0)) ? vms : VmLookup.EMPTY, touched);
+    VmLookup lookup = source.equals(pools.get(0)) ? vms : VmLookup.EMPTY;
+    return lookup.requestOf(other, touched);
   }
 
   private static PhaseOutcome waitForPool(XenPool pool, String name, String which) {
@@ -227,6 +229,10 @@ final class QueuedPhase implements PhaseHandler {
 
     private final Map<String, VmInfo> vms = new HashMap<>();
     private final Map<String, HostInfo> hosts = new HashMap<>();
+    private final Map<String, Waiting> requests = new ConcurrentHashMap<>();
+
+    /** A queued migration's request, as worked out from one version of it. */
+    private record Waiting(String resourceVersion, Admission.Request request) {}
 
     VmLookup(PoolInventory inventory) {
       if (inventory == null) {
@@ -259,6 +265,27 @@ final class QueuedPhase implements PhaseHandler {
 
     HostInfo host(String ref) {
       return ref == null ? null : hosts.get(ref);
+    }
+
+    /**
+     * A queued migration as admission sees it, worked out once per version: every admission orders
+     * the whole queue of a pool against the same lookup.
+     */
+    Admission.Request requestOf(LiveMigration migration, List<String> pools) {
+      String version = migration.getMetadata().getResourceVersion();
+      if (this == EMPTY || version == null) {
+        return request(migration, this, pools);
+      }
+      String id = MigrationLedger.id(migration);
+      Waiting known = requests.get(id);
+      if (known != null
+          && version.equals(known.resourceVersion())
+          && known.request().pools().equals(pools)) {
+        return known.request();
+      }
+      Admission.Request request = request(migration, this, pools);
+      requests.put(id, new Waiting(version, request));
+      return request;
     }
   }
 

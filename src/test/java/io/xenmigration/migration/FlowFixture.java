@@ -47,6 +47,9 @@ final class FlowFixture implements AutoCloseable {
   final MemoryStatusStore store = new MemoryStatusStore();
   final List<MigrationStep.Written> written = new ArrayList<>();
 
+  /** Whether the migrations' XenPool object has been deleted (its informer no longer has it). */
+  boolean sourcePoolDeleted;
+
   /** The time the next look sees; tests move it to cross timeouts. */
   Instant now = T0;
 
@@ -242,7 +245,7 @@ final class FlowFixture implements AutoCloseable {
     MigrationContext context =
         new MigrationContext(
             lm,
-            pool,
+            sourcePoolDeleted ? null : pool,
             destination,
             MigrationView.of(store.all()),
             PoolIndex.of(List.of(pool, poolB)),

@@ -153,6 +153,13 @@ class MigrationLedgerTest {
     assertThat(ledger.holdings(MigrationView.of(caughtUp), ONE_POOL))
         .extracting(Holding::migration)
         .contains("ns/m0", "ns/waiting"); // waiting's claim too
+    // Written under way while the cache still shows it queued: it holds its slot all the same.
+    MigrationLedger another = new MigrationLedger();
+    another.written(migration("waiting", MigrationPhase.Running, 11), List.of());
+    assertThat(another.holdings(MigrationView.of(cached), ONE_POOL))
+        .extracting(Holding::migration)
+        .contains("ns/waiting")
+        .hasSize(6);
   }
 
   @Test
@@ -342,11 +349,13 @@ class MigrationLedgerTest {
         new io.xenmigration.scheduler.PlacementRequest(
             "ns/x", needs, List.of(host), java.util.Set.of(), null, true, false, 2);
     MigrationLedger.Placed storage =
-        ledger.place(request, List.of(POOL), true, 100, 3, T0, MigrationView.of(cached), ONE_POOL);
+        ledger.place(
+            request, List.of(POOL), true, 100, 3, T0, MigrationView.of(cached), ONE_POOL, T0);
     assertThat(storage.storageLimited()).isTrue();
     assertThat(storage.claim()).isNull();
     MigrationLedger.Placed memoryOnly =
-        ledger.place(request, List.of(POOL), false, 100, 3, T0, MigrationView.of(cached), ONE_POOL);
+        ledger.place(
+            request, List.of(POOL), false, 100, 3, T0, MigrationView.of(cached), ONE_POOL, T0);
     assertThat(memoryOnly.storageLimited()).isFalse();
     assertThat(memoryOnly.claim().holding().destinationHost()).isEqualTo("host-3");
     // The claim holds the destination's inbound place for the next placement.
@@ -355,14 +364,16 @@ class MigrationLedgerTest {
             "ns/y", needs, List.of(host), java.util.Set.of(), null, true, false, 1);
     assertThat(
             ledger
-                .place(again, List.of(POOL), false, 100, 3, T0, MigrationView.of(cached), ONE_POOL)
+                .place(
+                    again, List.of(POOL), false, 100, 3, T0, MigrationView.of(cached), ONE_POOL, T0)
                 .placement()
                 .placed())
         .isFalse();
     // Its source host already sends three: with a limit of three per host it waits.
     assertThat(
             ledger
-                .place(request, List.of(POOL), false, 3, 3, T0, MigrationView.of(cached), ONE_POOL)
+                .place(
+                    request, List.of(POOL), false, 3, 3, T0, MigrationView.of(cached), ONE_POOL, T0)
                 .hostLimited())
         .isTrue();
   }
@@ -410,7 +421,8 @@ class MigrationLedgerTest {
                     3,
                     T0,
                     MigrationView.of(List.of(arrived)),
-                    ONE_POOL)
+                    ONE_POOL,
+                    T0)
                 .placement()
                 .placed())
         .isFalse();
@@ -456,7 +468,8 @@ class MigrationLedgerTest {
                     3,
                     T0,
                     MigrationView.of(List.of(arrived)),
-                    ONE_POOL)
+                    ONE_POOL,
+                    T0)
                 .placement()
                 .placed())
         .isTrue();
@@ -483,7 +496,8 @@ class MigrationLedgerTest {
                     3,
                     T0,
                     MigrationView.of(List.of(arrived)),
-                    ONE_POOL)
+                    ONE_POOL,
+                    T0)
                 .placement()
                 .placed())
         .isTrue();
@@ -498,9 +512,118 @@ class MigrationLedgerTest {
                     3,
                     T0.plusSeconds(60),
                     MigrationView.of(List.of(arrived)),
-                    ONE_POOL)
+                    ONE_POOL,
+                    T0)
                 .placement()
                 .placed())
         .isTrue();
+  }
+
+  /** Places at a time, then gives the claim back, as a write that was refused would. */
+  private static boolean placedThenLetGo(
+      MigrationLedger ledger,
+      io.xenmigration.scheduler.PlacementRequest request,
+      MigrationView view,
+      Instant now) {
+    MigrationLedger.Placed placed =
+        ledger.place(request, List.of(POOL), false, 100, 3, T0, view, ONE_POOL, now);
+    if (placed.claim() != null) {
+      ledger.settle(List.of(placed.claim()));
+    }
+    return placed.placement().placed();
+  }
+
+  private static LiveMigration arrivedOn(String name, long version, String uid, String host) {
+    LiveMigration arrived = migration(name, MigrationPhase.Completed, version);
+    arrived.getMetadata().setUid(uid);
+    arrived.getStatus().setCompletionTime(T0.plusSeconds(30).toString());
+    arrived.getStatus().setDestinationHostUuid(host);
+    return arrived;
+  }
+
+  private static io.xenmigration.scheduler.PlacementRequest fortyGiBOnto(String host) {
+    var needs =
+        new io.xenmigration.scheduler.VmNeeds(
+            "uuid-x",
+            "vm-x",
+            "host-1",
+            "XCP",
+            "3.2.1",
+            40L << 30,
+            1,
+            java.util.Set.of(),
+            java.util.Set.of());
+    var facts =
+        new io.xenmigration.scheduler.HostFacts(
+            host,
+            host,
+            true,
+            true,
+            "XCP",
+            "3.2.1",
+            42L << 30,
+            8,
+            java.util.Set.of(),
+            java.util.Set.of());
+    return new io.xenmigration.scheduler.PlacementRequest(
+        "ns/x", needs, List.of(facts), java.util.Set.of(), null, true, false, 2);
+  }
+
+  @Test
+  void anArrivalCountsOnceWhetherThisProcessWroteItOrOnlyTheCacheShowsIt() {
+    MigrationLedger ledger = new MigrationLedger();
+    MigrationView none = MigrationView.of(List.of());
+    Instant now = T0.plusSeconds(50);
+    assertThat(placedThenLetGo(ledger, fortyGiBOnto("host-3"), none, now)).isTrue();
+    // This process ends a migration onto host-3 after the reading: the next placement counts its
+    // 4 GiB at once, before the cache shows it.
+    LiveMigration mine = arrivedOn("mine", 5, "uid-mine-1", "host-3");
+    ledger.written(mine, List.of());
+    assertThat(placedThenLetGo(ledger, fortyGiBOnto("host-3"), none, now)).isFalse();
+    // Still counted when the sum is made again from a cache that does not show it yet.
+    assertThat(placedThenLetGo(ledger, fortyGiBOnto("host-3"), none, now.plusSeconds(3))).isFalse();
+    // Once the cache shows it too, it is still counted once: 4 GiB, not 8 (36 GiB still fit).
+    var thirtySixGiB =
+        new io.xenmigration.scheduler.PlacementRequest(
+            "ns/y",
+            new io.xenmigration.scheduler.VmNeeds(
+                "uuid-y",
+                "vm-y",
+                "host-1",
+                "XCP",
+                "3.2.1",
+                36L << 30,
+                1,
+                java.util.Set.of(),
+                java.util.Set.of()),
+            fortyGiBOnto("host-3").hosts(),
+            java.util.Set.of(),
+            null,
+            true,
+            false,
+            1);
+    for (int i = 0; i < 40; i++) {
+      Instant at = now.plusSeconds(3).plusMillis(100L * i);
+      assertThat(placedThenLetGo(ledger, thirtySixGiB, MigrationView.of(List.of(mine)), at))
+          .isTrue();
+    }
+    now = now.plusSeconds(10);
+    // Written once more (the record after its task was forgotten): still once.
+    LiveMigration recorded = arrivedOn("mine", 7, "uid-mine-1", "host-3");
+    ledger.written(recorded, List.of());
+    assertThat(placedThenLetGo(ledger, thirtySixGiB, MigrationView.of(List.of(recorded)), now))
+        .isTrue();
+    // One that only the cache shows (ended by a predecessor) onto host-4 is counted by the next
+    // sum, a moment later.
+    LiveMigration theirs = arrivedOn("theirs", 6, "uid-theirs", "host-4");
+    MigrationView both = MigrationView.of(List.of(recorded, theirs));
+    assertThat(
+            placedThenLetGo(
+                ledger, fortyGiBOnto("host-4"), both, now.plus(MigrationLedger.ARRIVALS_RECOUNT)))
+        .isFalse();
+    // The name comes back as a new migration that ends onto host-5: a new arrival, counted too.
+    LiveMigration again = arrivedOn("mine", 9, "uid-mine-2", "host-5");
+    ledger.written(again, List.of());
+    assertThat(placedThenLetGo(ledger, fortyGiBOnto("host-5"), both, now.plusSeconds(3))).isFalse();
   }
 }

@@ -7,6 +7,7 @@ import io.xenmigration.api.v1alpha1.AttemptOutcome;
 import io.xenmigration.api.v1alpha1.IntentAction;
 import io.xenmigration.api.v1alpha1.LiveMigration;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
+import io.xenmigration.events.EventReason;
 import io.xenmigration.xapisim.model.SimTask;
 import io.xenmigration.xapisim.model.XClass;
 import io.xenmigration.xen.TaskTag;
@@ -150,6 +151,35 @@ class MigrationRestartTest extends FlowTest {
     assertThat(fixture.simulator.calls().count("task.destroy")).isEqualTo(1);
     assertThat(tasksInPoolA()).isZero();
     assertThat(migrateCalls()).isEqualTo(1);
+    assertThat(where()).isEqualTo("a-host-2");
+  }
+
+  @Test
+  void anEndWhoseXenPoolIsGoneLetsItsTaskBeAndSaysSo() {
+    String name = fixture.create(FlowFixture.migration());
+    fixture.store.failNextWrite(
+        m ->
+            m.getStatus().getPhase() == MigrationPhase.Completed
+                && m.getStatus().getIntent() != null,
+        MemoryStatusStore.Fault.TIMEOUT);
+    fixture.run(name, m -> !fixture.store.injected().isEmpty());
+    assertThat(fixture.store.get(name).getStatus().getIntent().getAction())
+        .isEqualTo(IntentAction.DestroyTask);
+    // The XenPool is deleted (it waits only for active migrations) before the restart.
+    fixture.sourcePoolDeleted = true;
+    fixture.restart();
+    fixture.now = fixture.now.plusSeconds(60);
+    LiveMigration done = fixture.finish(name);
+    assertThat(done.getStatus().getPhase()).isEqualTo(MigrationPhase.Completed);
+    assertThat(done.getStatus().getIntent()).isNull();
+    assertThat(fixture.written.stream().flatMap(w -> w.events().stream()))
+        .anySatisfy(
+            e -> {
+              assertThat(e.reason()).isEqualTo(EventReason.LeftoverKept);
+              assertThat(e.message()).contains("no longer exists");
+            });
+    assertThat(fixture.simulator.calls().count("task.destroy")).isZero();
+    assertThat(tasksInPoolA()).as("left for xapi to remove").isEqualTo(1);
     assertThat(where()).isEqualTo("a-host-2");
   }
 

@@ -60,7 +60,8 @@ public final class OperatorProcess implements AutoCloseable {
     command.add(HEAP);
     String extra = System.getProperty("bench.operator.jvm", "");
     if (!extra.isBlank()) {
-      command.addAll(List.of(extra.trim().split("\\s+")));
+      // {port} tells one process's files (a flight recording, say) from the next one's.
+      command.addAll(List.of(extra.replace("{port}", String.valueOf(port)).trim().split("\\s+")));
     }
     command.add("-Djava.util.logging.manager=org.jboss.logmanager.LogManager");
     command.add("-Dkubernetes.master=" + apiUrl);
