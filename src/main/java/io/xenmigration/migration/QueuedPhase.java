@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -205,27 +204,28 @@ final class QueuedPhase implements PhaseHandler {
     static final VmLookup EMPTY = new VmLookup(null);
 
     /**
-     * Lookups of the inventories read last, by identity: an inventory never changes once read, and
-     * every queued migration of a pool looks its VMs up in the same one.
+     * The lookup of each pool's latest inventory, by pool UUID: an inventory never changes once
+     * read, and every queued migration of a pool looks its VMs up in the same one. Only the latest
+     * is kept, so an older inventory is not held once a newer one is read.
      */
-    private static final Map<PoolInventory, VmLookup> RECENT = new IdentityHashMap<>();
+    private static final Map<String, VmLookup> RECENT = new HashMap<>();
 
     static VmLookup of(PoolInventory inventory) {
       if (inventory == null) {
         return EMPTY;
       }
+      String pool = inventory.uuid() == null ? "" : inventory.uuid();
       synchronized (RECENT) {
-        VmLookup known = RECENT.get(inventory);
-        if (known == null) {
-          if (RECENT.size() >= 8) {
-            RECENT.clear();
-          }
+        VmLookup known = RECENT.get(pool);
+        if (known == null || known.inventory != inventory) {
           known = new VmLookup(inventory);
-          RECENT.put(inventory, known);
+          RECENT.put(pool, known);
         }
         return known;
       }
     }
+
+    private final PoolInventory inventory;
 
     private final Map<String, VmInfo> vms = new HashMap<>();
     private final Map<String, HostInfo> hosts = new HashMap<>();
@@ -235,6 +235,7 @@ final class QueuedPhase implements PhaseHandler {
     private record Waiting(String resourceVersion, Admission.Request request) {}
 
     VmLookup(PoolInventory inventory) {
+      this.inventory = inventory;
       if (inventory == null) {
         return;
       }
