@@ -87,6 +87,26 @@ class MigrationLedgerTest {
     return lm;
   }
 
+  /** A VM of uuid-NAME and vm-NAME on a host, needing this much memory. */
+  private static io.xenmigration.scheduler.VmNeeds needs(String name, String on, long memory) {
+    return new io.xenmigration.scheduler.VmNeeds(
+        "uuid-" + name,
+        "vm-" + name,
+        on,
+        "XCP",
+        "3.2.1",
+        memory,
+        1,
+        java.util.Set.of(),
+        java.util.Set.of());
+  }
+
+  /** A live, enabled host with this much memory free. */
+  private static io.xenmigration.scheduler.HostFacts host(String uuid, String name, long free) {
+    return new io.xenmigration.scheduler.HostFacts(
+        uuid, name, true, true, "XCP", "3.2.1", free, 8, java.util.Set.of(), java.util.Set.of());
+  }
+
   private static Admission.Request request(String name) {
     return new Admission.Request(
         "ns/" + name, "uuid-" + name, List.of(POOL), "host-" + name, 0, T0, 0);
@@ -322,17 +342,7 @@ class MigrationLedgerTest {
     for (int i = 0; i < 3; i++) {
       cached.add(migration("s" + i, MigrationPhase.Running, i + 1)); // storage, from host-1
     }
-    var needs =
-        new io.xenmigration.scheduler.VmNeeds(
-            "uuid-x",
-            "vm-x",
-            "host-1",
-            "XCP",
-            "3.2.1",
-            1L << 30,
-            1,
-            java.util.Set.of(),
-            java.util.Set.of());
+    var needs = needs("x", "host-1", 1L << 30);
     var host =
         new io.xenmigration.scheduler.HostFacts(
             "host-3",
@@ -384,29 +394,8 @@ class MigrationLedgerTest {
     LiveMigration arrived = migration("done", MigrationPhase.Completed, 1);
     arrived.getStatus().setCompletionTime(T0.plusSeconds(30).toString());
     arrived.getStatus().setDestinationHostUuid("host-3");
-    var needs =
-        new io.xenmigration.scheduler.VmNeeds(
-            "uuid-x",
-            "vm-x",
-            "host-1",
-            "XCP",
-            "3.2.1",
-            40L << 30,
-            1,
-            java.util.Set.of(),
-            java.util.Set.of());
-    var host =
-        new io.xenmigration.scheduler.HostFacts(
-            "host-3",
-            "h3",
-            true,
-            true,
-            "XCP",
-            "3.2.1",
-            42L << 30,
-            8,
-            java.util.Set.of(),
-            java.util.Set.of());
+    var needs = needs("x", "host-1", 40L << 30);
+    var host = host("host-3", "h3", 42L << 30);
     var request =
         new io.xenmigration.scheduler.PlacementRequest(
             "ns/x", needs, List.of(host), java.util.Set.of(), null, true, false, 2);
@@ -427,29 +416,8 @@ class MigrationLedgerTest {
                 .placed())
         .isFalse();
     // The host it left has its memory back, though the reading is older.
-    var left =
-        new io.xenmigration.scheduler.HostFacts(
-            "host-1",
-            "h1",
-            true,
-            true,
-            "XCP",
-            "3.2.1",
-            38L << 30,
-            8,
-            java.util.Set.of(),
-            java.util.Set.of());
-    var needsFromElsewhere =
-        new io.xenmigration.scheduler.VmNeeds(
-            "uuid-x",
-            "vm-x",
-            "host-9",
-            "XCP",
-            "3.2.1",
-            40L << 30,
-            1,
-            java.util.Set.of(),
-            java.util.Set.of());
+    var left = host("host-1", "h1", 38L << 30);
+    var needsFromElsewhere = needs("x", "host-9", 40L << 30);
     assertThat(
             ledger
                 .place(
@@ -474,17 +442,7 @@ class MigrationLedgerTest {
                 .placed())
         .isTrue();
     // Its migration is over: the memory it took is held, but it is no inbound migration.
-    var small =
-        new io.xenmigration.scheduler.VmNeeds(
-            "uuid-y",
-            "vm-y",
-            "host-1",
-            "XCP",
-            "3.2.1",
-            1L << 30,
-            1,
-            java.util.Set.of(),
-            java.util.Set.of());
+    var small = needs("y", "host-1", 1L << 30);
     assertThat(
             ledger
                 .place(
@@ -542,29 +500,8 @@ class MigrationLedgerTest {
   }
 
   private static io.xenmigration.scheduler.PlacementRequest fortyGiBOnto(String host) {
-    var needs =
-        new io.xenmigration.scheduler.VmNeeds(
-            "uuid-x",
-            "vm-x",
-            "host-1",
-            "XCP",
-            "3.2.1",
-            40L << 30,
-            1,
-            java.util.Set.of(),
-            java.util.Set.of());
-    var facts =
-        new io.xenmigration.scheduler.HostFacts(
-            host,
-            host,
-            true,
-            true,
-            "XCP",
-            "3.2.1",
-            42L << 30,
-            8,
-            java.util.Set.of(),
-            java.util.Set.of());
+    var needs = needs("x", "host-1", 40L << 30);
+    var facts = host(host, host, 42L << 30);
     return new io.xenmigration.scheduler.PlacementRequest(
         "ns/x", needs, List.of(facts), java.util.Set.of(), null, true, false, 2);
   }
@@ -586,16 +523,7 @@ class MigrationLedgerTest {
     var thirtySixGiB =
         new io.xenmigration.scheduler.PlacementRequest(
             "ns/y",
-            new io.xenmigration.scheduler.VmNeeds(
-                "uuid-y",
-                "vm-y",
-                "host-1",
-                "XCP",
-                "3.2.1",
-                36L << 30,
-                1,
-                java.util.Set.of(),
-                java.util.Set.of()),
+            needs("y", "host-1", 36L << 30),
             fortyGiBOnto("host-3").hosts(),
             java.util.Set.of(),
             null,

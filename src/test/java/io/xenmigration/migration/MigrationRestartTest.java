@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -124,16 +125,56 @@ class MigrationRestartTest extends FlowTest {
     assertThat(done.getStatus().getIntent()).isNull();
   }
 
-  @Test
-  void anEndWrittenBeforeItsTaskWasForgottenForgetsItAfterARestart() {
+  /**
+   * A migration whose end landed with the intent to forget its task, written by a process that then
+   * heard the write failed (so it did nothing more), as one that died right after it.
+   */
+  private String endedBeforeItsTaskWasForgotten() {
     String name = fixture.create(FlowFixture.migration());
-    // The end lands with the intent to forget the task; the process dies before it does.
     fixture.store.failNextWrite(
         m ->
             m.getStatus().getPhase() == MigrationPhase.Completed
                 && m.getStatus().getIntent() != null,
         MemoryStatusStore.Fault.TIMEOUT);
     fixture.run(name, m -> !fixture.store.injected().isEmpty());
+    return name;
+  }
+
+  @ParameterizedTest
+  @EnumSource(MemoryStatusStore.Fault.class)
+  void theRecordAfterTheTaskWasForgottenLostNeverDestroysTwice(MemoryStatusStore.Fault fault) {
+    String name = fixture.create(FlowFixture.migration());
+    // The task is destroyed; the write saying so is refused, unanswered, or never sent.
+    fixture.store.failNextWrite(
+        m ->
+            m.getStatus().getPhase() == MigrationPhase.Completed
+                && m.getStatus().getIntent() == null,
+        fault);
+    fixture.run(name, m -> !fixture.store.injected().isEmpty());
+    assertThat(fixture.store.injected()).containsExactly(fault);
+    assertThat(fixture.simulator.calls().count("task.destroy")).isEqualTo(1);
+    assertThat(tasksInPoolA()).isZero();
+    LiveMigration after = fixture.store.get(name);
+    assertThat(after.getStatus().getPhase()).isEqualTo(MigrationPhase.Completed);
+    if (fault != MemoryStatusStore.Fault.TIMEOUT) {
+      assertThat(after.getStatus().getIntent().getAction()).isEqualTo(IntentAction.DestroyTask);
+    }
+    if (fault == MemoryStatusStore.Fault.CRASH) {
+      fixture.restart();
+    }
+    fixture.now = fixture.now.plusSeconds(60);
+    LiveMigration done = fixture.finish(name);
+    assertThat(done.getStatus().getPhase()).isEqualTo(MigrationPhase.Completed);
+    assertThat(done.getStatus().getReason()).isEqualTo("Completed");
+    assertThat(done.getStatus().getIntent()).isNull();
+    assertThat(fixture.simulator.calls().count("task.destroy")).as("never again").isEqualTo(1);
+    assertThat(migrateCalls()).isEqualTo(1);
+    assertThat(where()).isEqualTo("a-host-2");
+  }
+
+  @Test
+  void anEndWrittenBeforeItsTaskWasForgottenForgetsItAfterARestart() {
+    String name = endedBeforeItsTaskWasForgotten();
     LiveMigration ended = fixture.store.get(name);
     assertThat(ended.getStatus().getPhase()).isEqualTo(MigrationPhase.Completed);
     assertThat(ended.getStatus().getIntent().getAction()).isEqualTo(IntentAction.DestroyTask);
@@ -156,13 +197,7 @@ class MigrationRestartTest extends FlowTest {
 
   @Test
   void anEndWhoseXenPoolIsGoneLetsItsTaskBeAndSaysSo() {
-    String name = fixture.create(FlowFixture.migration());
-    fixture.store.failNextWrite(
-        m ->
-            m.getStatus().getPhase() == MigrationPhase.Completed
-                && m.getStatus().getIntent() != null,
-        MemoryStatusStore.Fault.TIMEOUT);
-    fixture.run(name, m -> !fixture.store.injected().isEmpty());
+    String name = endedBeforeItsTaskWasForgotten();
     assertThat(fixture.store.get(name).getStatus().getIntent().getAction())
         .isEqualTo(IntentAction.DestroyTask);
     // The XenPool is deleted (it waits only for active migrations) before the restart.
