@@ -199,7 +199,7 @@ public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Clean
                 + " ("
                 + outcome.reason()
                 + ": "
-                + written.migration().getStatus().getMessage()
+                + written.message()
                 + ")");
     String pool = Pools.poolKey(migration);
     LiveMigration as = written.migration();

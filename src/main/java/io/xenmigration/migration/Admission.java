@@ -93,7 +93,8 @@ public final class Admission {
    *
    * @param active what the migrations holding slots hold (Preparing, Running, RollingBack, and
    *     admissions not yet written)
-   * @param waiting queued migrations of the candidate's pools, the candidate among them
+   * @param waiting queued migrations of the candidate's pools; the candidate's own entry, if there,
+   *     is left for {@code candidate}
    * @param pools the limits of every pool by UUID; a pool missing here has no room
    */
   public static Decision decide(
@@ -111,11 +112,15 @@ public final class Admission {
       perHost.merge(hostKey(holding.sourceHost(), holding.migration()), 1, Integer::sum);
       busyVms.add(holding.vm());
     }
-    List<Request> queue = new ArrayList<>(waiting);
-    if (queue.stream().noneMatch(r -> r.id().equals(candidate.id()))) {
-      queue.add(candidate);
+    // Only those ahead of the candidate can take its slot: the rest are never reached.
+    List<Request> queue = new ArrayList<>();
+    for (Request request : waiting) {
+      if (!request.id().equals(candidate.id()) && ORDER.compare(request, candidate) < 0) {
+        queue.add(request);
+      }
     }
     queue.sort(ORDER);
+    queue.add(candidate);
     boolean passedOver = false;
     for (Request next : queue) {
       boolean isCandidate = next.id().equals(candidate.id());

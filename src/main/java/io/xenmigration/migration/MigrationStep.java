@@ -32,23 +32,43 @@ public final class MigrationStep {
   private final MigrationLedger ledger;
   private final MigrationServices services;
   private final ActionFence fence;
+  private final int decisionsPerWrite;
 
   public MigrationStep(
       MigrationFlow flow, MigrationLedger ledger, MigrationServices services, ActionFence fence) {
+    this(flow, ledger, services, fence, MAX_DECISIONS);
+  }
+
+  /**
+   * @param decisionsPerWrite how many decisions one write may carry, at most {@link
+   *     #MAX_DECISIONS}; 1 writes every phase on its own, so that each can be seen
+   */
+  public MigrationStep(
+      MigrationFlow flow,
+      MigrationLedger ledger,
+      MigrationServices services,
+      ActionFence fence,
+      int decisionsPerWrite) {
+    if (decisionsPerWrite < 1 || decisionsPerWrite > MAX_DECISIONS) {
+      throw new IllegalArgumentException("decisionsPerWrite " + decisionsPerWrite);
+    }
     this.flow = flow;
     this.ledger = ledger;
     this.services = services;
     this.fence = fence;
+    this.decisionsPerWrite = decisionsPerWrite;
   }
 
   /**
    * An outcome that was written: from the phase the migration was in before it, the migration as
-   * written, and the events to record, their messages naming objects as the status does.
+   * written (by the write that carried it, with any decisions after it), its own message and the
+   * events to record, their messages naming objects as the status does.
    */
   public record Written(
       MigrationPhase from,
       PhaseOutcome outcome,
       LiveMigration migration,
+      String message,
       List<PhaseOutcome.Event> events) {}
 
   /**
@@ -71,42 +91,56 @@ public final class MigrationStep {
     String taskBefore = migration.getStatus() == null ? null : migration.getStatus().getTaskRef();
     new MigrationStatusWriter(migration); // a first look starts from an empty status
     String before = Serialization.asJson(migration.getStatus());
-    PhaseOutcome decided = flow.handle(context);
     Instant now = context.now();
+    // The decisions of this look, in order: the last may name a side effect, the others are
+    // moves into the queue and out of it, which need no write of their own.
+    List<PhaseOutcome> decisions = new ArrayList<>();
+    List<MigrationLedger.Claim> claims = new ArrayList<>();
+    MigrationPhase at = from;
+    PhaseOutcome decided;
     try {
-      apply(context, migration, decided, now);
+      while (true) {
+        decided = flow.handle(context);
+        decisions.add(decided);
+        claims.addAll(decided.claims());
+        apply(context, migration, decided, now);
+        if (!goesOn(at, decided) || decisions.size() == decisionsPerWrite) {
+          break;
+        }
+        at = decided.phase();
+      }
     } catch (RuntimeException e) {
-      ledger.settle(decided.claims()); // a decision that cannot be written holds nothing
+      ledger.settle(claims); // a decision that cannot be written holds nothing
       throw e;
     }
     SideEffect effect = decided.sideEffect();
     List<Written> written = new ArrayList<>();
     if (effect == null) {
       if (Serialization.asJson(migration.getStatus()).equals(before)) {
-        ledger.settle(decided.claims());
-        return new Report(written, from, again(decided, from));
+        ledger.settle(claims);
+        return new Report(written, from, again(decided, at));
       }
-      LiveMigration landed = write(store, migration, decided);
+      LiveMigration landed = write(store, migration, claims);
       if (landed == null) {
         return new Report(written, from, AFTER_REFUSED_WRITE);
       }
-      written.add(written(context, from, decided, landed));
+      written.addAll(written(context, from, decisions, landed));
       released(context, landed, from, taskBefore);
-      return new Report(written, landed.getStatus().getPhase(), again(decided, from));
+      return new Report(written, landed.getStatus().getPhase(), again(decided, at));
     }
 
     // Observe, decide, then: the intent, the act, the record.
     if (!fence.mayAct()) {
-      ledger.settle(decided.claims());
+      ledger.settle(claims);
       LOG.info(() -> context.key() + ": not acting: " + fence.why());
       return new Report(written, from, WHILE_FENCED);
     }
     new MigrationStatusWriter(migration).intent(effect.action(), effect.disks(), now);
-    LiveMigration intended = write(store, migration, decided);
+    LiveMigration intended = write(store, migration, claims);
     if (intended == null) {
       return new Report(written, from, AFTER_REFUSED_WRITE);
     }
-    written.add(written(context, from, decided, intended));
+    written.addAll(written(context, from, decisions, intended));
     released(context, intended, from, taskBefore); // an end written with its last intent
     MigrationPhase mid = intended.getStatus().getPhase();
     if (!fence.mayAct()) {
@@ -121,7 +155,7 @@ public final class MigrationStep {
       result = new SideEffect.Result(null, e);
     }
     PhaseOutcome recorded = decided.then(result);
-    LiveMigration record = Serialization.clone(intended);
+    LiveMigration record = withOwnStatus(intended);
     if (!recorded.keepsIntent()) {
       new MigrationStatusWriter(record).intentDone();
     }
@@ -131,14 +165,27 @@ public final class MigrationStep {
       ledger.settle(recorded.claims());
       throw e;
     }
-    LiveMigration landed = write(store, record, recorded);
+    LiveMigration landed = write(store, record, recorded.claims());
     if (landed == null) {
       // The side effect is made and its result not written: the intent tells the next look.
       return new Report(written, mid, AFTER_REFUSED_WRITE);
     }
-    written.add(written(context, mid, recorded, landed));
+    written.addAll(written(context, mid, List.of(recorded), landed));
     released(context, landed, mid, taskBefore);
     return new Report(written, landed.getStatus().getPhase(), again(recorded, mid));
+  }
+
+  /**
+   * The written migration with a status of its own to record a result in, so that what the intent
+   * wrote stays as it was; metadata and spec are shared, as the record changes only the status. (A
+   * copy of the whole object, with the API server's managed fields, costs several times more.)
+   */
+  private static LiveMigration withOwnStatus(LiveMigration written) {
+    LiveMigration record = new LiveMigration();
+    record.setMetadata(written.getMetadata());
+    record.setSpec(written.getSpec());
+    record.setStatus(Serialization.clone(written.getStatus()));
+    return record;
   }
 
   private void apply(
@@ -150,30 +197,58 @@ public final class MigrationStep {
         .clean(migration.getStatus());
   }
 
-  private Written written(
-      MigrationContext context, MigrationPhase from, PhaseOutcome outcome, LiveMigration landed) {
+  /** The outcomes one write carried, each from the phase the one before it left. */
+  private List<Written> written(
+      MigrationContext context,
+      MigrationPhase from,
+      List<PhaseOutcome> outcomes,
+      LiveMigration landed) {
     RefNames names = RefNames.of(services.inventoriesOf(context), landed.getStatus());
-    List<PhaseOutcome.Event> events = new ArrayList<>();
-    for (PhaseOutcome.Event event : outcome.events()) {
-      events.add(new PhaseOutcome.Event(event.reason(), names.clean(event.message())));
+    List<Written> written = new ArrayList<>();
+    MigrationPhase was = from;
+    for (PhaseOutcome outcome : outcomes) {
+      List<PhaseOutcome.Event> events = new ArrayList<>();
+      for (PhaseOutcome.Event event : outcome.events()) {
+        events.add(new PhaseOutcome.Event(event.reason(), names.clean(event.message())));
+      }
+      written.add(
+          new Written(was, outcome, landed, names.clean(outcome.message()), List.copyOf(events)));
+      was = outcome.phase();
     }
-    return new Written(from, outcome, landed, List.copyOf(events));
+    return written;
+  }
+
+  /** At most this many decisions go into one write: the admission and what Preparing decides. */
+  static final int MAX_DECISIONS = 2;
+
+  /**
+   * Whether the look decides again before writing: after an admission, which makes no side effect
+   * and whose slot the ledger's claim holds until the write. The write that follows carries both
+   * decisions, on the version first read, so a conflict undoes both; a migration that can start at
+   * once goes from the queue to its start's intent in one write. A new migration's first write,
+   * Queued, stays on its own: it tells at once that the request was taken.
+   */
+  private static boolean goesOn(MigrationPhase from, PhaseOutcome outcome) {
+    return outcome.sideEffect() == null
+        && from == MigrationPhase.Queued
+        && outcome.phase() == MigrationPhase.Preparing;
   }
 
   /**
    * The write, or null when it is not known to have landed: its claims then go back when it was
    * refused, and stay until the cache tells when its answer was lost (it may have landed).
    */
-  private LiveMigration write(StatusStore store, LiveMigration migration, PhaseOutcome outcome) {
+  private LiveMigration write(
+      StatusStore store, LiveMigration migration, List<MigrationLedger.Claim> claims) {
     try {
       LiveMigration landed = store.write(migration);
-      ledger.written(landed, outcome.claims());
+      ledger.written(landed, claims);
       return landed;
     } catch (StatusStore.WriteRefused e) {
       if (e.conflict()) {
-        ledger.settle(outcome.claims());
+        ledger.settle(claims);
       } else {
-        ledger.uncertain(outcome.claims(), migration);
+        ledger.uncertain(claims, migration);
       }
       LOG.log(
           e.conflict() ? Level.FINE : Level.INFO,

@@ -57,12 +57,15 @@ final class ThroughputBench {
         rates.add(round.perSecond);
         out.printf(
             Locale.ROOT,
-            "  round %d: %d completed in %.2f s: %.1f/s (created over %.2f s)%n",
+            "  round %d: %d completed in %.2f s: %.1f/s (created over %.2f s);"
+                + " CPU per migration: operator %.1f ms, API, simulator and watch %.1f ms%n",
             r + 1,
             VMS,
             round.seconds,
             round.perSecond,
-            round.creationSeconds);
+            round.creationSeconds,
+            round.operatorCpuMillis / VMS,
+            round.suiteCpuMillis / VMS);
       }
       out.printf(
           Locale.ROOT,
@@ -116,7 +119,17 @@ final class ThroughputBench {
     }
   }
 
-  private record Round(int created, double seconds, double perSecond, double creationSeconds) {}
+  /**
+   * One round: how many were created, how long they took, and the CPU the operator and this process
+   * (the embedded API, the simulator, the watch and the creating clients) used meanwhile.
+   */
+  private record Round(
+      int created,
+      double seconds,
+      double perSecond,
+      double creationSeconds,
+      double operatorCpuMillis,
+      double suiteCpuMillis) {}
 
   /**
    * Migrates {@code n} VMs at once; the rate runs from the first creation to the last Completed.
@@ -126,6 +139,9 @@ final class ThroughputBench {
     for (int i = 0; i < n; i++) {
       batch.add(BenchCluster.migration("b2-" + (first + i), "vm-" + i));
     }
+    long suite = ProcessHandle.current().pid();
+    double operatorCpu = cluster.operator().cpuMillis();
+    double suiteCpu = OperatorProcess.cpuMillis(suite);
     cluster.create(batch, 8);
     var ended =
         cluster.awaitEnded(
@@ -139,7 +155,13 @@ final class ThroughputBench {
       lastDone = Math.max(lastDone, seen.phases.get(MigrationPhase.Completed));
     }
     double seconds = (lastDone - firstCreated) / 1e9;
-    return new Round(n, seconds, n / seconds, (lastCreated - firstCreated) / 1e9);
+    return new Round(
+        n,
+        seconds,
+        n / seconds,
+        (lastCreated - firstCreated) / 1e9,
+        cluster.operator().cpuMillis() - operatorCpu,
+        OperatorProcess.cpuMillis(suite) - suiteCpu);
   }
 
   /**

@@ -55,8 +55,10 @@ class LiveMigrationFaultsIT extends MigrationHarness {
   @Test
   void cancelWhilePreparingStartsNothing() {
     simulator.faults().addLatency("VM.assert_can_boot_here", SLOW_CALL);
+    long checks = simulator.calls().count("VM.assert_can_boot_here");
     String name = migrate("vm-shared", s -> {});
-    awaitPhase(name, MigrationPhase.Preparing);
+    // Its look is in the pre-check: what it decides is written only after it, with the start.
+    awaitCall("VM.assert_can_boot_here", checks);
     cancel(name);
     LiveMigrationStatus status = awaitPhase(name, MigrationPhase.Cancelled);
     assertThat(status.getTaskRef()).isNull();
@@ -68,8 +70,10 @@ class LiveMigrationFaultsIT extends MigrationHarness {
   @Test
   void deleteWhilePreparingStartsNothing() {
     simulator.faults().addLatency("VM.assert_can_boot_here", SLOW_CALL);
+    long checks = simulator.calls().count("VM.assert_can_boot_here");
     String name = migrate("vm-shared", s -> {});
-    awaitPhase(name, MigrationPhase.Preparing);
+    // Its look is in the pre-check: what it decides is written only after it, with the start.
+    awaitCall("VM.assert_can_boot_here", checks);
     delete(name);
     awaitGone(name);
     assertThat(migrateCalls()).isZero();

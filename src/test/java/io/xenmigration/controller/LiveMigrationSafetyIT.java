@@ -137,8 +137,9 @@ class LiveMigrationSafetyIT extends MigrationHarness {
 
     // A cancel before the start: nothing was copied, nothing is removed.
     simulator.faults().addLatency("VM.assert_can_migrate", Duration.ofSeconds(60));
+    long checks = simulator.calls().count("VM.assert_can_migrate");
     String c = migrate("vm-local", s -> s.setDestinationHost("a-host-3"));
-    awaitPhase(c, MigrationPhase.Preparing);
+    awaitCall("VM.assert_can_migrate", checks); // its look is in the pre-check
     cancel(c);
     awaitPhase(c, MigrationPhase.Cancelled);
     assertThat(simulator.calls().count("VDI.destroy")).isEqualTo(3);

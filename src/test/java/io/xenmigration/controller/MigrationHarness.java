@@ -164,6 +164,14 @@ abstract class MigrationHarness {
         });
   }
 
+  /**
+   * Waits until the simulator has received more calls of a method than it had before: a look that
+   * the test slowed down there is under way (its decisions not yet written).
+   */
+  void awaitCall(String method, long before) {
+    await().atMost(Duration.ofSeconds(30)).until(() -> simulator.calls().count(method) > before);
+  }
+
   /** Waits until the migration runs and its XenAPI task is recorded. */
   LiveMigrationStatus awaitTaskStarted(String name) {
     return awaitStatus(

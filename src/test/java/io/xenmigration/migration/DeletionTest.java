@@ -44,6 +44,7 @@ class DeletionTest extends FlowTest {
 
   @Test
   void whileQueuedNothingIsTouched() {
+    fixture.decisionsPerWrite = 1; // a migration that can start at once rests in neither
     String name = fixture.create(FlowFixture.migration());
     fixture.run(name, in(MigrationPhase.Queued));
     assertThat(deleteAndFinish(name).getStatus().getPhase()).isEqualTo(MigrationPhase.Cancelled);
@@ -53,6 +54,7 @@ class DeletionTest extends FlowTest {
 
   @Test
   void whilePreparingNothingIsStarted() {
+    fixture.decisionsPerWrite = 1; // a migration that can start at once rests in neither
     String name = fixture.create(FlowFixture.migration());
     fixture.run(name, in(MigrationPhase.Preparing));
     assertThat(deleteAndFinish(name).getStatus().getPhase()).isEqualTo(MigrationPhase.Cancelled);

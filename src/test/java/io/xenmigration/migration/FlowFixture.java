@@ -50,6 +50,12 @@ final class FlowFixture implements AutoCloseable {
   /** Whether the migrations' XenPool object has been deleted (its informer no longer has it). */
   boolean sourcePoolDeleted;
 
+  /**
+   * How many decisions one write of the operators made from now on may carry: 1 writes every phase
+   * on its own, so that a test can start from any of them.
+   */
+  int decisionsPerWrite = MigrationStep.MAX_DECISIONS;
+
   /** The time the next look sees; tests move it to cross timeouts. */
   Instant now = T0;
 
@@ -129,7 +135,8 @@ final class FlowFixture implements AutoCloseable {
                 public String why() {
                   return fence.why();
                 }
-              });
+              },
+              decisionsPerWrite);
     }
 
     /** Logs in to both pools and reads them, as the XenPool controller does. */

@@ -220,6 +220,7 @@ class MigrationRestartTest extends FlowTest {
 
   @Test
   void aRestartAtEachPhaseBoundaryEndsWithOneMigration() {
+    fixture.decisionsPerWrite = 1; // every phase written on its own, as when each waits
     String name = fixture.create(FlowFixture.migration());
     for (MigrationPhase boundary :
         List.of(MigrationPhase.Queued, MigrationPhase.Preparing, MigrationPhase.Running)) {
@@ -378,6 +379,7 @@ class MigrationRestartTest extends FlowTest {
   void aTaskWhoseTagWasCopiedFromAnotherMigrationIsNotThisOnes() {
     TaskTag foreign = TaskTag.of("another-uid", 1, "x");
     assertThat(foreign.belongsTo("another-uid")).isTrue();
+    fixture.decisionsPerWrite = 1;
     String name = fixture.create(FlowFixture.migration());
     fixture.run(name, in(MigrationPhase.Preparing));
     fixture.store.edit(

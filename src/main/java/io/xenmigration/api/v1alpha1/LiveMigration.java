@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
@@ -18,6 +19,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
  */
 @Group(ApiGroup.NAME)
 @Version(ApiGroup.VERSION)
+@Plural("livemigrations")
 @ShortNames("lm")
 @Categories(ApiGroup.CATEGORY)
 @AdditionalPrinterColumn(
