@@ -43,6 +43,16 @@ public final class MigrationLedger {
      */
     private volatile Long uncertainAfter;
 
+    /**
+     * The claim this one took the place of (the admission's slot, when the destination is chosen in
+     * the same look): held again when this one alone is given back, as when the chosen host refuses
+     * its pre-check.
+     */
+    private Claim replaced;
+
+    /** Given back, or stood for by a landed write: never held again. */
+    private boolean done;
+
     private Claim(Holding holding) {
       this.holding = holding;
     }
@@ -188,15 +198,48 @@ public final class MigrationLedger {
         }
       }
     }
+    giveBack(settled);
+  }
+
+  /**
+   * Gives back the claims of a decision whose write was refused (it did not land), or a placement
+   * the decision let go; a claim that another took the place of, and that is not given back itself,
+   * holds again.
+   */
+  public synchronized void settle(Collection<Claim> settled) {
+    giveBack(settled);
+  }
+
+  private void giveBack(Collection<Claim> settled) {
+    settled.forEach(claim -> claim.done = true);
     for (Claim claim : settled) {
-      claims.remove(claim.holding.migration(), claim);
+      String id = claim.holding.migration();
+      if (claims.remove(id, claim)) {
+        Claim before = claim.replaced;
+        while (before != null && before.done) {
+          before = before.replaced;
+        }
+        if (before != null) {
+          claims.put(id, before);
+        }
+      }
     }
   }
 
-  /** Gives back the claims of a decision whose write was refused: it did not land. */
-  public synchronized void settle(Collection<Claim> settled) {
-    for (Claim claim : settled) {
-      claims.remove(claim.holding.migration(), claim);
+  /** The claim held for a migration now, or null: what a look that fails puts back. */
+  public synchronized Claim claimOf(String id) {
+    return claims.get(id);
+  }
+
+  /**
+   * Puts back the claim a migration held before a look that failed: whatever that look claimed was
+   * never written.
+   */
+  public synchronized void restore(String id, Claim before) {
+    if (before == null) {
+      claims.remove(id);
+    } else {
+      claims.put(id, before);
     }
   }
 
@@ -304,6 +347,7 @@ public final class MigrationLedger {
       if (after != null) {
         LiveMigration seen = cached.find(entry.getKey());
         if (seen != null && version(seen) > after) {
+          claim.done = true;
           claims.remove(entry.getKey(), claim); // the cache now says what happened
           continue;
         }
@@ -388,7 +432,7 @@ public final class MigrationLedger {
                   null,
                   candidate.memory(),
                   false));
-      claims.put(candidate.id(), claim);
+      claim.replaced = claims.put(candidate.id(), claim);
       claimed.add(claim);
     }
     return decision;
@@ -459,7 +503,7 @@ public final class MigrationLedger {
                 placement.chosen().host().uuid(),
                 request.vm().memoryBytes(),
                 copies));
-    claims.put(request.migration(), claim);
+    claim.replaced = claims.put(request.migration(), claim);
     return new Placed(placement, claim, false, false);
   }
 

@@ -1,5 +1,6 @@
 package io.xenmigration.migration;
 
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.xenmigration.api.v1alpha1.LiveMigration;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
@@ -98,6 +99,7 @@ public final class MigrationStep {
     List<MigrationLedger.Claim> claims = new ArrayList<>();
     MigrationPhase at = from;
     PhaseOutcome decided;
+    MigrationLedger.Claim heldBefore = ledger.claimOf(context.key());
     try {
       while (true) {
         decided = flow.handle(context);
@@ -110,7 +112,9 @@ public final class MigrationStep {
         at = decided.phase();
       }
     } catch (RuntimeException e) {
-      ledger.settle(claims); // a decision that cannot be written holds nothing
+      // Nothing of this look is written: what it claimed, returned or not, is given back.
+      ledger.settle(claims);
+      ledger.restore(context.key(), heldBefore);
       throw e;
     }
     SideEffect effect = decided.sideEffect();
@@ -177,12 +181,13 @@ public final class MigrationStep {
 
   /**
    * The written migration with a status of its own to record a result in, so that what the intent
-   * wrote stays as it was; metadata and spec are shared, as the record changes only the status. (A
-   * copy of the whole object, with the API server's managed fields, costs several times more.)
+   * wrote stays as it was; the spec is shared, as the record changes only the status. (A copy of
+   * the whole object, with the API server's managed fields, costs several times more.)
    */
   private static LiveMigration withOwnStatus(LiveMigration written) {
     LiveMigration record = new LiveMigration();
-    record.setMetadata(written.getMetadata());
+    // Its own metadata: the write sets fields of it, and the written object is in the SDK's cache.
+    record.setMetadata(new ObjectMetaBuilder(written.getMetadata()).build());
     record.setSpec(written.getSpec());
     record.setStatus(Serialization.clone(written.getStatus()));
     return record;

@@ -281,6 +281,52 @@ class MigrationLedgerTest {
   }
 
   @Test
+  void aDestinationLetGoInTheLookThatAdmittedKeepsTheSlotUntilTheWriteSettlesIt() {
+    MigrationLedger ledger = new MigrationLedger();
+    PoolIndex one = PoolIndex.of(List.of(pool("ns", "pool-a", 1, T0)));
+    MigrationView cached =
+        MigrationView.of(
+            List.of(
+                migration("x", MigrationPhase.Queued, 1),
+                migration("b", MigrationPhase.Queued, 2)));
+    List<MigrationLedger.Claim> claimed = new ArrayList<>();
+    assertThat(ledger.admit(request("x"), cached, one, m -> null, claimed).admitted()).isTrue();
+    // The same look places x, and the chosen host refuses its pre-check: the place is let go.
+    MigrationLedger.Placed placed =
+        ledger.place(fortyGiBOnto("host-2"), List.of(POOL), false, 100, 3, T0, cached, one, T0);
+    assertThat(placed.claim()).isNotNull();
+    ledger.settle(List.of(placed.claim()));
+    assertThat(ledger.holdings(cached, one))
+        .singleElement()
+        .satisfies(
+            h -> {
+              assertThat(h.migration()).isEqualTo("ns/x");
+              assertThat(h.destinationHost()).isNull();
+            });
+    assertThat(ledger.admit(request("b"), cached, one, m -> null, new ArrayList<>()).admitted())
+        .as("x still holds the pool's one slot")
+        .isFalse();
+    // x's write (admitted, waiting in Preparing) is refused: nothing of the look holds.
+    ledger.settle(claimed);
+    assertThat(ledger.holdings(cached, one)).isEmpty();
+    assertThat(ledger.admit(request("b"), cached, one, m -> null, new ArrayList<>()).admitted())
+        .isTrue();
+  }
+
+  @Test
+  void aLookThatFailsGivesBackWhatItClaimed() {
+    MigrationLedger ledger = new MigrationLedger();
+    PoolIndex one = PoolIndex.of(List.of(pool("ns", "pool-a", 1, T0)));
+    MigrationView cached = MigrationView.of(List.of(migration("x", MigrationPhase.Queued, 1)));
+    MigrationLedger.Claim before = ledger.claimOf("ns/x");
+    ledger.admit(request("x"), cached, one, m -> null, new ArrayList<>());
+    ledger.place(fortyGiBOnto("host-2"), List.of(POOL), false, 100, 3, T0, cached, one, T0);
+    assertThat(ledger.holdings(cached, one)).hasSize(1);
+    ledger.restore("ns/x", before);
+    assertThat(ledger.holdings(cached, one)).isEmpty();
+  }
+
+  @Test
   void thirtyConcurrentAdmissionsNeverExceedTheLimit() throws Exception {
     MigrationLedger ledger = new MigrationLedger();
     List<LiveMigration> cached = Collections.synchronizedList(new ArrayList<>());

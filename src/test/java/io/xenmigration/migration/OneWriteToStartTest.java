@@ -133,6 +133,36 @@ class OneWriteToStartTest extends FlowTest {
   }
 
   @Test
+  void aPreCheckThatFailsForAMomentKeepsTheSlotThroughALostAnswer() {
+    String name = queued();
+    LiveMigration asQueued = fixture.get(name);
+    fixture.simulator.faults().failCalls("VM.assert_can_boot_here", 1, "CANNOT_CONTACT_HOST", "h");
+    fixture.store.failNextWrite(
+        m -> "XenApiUnavailable".equals(m.getStatus().getReason()),
+        MemoryStatusStore.Fault.TIMEOUT);
+
+    fixture.step(name);
+
+    assertThat(fixture.store.injected()).containsExactly(MemoryStatusStore.Fault.TIMEOUT);
+    LiveMigration waiting = fixture.get(name);
+    assertThat(waiting.getStatus().getPhase()).isEqualTo(MigrationPhase.Preparing);
+    assertThat(waiting.getStatus().getReason()).isEqualTo("XenApiUnavailable");
+    assertThat(fixture.migrateCalls()).isZero();
+    // The destination was let go with the pre-check; the admission's slot was not.
+    assertThat(holdings(MigrationView.of(List.of(asQueued))))
+        .as("the cache still shows it queued")
+        .singleElement()
+        .satisfies(
+            h -> {
+              assertThat(h.migration()).isEqualTo("ns/move");
+              assertThat(h.destinationHost()).isNull();
+            });
+    LiveMigration done = fixture.finish(name);
+    assertThat(done.getStatus().getPhase()).isEqualTo(MigrationPhase.Completed);
+    assertThat(fixture.migrateCalls()).isEqualTo(1);
+  }
+
+  @Test
   void aCrashBeforeThatWriteLeavesAQueuedMigrationForTheNextProcess() {
     String name = queued();
     fixture.store.failNextWrite(THE_START_INTENT, MemoryStatusStore.Fault.CRASH);
