@@ -5,8 +5,6 @@ import com.xensource.xenapi.Types;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.reflect.Field;
-import java.net.URL;
-import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -24,15 +22,16 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.client.XmlRpcClient;
-import org.apache.xmlrpc.client.XmlRpcSunHttpTransport;
-import org.apache.xmlrpc.client.XmlRpcSunHttpTransportFactory;
-import org.apache.xmlrpc.client.XmlRpcTransport;
 
 /**
  * An SDK connection that counts every call and verifies TLS against the pool's own CA (or, when
  * asked, not at all) without touching the JVM-wide HTTPS defaults other pools rely on.
  */
 final class MeteredConnection extends Connection {
+
+  static {
+    NoDeserialization.install();
+  }
 
   private final CallMeter meter;
 
@@ -44,9 +43,7 @@ final class MeteredConnection extends Connection {
     this.meter = meter;
     getConfig().setReplyTimeout((int) endpoint.replyTimeout().toMillis());
     getConfig().setConnectionTimeout((int) endpoint.connectTimeout().toMillis());
-    if ("https".equalsIgnoreCase(endpoint.url().getProtocol())) {
-      installTls(endpoint);
-    }
+    installTransport(endpoint);
   }
 
   private static int seconds(long millis) {
@@ -62,36 +59,31 @@ final class MeteredConnection extends Connection {
   }
 
   /**
-   * The SDK keeps its XML-RPC client private and uses the JVM's default HTTPS settings; the
-   * client's transport factory is replaced so this connection alone gets the pool's trust.
+   * The SDK keeps its XML-RPC client private and uses the JVM's HTTP defaults (its own transport
+   * follows redirects, and the library deserializes a fault's Java object); the client's transport
+   * is replaced so this connection alone gets the pool's trust, with the guards of {@link
+   * GuardedTransport}.
    */
-  private void installTls(PoolEndpoint endpoint) throws XenApiException {
-    SSLSocketFactory sockets = socketFactory(endpoint);
+  private void installTransport(PoolEndpoint endpoint) throws XenApiException {
+    boolean tls = "https".equalsIgnoreCase(endpoint.url().getProtocol());
+    SSLSocketFactory sockets = tls ? socketFactory(endpoint) : null;
     HostnameVerifier hostnames =
-        endpoint.insecureSkipTlsVerify()
-            ? (host, session) -> true
-            : HttpsURLConnection.getDefaultHostnameVerifier();
+        !tls
+            ? null
+            : endpoint.insecureSkipTlsVerify()
+                ? (host, session) -> true
+                : HttpsURLConnection.getDefaultHostnameVerifier();
     try {
       Field field = Connection.class.getDeclaredField("client");
       field.setAccessible(true);
-      XmlRpcClient client = (XmlRpcClient) field.get(this);
-      client.setTransportFactory(
-          new XmlRpcSunHttpTransportFactory(client) {
-            @Override
-            public XmlRpcTransport getTransport() {
-              return new XmlRpcSunHttpTransport(client) {
-                @Override
-                protected URLConnection newURLConnection(URL url) throws IOException {
-                  URLConnection connection = super.newURLConnection(url);
-                  if (connection instanceof HttpsURLConnection https) {
-                    https.setSSLSocketFactory(sockets);
-                    https.setHostnameVerifier(hostnames);
-                  }
-                  return connection;
-                }
-              };
-            }
-          });
+      GuardedTransport.install(
+          (XmlRpcClient) field.get(this),
+          new GuardedTransport.Settings(
+              endpoint.connectTimeout(),
+              endpoint.replyTimeout(),
+              GuardedTransport.DEFAULT_MAX_ANSWER_BYTES,
+              sockets,
+              hostnames));
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("the XenServer SDK's connection has changed shape", e);
     }

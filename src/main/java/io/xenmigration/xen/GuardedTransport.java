@@ -1,0 +1,182 @@
+package io.xenmigration.xen;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.net.URLConnection;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import javax.net.ssl.HostnameVerifier;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLSocketFactory;
+import org.apache.xmlrpc.XmlRpcException;
+import org.apache.xmlrpc.client.XmlRpcClient;
+import org.apache.xmlrpc.client.XmlRpcClientException;
+import org.apache.xmlrpc.client.XmlRpcSunHttpTransport;
+import org.apache.xmlrpc.client.XmlRpcSunHttpTransportFactory;
+import org.apache.xmlrpc.client.XmlRpcTransport;
+import org.apache.xmlrpc.common.TypeFactory;
+import org.apache.xmlrpc.common.XmlRpcStreamRequestConfig;
+import org.apache.xmlrpc.parser.XmlRpcResponseParser;
+import org.xml.sax.Attributes;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
+import org.xml.sax.XMLReader;
+
+/**
+ * The XML-RPC transport of every pool connection, which trusts nothing the pool sends: it follows
+ * no redirect, applies the connect and reply timeouts to plain HTTP and TLS alike, reads an answer
+ * only up to a size, refuses a document type declaration (no DTD or entity is ever fetched), and
+ * never deserializes the Java object a fault may carry in {@code faultCause} (the client library
+ * would, CVE-2019-17570).
+ */
+final class GuardedTransport extends XmlRpcSunHttpTransport {
+
+  /** The largest answer read by default: a pool's full inventory is a few MiB. */
+  static final long DEFAULT_MAX_ANSWER_BYTES = 64L << 20;
+
+  /** What a connection's transport needs; TLS settings are null for plain HTTP. */
+  record Settings(
+      Duration connectTimeout,
+      Duration replyTimeout,
+      long maxAnswerBytes,
+      SSLSocketFactory sockets,
+      HostnameVerifier hostnames) {}
+
+  private final Settings settings;
+
+  private GuardedTransport(XmlRpcClient client, Settings settings) {
+    super(client);
+    this.settings = settings;
+  }
+
+  /** Makes every call of this client go through a guarded transport. */
+  static void install(XmlRpcClient client, Settings settings) {
+    client.setTransportFactory(
+        new XmlRpcSunHttpTransportFactory(client) {
+          @Override
+          public XmlRpcTransport getTransport() {
+            return new GuardedTransport(client, settings);
+          }
+        });
+  }
+
+  @Override
+  protected URLConnection newURLConnection(URL url) throws IOException {
+    URLConnection connection = super.newURLConnection(url);
+    connection.setConnectTimeout(millis(settings.connectTimeout()));
+    connection.setReadTimeout(millis(settings.replyTimeout()));
+    if (connection instanceof HttpURLConnection http) {
+      // A redirect would carry the call (a login's password, a session) elsewhere.
+      http.setInstanceFollowRedirects(false);
+    }
+    if (connection instanceof HttpsURLConnection https && settings.sockets() != null) {
+      https.setSSLSocketFactory(settings.sockets());
+      https.setHostnameVerifier(settings.hostnames());
+    }
+    return connection;
+  }
+
+  private static int millis(Duration duration) {
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, duration.toMillis()));
+  }
+
+  @Override
+  protected InputStream getInputStream() throws XmlRpcException {
+    return new Bounded(super.getInputStream(), settings.maxAnswerBytes());
+  }
+
+  @Override
+  protected Object readResponse(XmlRpcStreamRequestConfig config, InputStream stream)
+      throws XmlRpcException {
+    XMLReader reader = newXMLReader();
+    try {
+      reader.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+      reader.setFeature("http://xml.org/sax/features/external-general-entities", false);
+      reader.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
+    } catch (SAXException e) {
+      throw new XmlRpcClientException("the XML parser cannot be made to refuse DTDs: " + e, e);
+    }
+    NoFaultCause parser = new NoFaultCause(config, getClient().getTypeFactory());
+    reader.setContentHandler(parser);
+    try {
+      reader.parse(new InputSource(stream));
+    } catch (SAXException e) {
+      throw new XmlRpcClientException("Failed to parse server's response: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new XmlRpcClientException("Failed to read server's response: " + e.getMessage(), e);
+    }
+    if (parser.isSuccess()) {
+      return parser.getResult();
+    }
+    throw new XmlRpcException(parser.getErrorCode(), parser.getErrorMessage());
+  }
+
+  /** The library's response parser, with a fault's {@code faultCause} dropped unread. */
+  private static final class NoFaultCause extends XmlRpcResponseParser {
+    private boolean inFault;
+
+    NoFaultCause(XmlRpcStreamRequestConfig config, TypeFactory types) {
+      super(config, types);
+    }
+
+    @Override
+    public void startElement(String uri, String localName, String qName, Attributes attributes)
+        throws SAXException {
+      if ("fault".equals(localName) || "fault".equals(qName)) {
+        inFault = true;
+      }
+      super.startElement(uri, localName, qName, attributes);
+    }
+
+    @Override
+    protected void addResult(Object result) throws SAXException {
+      if (inFault && result instanceof Map<?, ?> fault && fault.containsKey("faultCause")) {
+        Map<Object, Object> kept = new HashMap<>(fault);
+        kept.remove("faultCause");
+        super.addResult(kept);
+        return;
+      }
+      super.addResult(result);
+    }
+  }
+
+  /** Fails the read once more than a limit has come. */
+  private static final class Bounded extends FilterInputStream {
+    private final long limit;
+    private long read;
+
+    Bounded(InputStream in, long limit) {
+      super(in);
+      this.limit = limit;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count(1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      int n = super.read(buffer, offset, length);
+      if (n > 0) {
+        count(n);
+      }
+      return n;
+    }
+
+    private void count(long n) throws IOException {
+      read += n;
+      if (read > limit) {
+        throw new IOException("the pool's answer is larger than " + limit + " bytes; not read");
+      }
+    }
+  }
+}

@@ -1,0 +1,286 @@
+package io.xenmigration.xen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A pool connection against XenAPI servers that try to turn the client against the operator: a
+ * fault carrying a Java object, a document type pointing elsewhere, an endless answer, a redirect,
+ * and a server that never answers. Every call fails cleanly and nothing else happens.
+ */
+class HostileServerTest {
+
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+
+  private final List<HttpServer> servers = new ArrayList<>();
+  private final List<ServerSocket> sockets = new ArrayList<>();
+  private final List<Socket> held = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void stop() throws IOException {
+    servers.forEach(s -> s.stop(0));
+    for (Socket socket : held) {
+      socket.close();
+    }
+    for (ServerSocket socket : sockets) {
+      socket.close();
+    }
+  }
+
+  /** Set by the probe's {@code readObject}: it must never run. */
+  static final AtomicBoolean PROBE_RAN = new AtomicBoolean();
+
+  /** A class whose deserialization would show: any code could stand here. */
+  static final class Probe extends RuntimeException implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+      PROBE_RAN.set(true);
+      in.defaultReadObject();
+    }
+  }
+
+  private HttpServer serve(Consumer<HttpExchange> answer) throws IOException {
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            exchange.getRequestBody().readAllBytes();
+            answer.accept(exchange);
+          } catch (RuntimeException e) {
+            // the client went away: nothing to do
+          }
+        });
+    server.start();
+    servers.add(server);
+    return server;
+  }
+
+  private static URL url(HttpServer server) throws IOException {
+    return new URL("http", "127.0.0.1", server.getAddress().getPort(), "/");
+  }
+
+  private static void reply(HttpExchange exchange, String xml) {
+    try {
+      byte[] body = xml.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "text/xml");
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static XenApiDriver driver(URL url, Duration replyTimeout) {
+    return new XenApiDriver(
+        new PoolEndpoint(
+            url, "root", "secret-password", null, false, Duration.ofSeconds(2), replyTimeout),
+        new CallMeter(),
+        CLOCK);
+  }
+
+  private static void assertFailsCleanly(XenApiDriver driver) {
+    assertThatThrownBy(driver::connect)
+        .isInstanceOf(XenApiException.class)
+        .hasMessageNotContaining("secret-password");
+  }
+
+  private static byte[] serializedProbe() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(new Probe());
+    }
+    return bytes.toByteArray();
+  }
+
+  @Test
+  void aFaultCarryingAJavaObjectIsNeverDeserialized() throws Exception {
+    byte[] probe = serializedProbe();
+    // The probe works: read without any filter, it runs.
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(probe))) {
+      in.setObjectInputFilter(info -> ObjectInputFilter.Status.ALLOWED);
+      in.readObject();
+    }
+    assertThat(PROBE_RAN.getAndSet(false)).isTrue();
+
+    String fault =
+        "<?xml version=\"1.0\"?><methodResponse><fault><value><struct>"
+            + "<member><name>faultCode</name><value><int>1</int></value></member>"
+            + "<member><name>faultString</name><value><string>no</string></value></member>"
+            + "<member><name>faultCause</name><value><base64>"
+            + Base64.getEncoder().encodeToString(probe)
+            + "</base64></value></member>"
+            + "</struct></value></fault></methodResponse>";
+    HttpServer server = serve(exchange -> reply(exchange, fault));
+    try (XenApiDriver driver = driver(url(server), Duration.ofSeconds(5))) {
+      assertFailsCleanly(driver);
+    }
+    assertThat(PROBE_RAN.get()).as("the probe's readObject ran").isFalse();
+
+    // And nothing else in the process deserializes one either.
+    assertThatThrownBy(() -> new ObjectInputStream(new ByteArrayInputStream(probe)).readObject())
+        .isInstanceOf(InvalidClassException.class);
+    assertThat(PROBE_RAN.get()).isFalse();
+  }
+
+  @Test
+  void aDocumentTypeNamingAnotherServerIsNeverFetched() throws Exception {
+    AtomicInteger fetched = new AtomicInteger();
+    HttpServer elsewhere =
+        serve(
+            exchange -> {
+              fetched.incrementAndGet();
+              reply(exchange, "<!ENTITY x \"y\">");
+            });
+    String xml =
+        "<?xml version=\"1.0\"?><!DOCTYPE methodResponse SYSTEM \""
+            + url(elsewhere)
+            + "dtd\"><methodResponse><params><param><value><struct>"
+            + "<member><name>Status</name><value>Success</value></member>"
+            + "<member><name>Value</name><value>OpaqueRef:s</value></member>"
+            + "</struct></value></param></params></methodResponse>";
+    HttpServer server = serve(exchange -> reply(exchange, xml));
+    try (XenApiDriver driver = driver(url(server), Duration.ofSeconds(5))) {
+      assertFailsCleanly(driver);
+    }
+    assertThat(fetched.get()).as("requests to the DTD's server").isZero();
+  }
+
+  @Test
+  void anAnswerLargerThanTheLimitIsRefusedWhileItComes() throws Exception {
+    long total = 200L << 20;
+    AtomicInteger sentMiB = new AtomicInteger();
+    HttpServer server =
+        serve(
+            exchange -> {
+              try {
+                exchange.sendResponseHeaders(200, 0); // chunked
+                OutputStream out = exchange.getResponseBody();
+                out.write(
+                    "<?xml version=\"1.0\"?><methodResponse><params><param><value><string>"
+                        .getBytes(StandardCharsets.US_ASCII));
+                byte[] mib = new byte[1 << 20];
+                java.util.Arrays.fill(mib, (byte) 'A');
+                for (long sent = 0; sent < total; sent += mib.length) {
+                  out.write(mib);
+                  sentMiB.incrementAndGet();
+                }
+              } catch (IOException e) {
+                // the client stopped reading: as it should
+              }
+            });
+    try (XenApiDriver driver = driver(url(server), Duration.ofSeconds(30))) {
+      assertThatThrownBy(driver::connect)
+          .isInstanceOf(XenApiException.class)
+          .hasMessageContaining("larger than");
+    }
+    assertThat(sentMiB.get()).as("MiB the server got out").isLessThan(200);
+  }
+
+  @Test
+  void aRedirectIsNotFollowedAndTheCredentialsGoNowhereElse() throws Exception {
+    List<String> bodies = new CopyOnWriteArrayList<>();
+    HttpServer elsewhere =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    elsewhere.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            bodies.add(
+                new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(500, -1);
+          }
+        });
+    elsewhere.start();
+    servers.add(elsewhere);
+    for (int code : new int[] {301, 302, 307, 308}) {
+      HttpServer server =
+          serve(
+              exchange -> {
+                try {
+                  exchange.getResponseHeaders().set("Location", url(elsewhere).toString());
+                  exchange.sendResponseHeaders(code, -1);
+                } catch (IOException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      try (XenApiDriver driver = driver(url(server), Duration.ofSeconds(5))) {
+        assertFailsCleanly(driver);
+      }
+    }
+    assertThat(bodies).as("what reached the address the redirects named").isEmpty();
+  }
+
+  /** A TCP listener that takes connections and never says a word. */
+  private int silent() throws IOException {
+    ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    sockets.add(socket);
+    Thread acceptor =
+        new Thread(
+            () -> {
+              while (!socket.isClosed()) {
+                try {
+                  held.add(socket.accept());
+                } catch (IOException closed) {
+                  return;
+                }
+              }
+            });
+    acceptor.setDaemon(true);
+    acceptor.start();
+    return socket.getLocalPort();
+  }
+
+  @Test
+  void aServerThatNeverAnswersFailsWithinTheReplyTimeoutOverTlsAndPlainHttp() throws Exception {
+    int port = silent();
+    for (String scheme : List.of("https", "http")) {
+      try (XenApiDriver driver =
+          driver(new URL(scheme, "127.0.0.1", port, "/"), Duration.ofSeconds(1))) {
+        long start = System.nanoTime();
+        assertThatThrownBy(driver::connect)
+            .as(scheme)
+            .isInstanceOfSatisfying(
+                XenApiException.class,
+                e -> assertThat(e.code()).isEqualTo(XenApiException.TIMEOUT));
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+            .as(scheme)
+            .isLessThan(Duration.ofSeconds(5));
+      }
+    }
+  }
+}
