@@ -12,6 +12,8 @@ import java.util.Map;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLSocketFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.parsers.SAXParserFactory;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.client.XmlRpcClient;
 import org.apache.xmlrpc.client.XmlRpcClientException;
@@ -21,6 +23,7 @@ import org.apache.xmlrpc.client.XmlRpcTransport;
 import org.apache.xmlrpc.common.TypeFactory;
 import org.apache.xmlrpc.common.XmlRpcStreamRequestConfig;
 import org.apache.xmlrpc.parser.XmlRpcResponseParser;
+import org.apache.xmlrpc.util.SAXParsers;
 import org.xml.sax.Attributes;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
@@ -45,6 +48,21 @@ final class GuardedTransport extends XmlRpcSunHttpTransport {
       long maxAnswerBytes,
       SSLSocketFactory sockets,
       HostnameVerifier hostnames) {}
+
+  static {
+    // Every XML-RPC client of the process, the SDK's own side connections too, refuses DTDs.
+    try {
+      SAXParserFactory factory = SAXParserFactory.newInstance();
+      factory.setNamespaceAware(true);
+      factory.setValidating(false);
+      factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+      factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
+      factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
+      SAXParsers.setSAXParserFactory(factory);
+    } catch (ParserConfigurationException | SAXException e) {
+      throw new IllegalStateException("the XML parser cannot be made to refuse DTDs", e);
+    }
+  }
 
   private final Settings settings;
 
@@ -82,6 +100,15 @@ final class GuardedTransport extends XmlRpcSunHttpTransport {
 
   private static int millis(Duration duration) {
     return (int) Math.max(1, Math.min(Integer.MAX_VALUE, duration.toMillis()));
+  }
+
+  /**
+   * Never: the client asks for no compression, and a compressed answer would be counted against the
+   * limit before it expands (a small bomb would fill the heap). It fails as unreadable.
+   */
+  @Override
+  protected boolean isResponseGzipCompressed(XmlRpcStreamRequestConfig config) {
+    return false;
   }
 
   @Override

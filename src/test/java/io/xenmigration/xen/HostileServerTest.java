@@ -1,5 +1,6 @@
 package io.xenmigration.xen;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -209,6 +210,107 @@ class HostileServerTest {
           .hasMessageContaining("larger than");
     }
     assertThat(sentMiB.get()).as("MiB the server got out").isLessThan(200);
+  }
+
+  @Test
+  void aCompressedAnswerIsNotExpanded() throws Exception {
+    ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(bomb)) {
+      zip.write(
+          "<?xml version=\"1.0\"?><methodResponse><params><param><value><string>"
+              .getBytes(StandardCharsets.US_ASCII));
+      byte[] mib = new byte[1 << 20];
+      java.util.Arrays.fill(mib, (byte) 'A');
+      for (int i = 0; i < 256; i++) {
+        zip.write(mib); // 256 MiB once expanded
+      }
+    }
+    byte[] body = bomb.toByteArray();
+    assertThat(body.length).isLessThan(2 << 20);
+    HttpServer server =
+        serve(
+            exchange -> {
+              try {
+                exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+              } catch (IOException e) {
+                // the client stopped reading
+              }
+            });
+    try (XenApiDriver driver = driver(url(server), Duration.ofSeconds(10))) {
+      assertFailsCleanly(driver);
+    }
+  }
+
+  @Test
+  void aLogoutAnsweredWithHostIsSlaveSendsTheSessionNowhereElse() throws Exception {
+    AtomicInteger logouts = new AtomicInteger();
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            String call = new String(exchange.getRequestBody().readAllBytes(), UTF_8);
+            boolean logout = call.contains("session.logout");
+            if (logout) {
+              logouts.incrementAndGet();
+            }
+            // Every call succeeds but the logout, which names another address as the master.
+            reply(
+                exchange,
+                "<?xml version=\"1.0\"?><methodResponse><params><param><value><struct>"
+                    + (logout
+                        ? "<member><name>Status</name><value>Failure</value></member>"
+                            + "<member><name>ErrorDescription</name><value><array><data>"
+                            + "<value>HOST_IS_SLAVE</value><value>127.0.0.2</value>"
+                            + "</data></array></value></member>"
+                        : "<member><name>Status</name><value>Success</value></member>"
+                            + "<member><name>Value</name><value>"
+                            + (call.contains("API_version")
+                                ? "2"
+                                : call.contains("get_all")
+                                    ? "<array><data></data></array>"
+                                    : "OpaqueRef:secret-session")
+                            + "</value></member>")
+                    + "</struct></value></param></params></methodResponse>");
+          }
+        });
+    server.start();
+    servers.add(server);
+    List<String> elsewhere = new CopyOnWriteArrayList<>();
+    HttpServer other =
+        HttpServer.create(
+            new InetSocketAddress(
+                InetAddress.getByName("127.0.0.2"), server.getAddress().getPort()),
+            0);
+    other.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            elsewhere.add(new String(exchange.getRequestBody().readAllBytes(), UTF_8));
+            exchange.sendResponseHeaders(500, -1);
+          }
+        });
+    other.start();
+    servers.add(other);
+    PoolSession session =
+        new PoolSession(
+            new PoolEndpoint(
+                url(server),
+                "root",
+                "secret-password",
+                null,
+                false,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5)),
+            new CallMeter());
+    String sessionRef = session.call(c -> c.getSessionReference());
+    assertThat(sessionRef).isEqualTo("OpaqueRef:secret-session");
+    session.close(); // logs out
+    assertThat(logouts.get()).as("logouts the pool got").isEqualTo(1);
+    assertThat(elsewhere).as("what reached the address the answer named").isEmpty();
   }
 
   @Test
