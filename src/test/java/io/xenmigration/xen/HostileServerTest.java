@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -73,11 +74,19 @@ class HostileServerTest {
     }
   }
 
+  private HttpServer listen(InetAddress address, int port, HttpHandler handler) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 0);
+    server.createContext("/", handler);
+    server.start();
+    servers.add(server);
+    return server;
+  }
+
+  /** A server on loopback that reads each call and answers it so. */
   private HttpServer serve(Consumer<HttpExchange> answer) throws IOException {
-    HttpServer server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext(
-        "/",
+    return listen(
+        InetAddress.getLoopbackAddress(),
+        0,
         exchange -> {
           try (exchange) {
             exchange.getRequestBody().readAllBytes();
@@ -86,9 +95,20 @@ class HostileServerTest {
             // the client went away: nothing to do
           }
         });
-    server.start();
-    servers.add(server);
-    return server;
+  }
+
+  /** A server that keeps every call it gets and answers 500. */
+  private HttpServer recorder(InetAddress address, int port, List<String> calls)
+      throws IOException {
+    return listen(
+        address,
+        port,
+        exchange -> {
+          try (exchange) {
+            calls.add(new String(exchange.getRequestBody().readAllBytes(), UTF_8));
+            exchange.sendResponseHeaders(500, -1);
+          }
+        });
   }
 
   private static URL url(HttpServer server) throws IOException {
@@ -247,54 +267,38 @@ class HostileServerTest {
   void aLogoutAnsweredWithHostIsSlaveSendsTheSessionNowhereElse() throws Exception {
     AtomicInteger logouts = new AtomicInteger();
     HttpServer server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext(
-        "/",
-        exchange -> {
-          try (exchange) {
-            String call = new String(exchange.getRequestBody().readAllBytes(), UTF_8);
-            boolean logout = call.contains("session.logout");
-            if (logout) {
-              logouts.incrementAndGet();
-            }
-            // Every call succeeds but the logout, which names another address as the master.
-            reply(
-                exchange,
-                "<?xml version=\"1.0\"?><methodResponse><params><param><value><struct>"
-                    + (logout
-                        ? "<member><name>Status</name><value>Failure</value></member>"
-                            + "<member><name>ErrorDescription</name><value><array><data>"
-                            + "<value>HOST_IS_SLAVE</value><value>127.0.0.2</value>"
-                            + "</data></array></value></member>"
-                        : "<member><name>Status</name><value>Success</value></member>"
-                            + "<member><name>Value</name><value>"
-                            + (call.contains("API_version")
-                                ? "2"
-                                : call.contains("get_all")
-                                    ? "<array><data></data></array>"
-                                    : "OpaqueRef:secret-session")
-                            + "</value></member>")
-                    + "</struct></value></param></params></methodResponse>");
-          }
-        });
-    server.start();
-    servers.add(server);
+        listen(
+            InetAddress.getLoopbackAddress(),
+            0,
+            exchange -> {
+              try (exchange) {
+                String call = new String(exchange.getRequestBody().readAllBytes(), UTF_8);
+                boolean logout = call.contains("session.logout");
+                if (logout) {
+                  logouts.incrementAndGet();
+                }
+                // Every call succeeds but the logout, which names another address as the master.
+                reply(
+                    exchange,
+                    "<?xml version=\"1.0\"?><methodResponse><params><param><value><struct>"
+                        + (logout
+                            ? "<member><name>Status</name><value>Failure</value></member>"
+                                + "<member><name>ErrorDescription</name><value><array><data>"
+                                + "<value>HOST_IS_SLAVE</value><value>127.0.0.2</value>"
+                                + "</data></array></value></member>"
+                            : "<member><name>Status</name><value>Success</value></member>"
+                                + "<member><name>Value</name><value>"
+                                + (call.contains("API_version")
+                                    ? "2"
+                                    : call.contains("get_all")
+                                        ? "<array><data></data></array>"
+                                        : "OpaqueRef:secret-session")
+                                + "</value></member>")
+                        + "</struct></value></param></params></methodResponse>");
+              }
+            });
     List<String> elsewhere = new CopyOnWriteArrayList<>();
-    HttpServer other =
-        HttpServer.create(
-            new InetSocketAddress(
-                InetAddress.getByName("127.0.0.2"), server.getAddress().getPort()),
-            0);
-    other.createContext(
-        "/",
-        exchange -> {
-          try (exchange) {
-            elsewhere.add(new String(exchange.getRequestBody().readAllBytes(), UTF_8));
-            exchange.sendResponseHeaders(500, -1);
-          }
-        });
-    other.start();
-    servers.add(other);
+    recorder(InetAddress.getByName("127.0.0.2"), server.getAddress().getPort(), elsewhere);
     PoolSession session =
         new PoolSession(
             new PoolEndpoint(
@@ -316,19 +320,7 @@ class HostileServerTest {
   @Test
   void aRedirectIsNotFollowedAndTheCredentialsGoNowhereElse() throws Exception {
     List<String> bodies = new CopyOnWriteArrayList<>();
-    HttpServer elsewhere =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    elsewhere.createContext(
-        "/",
-        exchange -> {
-          try (exchange) {
-            bodies.add(
-                new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            exchange.sendResponseHeaders(500, -1);
-          }
-        });
-    elsewhere.start();
-    servers.add(elsewhere);
+    HttpServer elsewhere = recorder(InetAddress.getLoopbackAddress(), 0, bodies);
     for (int code : new int[] {301, 302, 307, 308}) {
       HttpServer server =
           serve(
