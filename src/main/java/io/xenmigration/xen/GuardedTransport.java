@@ -32,9 +32,9 @@ import org.xml.sax.XMLReader;
 /**
  * The XML-RPC transport of every pool connection, which trusts nothing the pool sends: it follows
  * no redirect, applies the connect and reply timeouts to plain HTTP and TLS alike, reads an answer
- * only up to a size, refuses a document type declaration (no DTD or entity is ever fetched), and
- * never deserializes the Java object a fault may carry in {@code faultCause} (the client library
- * would, CVE-2019-17570).
+ * only up to a size and a depth, refuses a document type declaration (no DTD or entity is ever
+ * fetched), and never deserializes the Java object a fault may carry in {@code faultCause} (the
+ * client library would, CVE-2019-17570).
  */
 final class GuardedTransport extends XmlRpcSunHttpTransport {
 
@@ -142,9 +142,19 @@ final class GuardedTransport extends XmlRpcSunHttpTransport {
     throw new XmlRpcException(parser.getErrorCode(), parser.getErrorMessage());
   }
 
-  /** The library's response parser, with a fault's {@code faultCause} dropped unread. */
+  /**
+   * How deep an answer's elements may nest: XenAPI's deepest (a map of records of maps) is under
+   * 20; the library parses nesting by recursion, which a hostile answer could overflow.
+   */
+  static final int MAX_DEPTH = 256;
+
+  /**
+   * The library's response parser, with a fault's {@code faultCause} dropped unread and nesting
+   * bounded.
+   */
   private static final class NoFaultCause extends XmlRpcResponseParser {
     private boolean inFault;
+    private int depth;
 
     NoFaultCause(XmlRpcStreamRequestConfig config, TypeFactory types) {
       super(config, types);
@@ -153,10 +163,19 @@ final class GuardedTransport extends XmlRpcSunHttpTransport {
     @Override
     public void startElement(String uri, String localName, String qName, Attributes attributes)
         throws SAXException {
+      if (++depth > MAX_DEPTH) {
+        throw new SAXException("the answer nests deeper than " + MAX_DEPTH + " elements");
+      }
       if ("fault".equals(localName) || "fault".equals(qName)) {
         inFault = true;
       }
       super.startElement(uri, localName, qName, attributes);
+    }
+
+    @Override
+    public void endElement(String uri, String localName, String qName) throws SAXException {
+      depth--;
+      super.endElement(uri, localName, qName);
     }
 
     @Override

@@ -233,6 +233,21 @@ class HostileServerTest {
   }
 
   @Test
+  void anAnswerNestedDeeperThanXenApiEverIsRefusedBeforeItOverflowsTheStack() throws Exception {
+    StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?><methodResponse><params><param>");
+    int levels = 20_000;
+    xml.append("<value><array><data>".repeat(levels));
+    xml.append("</data></array></value>".repeat(levels));
+    xml.append("</param></params></methodResponse>");
+    HttpServer server = serve(exchange -> reply(exchange, xml.toString()));
+    try (XenApiDriver driver = driver(url(server), Duration.ofSeconds(10))) {
+      assertThatThrownBy(driver::connect)
+          .isInstanceOf(XenApiException.class)
+          .hasMessageContaining("nests deeper");
+    }
+  }
+
+  @Test
   void aCompressedAnswerIsNotExpanded() throws Exception {
     ByteArrayOutputStream bomb = new ByteArrayOutputStream();
     try (java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(bomb)) {
