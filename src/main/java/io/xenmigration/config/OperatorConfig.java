@@ -40,9 +40,27 @@ public interface OperatorConfig {
     @WithDefault("5s")
     Duration connectTimeout();
 
-    /** How long to wait for the answer to one XenAPI call; migrations run as tasks. */
+    /**
+     * How long to wait for the next bytes of the answer to a XenAPI call; migrations run as tasks.
+     */
     @WithDefault("30s")
     Duration replyTimeout();
+
+    /** How long one XenAPI call may take in all, however slowly its answer comes. */
+    @WithDefault("120s")
+    Duration callDeadline();
+
+    /** The largest XenAPI answer read, in bytes; a larger one fails the call. */
+    @WithDefault("67108864")
+    long maxAnswerBytes();
+
+    /**
+     * Whether XenPools may use {@code http://} URLs or {@code insecureSkipTlsVerify}. Either lets
+     * whoever is on the network path read the pool password, so only the operator's owner turns
+     * this on (the chart value {@code pools.allowInsecure}), for test pools.
+     */
+    @WithDefault("false")
+    boolean allowInsecure();
   }
 
   /** Leader election through a Kubernetes Lease; the Helm chart turns it on for replicas > 1. */

@@ -25,6 +25,7 @@ import io.xenmigration.api.v1alpha1.Unreadable;
 import io.xenmigration.api.v1alpha1.XenPool;
 import io.xenmigration.api.v1alpha1.XenPoolSpec;
 import io.xenmigration.api.v1alpha1.XenPoolStatus;
+import io.xenmigration.status.SafeText;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -91,7 +92,7 @@ public class TolerantDeserialization implements KubernetesClientObjectMapperCust
             if (logged.add(type + "." + property)) {
               LOG.warning(
                   "ignoring the field '"
-                      + property
+                      + SafeText.safe(property)
                       + "' of "
                       + type
                       + ", which this operator does not know (logged once)");

@@ -5,6 +5,7 @@ import io.xenmigration.api.v1alpha1.MigrationPhase;
 import io.xenmigration.api.v1alpha1.Unreadable;
 import io.xenmigration.events.EventReason;
 import io.xenmigration.events.EventRecorder;
+import io.xenmigration.status.SafeText;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Set;
@@ -44,7 +45,7 @@ public class UnreadableResources {
               + " cannot be read ("
               + Unreadable.why(object)
               + "); it is skipped until it changes";
-      LOG.warning(object.getMetadata().getNamespace() + "/" + message);
+      LOG.warning(SafeText.safe(object.getMetadata().getNamespace() + "/" + message));
       events.record(object, EventReason.Unreadable, message);
     }
     return true;

@@ -27,6 +27,7 @@ import io.xenmigration.migration.MigrationStatusWriter;
 import io.xenmigration.migration.MigrationStep;
 import io.xenmigration.migration.PhaseOutcome;
 import io.xenmigration.migration.PoolIndex;
+import io.xenmigration.status.SafeText;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -197,9 +198,9 @@ public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Clean
                 + " -> "
                 + outcome.phase()
                 + " ("
-                + outcome.reason()
+                + SafeText.safe(outcome.reason())
                 + ": "
-                + written.message()
+                + SafeText.safe(written.message())
                 + ")");
     String pool = Pools.poolKey(migration);
     LiveMigration as = written.migration();

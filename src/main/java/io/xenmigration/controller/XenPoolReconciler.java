@@ -21,11 +21,13 @@ import io.xenmigration.config.OperatorConfig;
 import io.xenmigration.config.UnreadableResources;
 import io.xenmigration.events.EventReason;
 import io.xenmigration.events.EventRecorder;
+import io.xenmigration.metrics.MigrationMetrics;
 import io.xenmigration.migration.PoolIndex;
 import io.xenmigration.pool.PoolCredentials;
 import io.xenmigration.pool.PoolDrivers;
 import io.xenmigration.pool.PoolInventories;
 import io.xenmigration.pool.PoolReason;
+import io.xenmigration.pool.PoolSecrets;
 import io.xenmigration.pool.PoolStatusWriter;
 import io.xenmigration.status.Conditions;
 import io.xenmigration.xen.PoolApi;
@@ -59,6 +61,7 @@ public class XenPoolReconciler implements Reconciler<XenPool>, Cleaner<XenPool> 
   private final Clock clock;
   private final EventRecorder events;
   private final UnreadableResources unreadable;
+  private final MigrationMetrics metrics;
   private InformerEventSource<Secret, XenPool> secrets;
 
   @Inject
@@ -68,13 +71,15 @@ public class XenPoolReconciler implements Reconciler<XenPool>, Cleaner<XenPool> 
       OperatorConfig config,
       Clock clock,
       EventRecorder events,
-      UnreadableResources unreadable) {
+      UnreadableResources unreadable,
+      MigrationMetrics metrics) {
     this.drivers = drivers;
     this.inventories = inventories;
     this.config = config;
     this.clock = clock;
     this.events = events;
     this.unreadable = unreadable;
+    this.metrics = metrics;
   }
 
   @Override
@@ -82,6 +87,8 @@ public class XenPoolReconciler implements Reconciler<XenPool>, Cleaner<XenPool> 
     secrets =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Secret.class, XenPool.class)
+                // Only the Secrets meant for pools are cached: not every Secret of the cluster.
+                .withLabelSelector(PoolSecrets.SELECTOR)
                 .withSecondaryToPrimaryMapper(secret -> poolsUsing(secret, context))
                 .build(),
             context);
@@ -138,6 +145,7 @@ public class XenPoolReconciler implements Reconciler<XenPool>, Cleaner<XenPool> 
         PoolCredentials.resolve(
             pool,
             name -> secrets.get(new ResourceID(name, namespace)).orElse(null),
+            config.pools().allowInsecure(),
             config.pools().connectTimeout(),
             config.pools().replyTimeout());
     if (!credentials.ok()) {
@@ -145,7 +153,12 @@ public class XenPoolReconciler implements Reconciler<XenPool>, Cleaner<XenPool> 
           PoolStatusWriter.notReady(
               pool, credentials.reason(), credentials.message(), clock.instant()));
     } else {
-      PoolApi driver = drivers.driver(key, credentials.endpoint());
+      PoolApi driver =
+          drivers.driver(
+              key,
+              credentials
+                  .endpoint()
+                  .withLimits(config.pools().callDeadline(), config.pools().maxAnswerBytes()));
       try {
         PoolInventory inventory = driver.inventory();
         inventories.put(key, inventory);
@@ -190,6 +203,7 @@ public class XenPoolReconciler implements Reconciler<XenPool>, Cleaner<XenPool> 
     }
     drivers.forget(key);
     inventories.remove(key);
+    metrics.forgetPool(key);
     return DeleteControl.defaultDelete();
   }
 

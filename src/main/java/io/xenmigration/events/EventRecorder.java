@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.xenmigration.status.SafeText;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -28,6 +29,9 @@ public class EventRecorder {
 
   private static final Logger LOG = Logger.getLogger(EventRecorder.class.getName());
   static final String COMPONENT = "xen-migration-operator";
+
+  /** The longest name an Event, like any object, may have. */
+  static final int MAX_NAME = 253;
 
   /** Events waiting to be written; past this many, new ones are dropped, as client-go does. */
   static final int BACKLOG = 1_000;
@@ -73,10 +77,7 @@ public class EventRecorder {
     Event event =
         new EventBuilder()
             .withNewMetadata()
-            .withName(
-                object.getMetadata().getName()
-                    + "."
-                    + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT))
+            .withName(eventName(object.getMetadata().getName()))
             .withNamespace(namespace)
             .endMetadata()
             .withInvolvedObject(
@@ -88,7 +89,7 @@ public class EventRecorder {
                     .withUid(object.getMetadata().getUid())
                     .build())
             .withReason(reason.name())
-            .withMessage(message)
+            .withMessage(SafeText.safe(message))
             .withType(reason.type())
             .withFirstTimestamp(now)
             .withLastTimestamp(now)
@@ -108,6 +109,22 @@ public class EventRecorder {
               + ": "
               + (writer.isShutdown() ? "shutting down" : BACKLOG + " events still unwritten"));
     }
+  }
+
+  /**
+   * A valid, unique Event name for an object of any valid name: the object's name, cut so that the
+   * suffix fits in 253 characters and ending in a letter or digit, then a random suffix.
+   */
+  static String eventName(String objectName) {
+    String suffix = UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT);
+    String base =
+        objectName.length() > MAX_NAME - suffix.length() - 1
+            ? objectName.substring(0, MAX_NAME - suffix.length() - 1)
+            : objectName;
+    while (!base.isEmpty() && !Character.isLetterOrDigit(base.charAt(base.length() - 1))) {
+      base = base.substring(0, base.length() - 1);
+    }
+    return base.isEmpty() ? suffix : base + "." + suffix;
   }
 
   private void write(Event event) {

@@ -1,6 +1,7 @@
 package io.xenmigration.metrics;
 
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -11,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -83,6 +85,22 @@ public class MigrationMetrics {
     active.remove(migration);
   }
 
+  /**
+   * Removes a pool's series once its XenPool is gone, so that pools created and deleted over time
+   * do not leave series behind; they come back if the pool does.
+   */
+  public void forgetPool(String pool) {
+    if (poolsWithGauges.remove(pool)) {
+      Tags tags = Tags.of("pool", pool);
+      for (String name : List.of("migrations.in.flight", "migrations.queued")) {
+        Meter meter = registry.find(name).tags(tags).meter();
+        if (meter != null) {
+          registry.remove(meter);
+        }
+      }
+    }
+  }
+
   private void gauges(String pool) {
     if (poolsWithGauges.add(pool)) {
       Tags tags = Tags.of("pool", pool);
@@ -106,7 +124,7 @@ public class MigrationMetrics {
     gauges(pool);
     if (to == MigrationPhase.RollingBack) {
       registry
-          .counter("migration.rollbacks", "reason", String.valueOf(status.getReason()))
+          .counter("migration.rollbacks", "reason", ReasonLabel.of(status.getReason()))
           .increment();
     }
     String entered = from == null ? null : status.getPhaseTimestamps().get(from.name());
@@ -129,7 +147,7 @@ public class MigrationMetrics {
               "mode",
               mode,
               "reason",
-              String.valueOf(status.getReason()))
+              ReasonLabel.of(status.getReason()))
           .increment();
       if (status.getStartTime() != null) {
         Timer.builder("migration.duration")

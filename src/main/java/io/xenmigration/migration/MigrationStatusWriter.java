@@ -15,6 +15,7 @@ import io.xenmigration.api.v1alpha1.RollbackStatus;
 import io.xenmigration.api.v1alpha1.RollbackStep;
 import io.xenmigration.scheduler.Rejection;
 import io.xenmigration.status.Conditions;
+import io.xenmigration.status.SafeText;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,7 +70,7 @@ public final class MigrationStatusWriter {
     }
     status.setPhase(next);
     status.setReason(reason);
-    status.setMessage(message);
+    status.setMessage(SafeText.safe(message));
     status.setObservedGeneration(migration.getMetadata().getGeneration());
     Long generation = migration.getMetadata().getGeneration();
     status.setConditions(
@@ -210,7 +211,7 @@ public final class MigrationStatusWriter {
     attempt.setTime(now.toString());
     attempt.setOutcome(AttemptOutcome.PreCheckFailed);
     attempt.setReason(code);
-    attempt.setMessage(message);
+    attempt.setMessage(SafeText.safe(message));
     attempt.setDestinationFault(Boolean.TRUE);
     status.getAttempts().add(attempt);
     status.setAttempt(status.getAttempts().size());
@@ -234,7 +235,7 @@ public final class MigrationStatusWriter {
     }
     current.setOutcome(outcome);
     current.setReason(reason);
-    current.setMessage(message);
+    current.setMessage(SafeText.safe(message));
     current.setDestinationFault(destinationFault ? Boolean.TRUE : null);
     return this;
   }
@@ -282,7 +283,7 @@ public final class MigrationStatusWriter {
     step.setAction(action);
     step.setAttempt(status.getAttempts().isEmpty() ? null : status.getAttempts().size());
     step.setSucceeded(succeeded);
-    step.setMessage(message);
+    step.setMessage(SafeText.safe(message));
     step.setTime(now.toString());
     rollback().getSteps().add(step);
     return this;

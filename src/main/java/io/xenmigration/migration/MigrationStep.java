@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.xenmigration.api.v1alpha1.LiveMigration;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
+import io.xenmigration.status.SafeText;
 import io.xenmigration.xen.XenApiException;
 import java.time.Duration;
 import java.time.Instant;
@@ -260,7 +261,7 @@ public final class MigrationStep {
           () ->
               MigrationLedger.id(migration)
                   + ": status write did not land ("
-                  + e.getMessage()
+                  + SafeText.safe(e.getMessage())
                   + "); looking again");
       return null;
     }

@@ -75,6 +75,14 @@ final class PreparingPhase implements PhaseHandler {
           .requeue(QueuedPhase.WAIT);
     }
 
+    String refused =
+        crossPool && context.destinationPool() != null
+            ? PoolPairing.refusal(spec.getPool(), context.destinationPool())
+            : null;
+    if (refused != null) {
+      // The pairing was withdrawn while the migration waited: nothing has started yet.
+      return fail("Forbidden", refused, List.of());
+    }
     VmInfo vm = source.resolveVm(spec.getVm());
     List<Consumer<MigrationStatusWriter>> known = new ArrayList<>();
     known.add(w -> w.vm(vm.uuid(), vm.name()));
@@ -214,18 +222,16 @@ final class PreparingPhase implements PhaseHandler {
           mode == MigrationMode.PoolMigrate
               ? null
               : targetSr(requestedSr, destinationInventory, target);
-      TaskTag tag =
-          TaskTag.of(
-              context.migration().getMetadata().getUid(),
-              context.status().getAttempts().size() + tried.size() + 1,
-              UUID.randomUUID().toString().substring(0, 8));
+      int attemptNumber = context.status().getAttempts().size() + tried.size() + 1;
       SideEffect start;
+      TaskTag sealed;
       long diskBytes = 0;
       List<String> existing = null;
       try {
         if (mode == MigrationMode.PoolMigrate) {
           source.assertCanBootHere(vm.ref(), target.ref());
-          start = SideEffect.startPoolMigrate(source, vm.ref(), target.ref(), tag);
+          sealed = tag(context, attemptNumber, mode, vm, null, null);
+          start = SideEffect.startPoolMigrate(source, vm.ref(), target.ref(), sealed);
         } else {
           String network =
               destination.migrationNetwork(RunningPhase.destinationNetworkName(context));
@@ -238,7 +244,8 @@ final class PreparingPhase implements PhaseHandler {
           existing =
               Leftovers.lookalikes(
                   facts, srUuids(sourceInventory), destination.disksOn(List.of(targetSr.ref())));
-          start = SideEffect.startMigrateSend(source, vm.ref(), ticket, disks, nics, tag);
+          sealed = tag(context, attemptNumber, mode, vm, targetSr, existing);
+          start = SideEffect.startMigrateSend(source, vm.ref(), ticket, disks, nics, sealed);
         }
       } catch (XenApiException e) {
         services.ledger.settle(List.of(placed.claim()));
@@ -257,6 +264,7 @@ final class PreparingPhase implements PhaseHandler {
         lastMessage = message;
         continue;
       }
+      TaskTag tag = sealed;
       String hostName = target.name();
       String hostUuid = target.uuid();
       MigrationMode chosenMode = mode;
@@ -358,6 +366,24 @@ final class PreparingPhase implements PhaseHandler {
 
   private static PhaseOutcome stay(String reason, String message) {
     return PhaseOutcome.to(MigrationPhase.Preparing, reason, message);
+  }
+
+  /**
+   * The attempt's tag, sealed with the facts its rollback will judge disks by, as this look decided
+   * them (not as a status says).
+   */
+  private static TaskTag tag(
+      MigrationContext context,
+      int attempt,
+      MigrationMode mode,
+      VmInfo vm,
+      SrInfo targetSr,
+      List<String> existing) {
+    return TaskTag.of(
+        context.migration().getMetadata().getUid(),
+        attempt,
+        UUID.randomUUID().toString().substring(0, 8),
+        DiskSeal.of(mode, vm.uuid(), targetSr == null ? null : targetSr.uuid(), existing));
   }
 
   private static PhaseOutcome fail(

@@ -84,6 +84,11 @@ final class QueuedPhase implements PhaseHandler {
                     + spec.getPool())
             .event(EventReason.Failed);
       }
+      String refused = PoolPairing.refusal(spec.getPool(), context.destinationPool());
+      if (refused != null) {
+        return PhaseOutcome.to(MigrationPhase.Failed, "Forbidden", refused)
+            .event(EventReason.Failed);
+      }
       pools.add(destinationPool);
     }
     VmLookup vms = VmLookup.of(inventory);

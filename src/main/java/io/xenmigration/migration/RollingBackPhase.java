@@ -126,6 +126,12 @@ final class RollingBackPhase implements PhaseHandler {
         return steps.onto(stay(context)).requeue(RunningPhase.POLL);
       }
       if (task != null && owned && !took(context, DESTROY_TASK)) {
+        // The copies are judged while the task, whose tag seals what they are judged by, is
+        // still there to prove it.
+        PhaseOutcome copies = leftovers(context, pools, steps, task);
+        if (copies != null) {
+          return copies;
+        }
         return steps
             .onto(stay(context))
             .act(
@@ -148,7 +154,7 @@ final class RollingBackPhase implements PhaseHandler {
         }
       }
     }
-    PhaseOutcome leftovers = leftovers(context, pools, steps);
+    PhaseOutcome leftovers = leftovers(context, pools, steps, null);
     if (leftovers != null) {
       return leftovers;
     }
@@ -201,11 +207,13 @@ final class RollingBackPhase implements PhaseHandler {
 
   /**
    * The disk copies a failed storage migration left: judged once per attempt, and only when the
-   * attempt started a task (a migration that never started copied nothing). Returns the outcome
-   * that destroys the provable ones, or null to go on.
+   * attempt started a task (a migration that never started copied nothing). A copy goes only when
+   * {@code proof}, a task carrying the attempt's tag, is there and its seal matches the status the
+   * copies are judged by; otherwise every copy is kept and reported. Returns the outcome that
+   * destroys the provable ones, or null to go on.
    */
   private PhaseOutcome leftovers(
-      MigrationContext context, MigrationServices.Drivers pools, Steps steps)
+      MigrationContext context, MigrationServices.Drivers pools, Steps steps, MigrationTask proof)
       throws XenApiException {
     LiveMigrationStatus status = context.status();
     MigrationAttempt attempt = context.attempt();
@@ -250,7 +258,8 @@ final class RollingBackPhase implements PhaseHandler {
             PreparingPhase.srUuids(sourceInventory),
             onDestination,
             attempt.getExistingDisks(),
-            stillMigrating);
+            stillMigrating,
+            unsealed(context, proof));
     judgement.keep().forEach(steps::keep);
     if (judgement.destroy().isEmpty()) {
       steps.add(
@@ -266,6 +275,29 @@ final class RollingBackPhase implements PhaseHandler {
         .act(
             SideEffect.destroyDisks(destination, judgement.destroy()),
             result -> removed(context, sr, result));
+  }
+
+  /**
+   * Why the status cannot be trusted to destroy copies by, or null when it can: the attempt's task
+   * is there, carries the attempt's tag, and the tag's seal was made of the mode, VM, SR and
+   * lookalikes the status names now.
+   */
+  private static String unsealed(MigrationContext context, MigrationTask proof) {
+    LiveMigrationStatus status = context.status();
+    TaskTag tag = context.tag();
+    if (proof == null || !proof.carries(tag)) {
+      return "the attempt's task is no longer there to prove what the attempt copied";
+    }
+    if (!DiskSeal.matches(
+        tag.seal(),
+        status.getMode(),
+        status.getVmUuid(),
+        status.getDestinationSRUuid(),
+        context.attempt().getExistingDisks())) {
+      return "the status does not match the seal on the attempt's task (it was changed since the"
+          + " attempt started), so it is not trusted to destroy anything";
+    }
+    return null;
   }
 
   private static PhaseOutcome removed(

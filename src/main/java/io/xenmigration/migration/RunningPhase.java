@@ -64,7 +64,8 @@ final class RunningPhase implements PhaseHandler {
     }
     PoolApi source = pools.source();
     services.tasks.follow(context.poolKey(spec.getPool()), status.getTaskRef(), context.key());
-    MigrationTask task = services.tasks.latest(status.getTaskRef()).orElse(null);
+    MigrationTask task =
+        services.tasks.latest(context.poolKey(spec.getPool()), status.getTaskRef()).orElse(null);
     if (task == null) {
       task = taskOrNull(source, status.getTaskRef());
     }

@@ -54,12 +54,18 @@ public final class TaskFollower implements AutoCloseable {
 
   private record Followed(String pool, String migration) {}
 
+  /**
+   * A task as one pool names it: refs are the pool's to choose, so a ref another pool reports is
+   * never taken for this one's task.
+   */
+  private record TaskKey(String pool, String ref) {}
+
   private record Seen(MigrationTask task, Instant at) {}
 
   private final PoolDrivers drivers;
   private final Clock clock;
-  private final Map<String, Followed> byTask = new ConcurrentHashMap<>();
-  private final Map<String, Seen> latest = new ConcurrentHashMap<>();
+  private final Map<TaskKey, Followed> byTask = new ConcurrentHashMap<>();
+  private final Map<TaskKey, Seen> latest = new ConcurrentHashMap<>();
   private final Map<String, Boolean> watching = new ConcurrentHashMap<>();
   private final Map<String, Instant> lastWoken = new ConcurrentHashMap<>();
   private final Set<String> wakeDue = ConcurrentHashMap.newKeySet();
@@ -102,7 +108,7 @@ public final class TaskFollower implements AutoCloseable {
   /** Follows a migration's task in a pool (namespace/name); following it again changes nothing. */
   public void follow(String pool, String taskRef, String migration) {
     if (enabled
-        && byTask.putIfAbsent(taskRef, new Followed(pool, migration)) == null
+        && byTask.putIfAbsent(new TaskKey(pool, taskRef), new Followed(pool, migration)) == null
         && watching.putIfAbsent(pool, Boolean.TRUE) == null) {
       try {
         threads.execute(() -> watch(pool, ""));
@@ -120,9 +126,9 @@ public final class TaskFollower implements AutoCloseable {
     wakeDue.remove(migration);
   }
 
-  /** The task's state as its last event told, if recent enough to stand for it. */
-  public Optional<MigrationTask> latest(String taskRef) {
-    Seen seen = latest.get(taskRef);
+  /** The task's state as its pool's last event told, if recent enough to stand for it. */
+  public Optional<MigrationTask> latest(String pool, String taskRef) {
+    Seen seen = latest.get(new TaskKey(pool, taskRef));
     if (seen == null || Duration.between(seen.at(), clock.instant()).compareTo(FRESH) > 0) {
       return Optional.empty();
     }
@@ -167,11 +173,12 @@ public final class TaskFollower implements AutoCloseable {
     boolean progressOnly = !changes.tasks().isEmpty();
     for (MigrationTask task : changes.tasks()) {
       progressOnly &= task.status() == MigrationTask.Status.PENDING;
-      Followed followed = byTask.get(task.ref());
+      TaskKey key = new TaskKey(pool, task.ref());
+      Followed followed = byTask.get(key);
       if (followed != null) {
-        latest.put(task.ref(), new Seen(task, now));
-        if (!byTask.containsKey(task.ref())) {
-          latest.remove(task.ref()); // forgotten meanwhile
+        latest.put(key, new Seen(task, now));
+        if (!byTask.containsKey(key)) {
+          latest.remove(key); // forgotten meanwhile
         } else {
           wake(followed.migration(), task.status() != MigrationTask.Status.PENDING, now);
         }

@@ -27,17 +27,67 @@ public final class PoolCredentials {
 
   private PoolCredentials() {}
 
-  /** Reads the credentials and CA Secrets of a pool; {@code secrets} finds a Secret by name. */
+  /**
+   * Reads the credentials and CA Secrets of a pool; {@code secrets} finds a Secret by name among
+   * those the operator may see (labelled {@value PoolSecrets#LABEL}). Without {@code allowInsecure}
+   * (the operator's owner's opt-in), {@code http://} URLs and {@code insecureSkipTlsVerify} are
+   * refused, before any Secret is read.
+   */
   public static Result resolve(
       XenPool pool,
       Function<String, Secret> secrets,
+      boolean allowInsecure,
       Duration connectTimeout,
       Duration replyTimeout) {
     XenPoolSpec spec = pool.getSpec();
     String namespace = pool.getMetadata().getNamespace();
-    Secret credentials = secrets.apply(spec.getCredentialsSecret());
+    URL url;
+    try {
+      url = new URL(spec.getUrl());
+    } catch (MalformedURLException e) {
+      return new Result(null, PoolReason.InvalidURL, "spec.url is not a URL: " + e.getMessage());
+    }
+    if (url.getUserInfo() != null) {
+      // Such a URL ends up in logs and messages; credentials belong in the Secret.
+      return new Result(
+          null,
+          PoolReason.InvalidURL,
+          "spec.url must not carry a user name or password; put them in spec.credentialsSecret");
+    }
+    boolean insecure = Boolean.TRUE.equals(spec.getInsecureSkipTlsVerify());
+    if (!allowInsecure && "http".equalsIgnoreCase(url.getProtocol())) {
+      return new Result(
+          null,
+          PoolReason.InsecureRefused,
+          "spec.url uses http://, which sends the pool password in clear text; use https:// with"
+              + " spec.caSecret (http:// is accepted only when the operator is installed with"
+              + " pools.allowInsecure=true)");
+    }
+    if (!allowInsecure && insecure) {
+      return new Result(
+          null,
+          PoolReason.InsecureRefused,
+          "spec.insecureSkipTlsVerify would send the pool password to whoever answers; name the"
+              + " pool's CA in spec.caSecret instead (it is accepted only when the operator is"
+              + " installed with pools.allowInsecure=true)");
+    }
+    Secret credentials = visible(secrets.apply(spec.getCredentialsSecret()));
     if (credentials == null) {
-      return missing("Secret " + namespace + "/" + spec.getCredentialsSecret() + " not found");
+      return notVisible(namespace, spec.getCredentialsSecret());
+    }
+    if (!PoolSecrets.boundTo(credentials, spec.getUrl())) {
+      return new Result(
+          null,
+          PoolReason.SecretNotBound,
+          "Secret "
+              + namespace
+              + "/"
+              + spec.getCredentialsSecret()
+              + " is not bound to "
+              + spec.getUrl()
+              + ": its annotation "
+              + PoolSecrets.URLS_ANNOTATION
+              + " must list that URL before the operator sends its password there");
     }
     String username = value(credentials, "username");
     String password = value(credentials, "password");
@@ -51,9 +101,9 @@ public final class PoolCredentials {
     }
     String ca = null;
     if (spec.getCaSecret() != null) {
-      Secret caSecret = secrets.apply(spec.getCaSecret());
+      Secret caSecret = visible(secrets.apply(spec.getCaSecret()));
       if (caSecret == null) {
-        return missing("Secret " + namespace + "/" + spec.getCaSecret() + " not found");
+        return notVisible(namespace, spec.getCaSecret());
       }
       ca = value(caSecret, "ca.crt");
       if (ca == null || ca.isBlank()) {
@@ -61,17 +111,30 @@ public final class PoolCredentials {
             "Secret " + namespace + "/" + spec.getCaSecret() + " needs the key 'ca.crt'");
       }
     }
-    URL url;
-    try {
-      url = new URL(spec.getUrl());
-    } catch (MalformedURLException e) {
-      return new Result(null, PoolReason.Unreachable, "spec.url is not a URL: " + e.getMessage());
-    }
-    boolean insecure = Boolean.TRUE.equals(spec.getInsecureSkipTlsVerify());
     return new Result(
         new PoolEndpoint(url, username, password, ca, insecure, connectTimeout, replyTimeout),
         null,
         null);
+  }
+
+  /** The Secret when it carries the label, else null: an unlabelled one is never used. */
+  private static Secret visible(Secret secret) {
+    return secret != null && PoolSecrets.labelled(secret) ? secret : null;
+  }
+
+  /**
+   * The same words whether the Secret is missing or unlabelled: a XenPool author who may not read
+   * Secrets learns nothing about which exist.
+   */
+  private static Result notVisible(String namespace, String name) {
+    return missing(
+        "no Secret "
+            + namespace
+            + "/"
+            + name
+            + " labelled "
+            + PoolSecrets.SELECTOR
+            + ": the operator reads only Secrets with that label");
   }
 
   private static Result missing(String message) {

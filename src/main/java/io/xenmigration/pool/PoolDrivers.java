@@ -78,7 +78,9 @@ public class PoolDrivers {
         && Objects.equals(a.caCertificatePem(), b.caCertificatePem())
         && a.insecureSkipTlsVerify() == b.insecureSkipTlsVerify()
         && a.connectTimeout().equals(b.connectTimeout())
-        && a.replyTimeout().equals(b.replyTimeout());
+        && a.replyTimeout().equals(b.replyTimeout())
+        && a.callDeadline().equals(b.callDeadline())
+        && a.maxAnswerBytes() == b.maxAnswerBytes();
   }
 
   @PreDestroy

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -15,6 +14,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.xenmigration.api.v1alpha1.PoolLimits;
 import io.xenmigration.api.v1alpha1.XenPool;
 import io.xenmigration.api.v1alpha1.XenPoolSpec;
+import io.xenmigration.pool.PoolSecrets;
 import io.xenmigration.pool.PoolStatusWriter;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -105,9 +104,10 @@ public final class EmbeddedApi implements AutoCloseable {
 
   /**
    * Creates a namespace with a Secret of the simulator's credentials ({@code root} / {@code
-   * password}) for XenPools to name.
+   * password}) for XenPools to name, labelled for the operator and bound to the given pool URLs.
    */
-  public void createNamespaceWithCredentials(String namespace, String secret) {
+  public void createNamespaceWithCredentials(
+      String namespace, String secret, List<String> poolUrls) {
     client
         .namespaces()
         .resource(
@@ -116,24 +116,33 @@ public final class EmbeddedApi implements AutoCloseable {
     client
         .secrets()
         .inNamespace(namespace)
-        .resource(
-            new SecretBuilder()
-                .withMetadata(
-                    new ObjectMetaBuilder().withName(secret).withNamespace(namespace).build())
-                .withStringData(Map.of("username", "root", "password", "password"))
-                .build())
+        .resource(PoolSecrets.credentials(namespace, secret, "root", "password", poolUrls))
+        .create();
+  }
+
+  /** Creates a labelled CA Secret with a PEM certificate authority for XenPools to name. */
+  public void createCaSecret(String namespace, String secret, String certificatePem) {
+    client
+        .secrets()
+        .inNamespace(namespace)
+        .resource(PoolSecrets.ca(namespace, secret, certificatePem))
         .create();
   }
 
   /** Creates a XenPool for a pool master's URL; null limits leave the defaults. */
   public void createXenPool(
       String namespace, String name, String url, String secret, PoolLimits limits) {
-    XenPool pool = new XenPool();
-    pool.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
     XenPoolSpec spec = new XenPoolSpec();
     spec.setUrl(url);
     spec.setCredentialsSecret(secret);
     spec.setLimits(limits);
+    createXenPool(namespace, name, spec);
+  }
+
+  /** Creates a XenPool with the given spec. */
+  public void createXenPool(String namespace, String name, XenPoolSpec spec) {
+    XenPool pool = new XenPool();
+    pool.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
     pool.setSpec(spec);
     client.resources(XenPool.class).inNamespace(namespace).resource(pool).create();
   }

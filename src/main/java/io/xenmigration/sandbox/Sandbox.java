@@ -1,7 +1,9 @@
 package io.xenmigration.sandbox;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.xenmigration.api.v1alpha1.XenPoolSpec;
 import io.xenmigration.xapisim.ScaledClock;
+import io.xenmigration.xapisim.TlsMaterial;
 import io.xenmigration.xapisim.XapiSimulator;
 import io.xenmigration.xapisim.engine.SimSettings;
 import java.io.IOException;
@@ -24,6 +26,12 @@ public final class Sandbox implements AutoCloseable {
 
   private static final long GIB = 1L << 30;
 
+  /** The sandbox pools' credentials Secret, labelled and bound to both pools' URLs. */
+  static final String CREDENTIALS_SECRET = "sandbox-pool-credentials";
+
+  /** The Secret with the certificate authority of the sandbox pools' TLS certificate. */
+  static final String CA_SECRET = "sandbox-pool-ca";
+
   private final SandboxOptions options;
   private final EmbeddedApi api;
   private final KubernetesClient client;
@@ -43,7 +51,10 @@ public final class Sandbox implements AutoCloseable {
             .settings(settings)
             .adminPort(options.adminPort())
             .pool("pool-a", SandboxInventory.poolA(options.hosts(), options.vms()))
-            .pool("pool-b", SandboxInventory.poolB());
+            .pool("pool-b", SandboxInventory.poolB())
+            // Served over TLS with a certificate of its own, which the CA Secret names, so that
+            // the sandbox's pools are described as a real pool is: https, its CA, no opt-in.
+            .tls(TlsMaterial.selfSigned());
     if (options.adminPort() != 0) {
       // Fixed next to the admin port, so that the example XenPools name the right URLs.
       pools.port("pool-a", options.adminPort() + 1).port("pool-b", options.adminPort() + 2);
@@ -70,10 +81,20 @@ public final class Sandbox implements AutoCloseable {
   }
 
   private void createPools() {
-    api.createNamespaceWithCredentials(NAMESPACE, "sandbox-pool-credentials");
-    for (String name : List.of("pool-a", "pool-b")) {
-      api.createXenPool(
-          NAMESPACE, name, simulator.url(name).toString(), "sandbox-pool-credentials", null);
+    List<String> names = List.of("pool-a", "pool-b");
+    api.createNamespaceWithCredentials(
+        NAMESPACE,
+        CREDENTIALS_SECRET,
+        names.stream().map(name -> simulator.url(name).toString()).toList());
+    api.createCaSecret(NAMESPACE, CA_SECRET, simulator.tls().certificatePem());
+    for (String name : names) {
+      XenPoolSpec spec = new XenPoolSpec();
+      spec.setUrl(simulator.url(name).toString());
+      spec.setCredentialsSecret(CREDENTIALS_SECRET);
+      spec.setCaSecret(CA_SECRET);
+      // The two pools take each other's VMs (deploy/examples/cross-pool.yaml).
+      spec.setAcceptMigrationsFrom(names.stream().filter(other -> !other.equals(name)).toList());
+      api.createXenPool(NAMESPACE, name, spec);
     }
   }
 

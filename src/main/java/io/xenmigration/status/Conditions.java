@@ -50,7 +50,7 @@ public final class Conditions {
             .withType(type)
             .withStatus(status)
             .withReason(reason)
-            .withMessage(message)
+            .withMessage(SafeText.safe(message))
             .withLastTransitionTime(since)
             .withObservedGeneration(generation)
             .build();

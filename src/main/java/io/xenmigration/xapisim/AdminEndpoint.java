@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.xenmigration.xapisim.engine.Faults;
 import io.xenmigration.xapisim.model.SimHost;
@@ -26,18 +27,34 @@ import java.util.List;
  */
 final class AdminEndpoint {
 
+  /** Where the endpoint listens unless told otherwise. */
+  static final String LOOPBACK = "127.0.0.1";
+
+  /** The largest request body read: every admin request is a small JSON object. */
+  static final int MAX_BODY_BYTES = 64 << 10;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final XapiSimulator simulator;
+  private final String host;
   private HttpServer server;
 
-  AdminEndpoint(XapiSimulator simulator) {
+  AdminEndpoint(XapiSimulator simulator, String host) {
     this.simulator = simulator;
+    this.host = host;
   }
 
-  Future<HttpServer> listen(Vertx vertx, String host, int port) {
-    server = vertx.createHttpServer().requestHandler(this::handle);
+  Future<HttpServer> listen(Vertx vertx, int port) {
+    // Plain HTTP/1.1, as xapi speaks: no upgrade to HTTP/2.
+    server =
+        vertx
+            .createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
+            .requestHandler(this::handle);
     return server.listen(port, host);
+  }
+
+  String host() {
+    return host;
   }
 
   int port() {
@@ -49,19 +66,53 @@ final class AdminEndpoint {
   }
 
   private void handle(HttpServerRequest request) {
-    request
-        .body()
-        .onSuccess(
-            body -> {
-              try {
-                Object answer = route(request.method(), request.path(), parse(body));
-                reply(request, 200, answer);
-              } catch (IllegalArgumentException | IOException e) {
-                reply(request, 400, JSON.createObjectNode().put("error", e.getMessage()));
-              } catch (NotFound e) {
-                reply(request, 404, JSON.createObjectNode().put("error", e.getMessage()));
-              }
-            });
+    String refused = refusal(request);
+    if (refused != null) {
+      reply(request, 403, JSON.createObjectNode().put("error", refused));
+      return;
+    }
+    BoundedBody.read(
+        request,
+        MAX_BODY_BYTES,
+        body -> {
+          try {
+            Object answer = route(request.method(), request.path(), parse(body));
+            reply(request, 200, answer);
+          } catch (IllegalArgumentException | IOException e) {
+            reply(request, 400, JSON.createObjectNode().put("error", e.getMessage()));
+          } catch (NotFound e) {
+            reply(request, 404, JSON.createObjectNode().put("error", e.getMessage()));
+          } catch (RuntimeException e) {
+            // Answered, so that a client never waits on a request that broke.
+            reply(request, 500, JSON.createObjectNode().put("error", String.valueOf(e)));
+          }
+        });
+  }
+
+  /**
+   * Why a request is refused, or null. A web page the user has open could otherwise post faults
+   * here (its Origin says so), or reach it through a name that resolves to this address (DNS
+   * rebinding: its Host is not ours).
+   */
+  private String refusal(HttpServerRequest request) {
+    int port = server.actualPort();
+    java.util.Set<String> ours =
+        new java.util.HashSet<>(
+            java.util.List.of(
+                LOOPBACK + ":" + port, "localhost:" + port, "[::1]:" + port, host + ":" + port));
+    String hostHeader = request.getHeader("Host");
+    if (hostHeader == null || !ours.contains(hostHeader.toLowerCase(java.util.Locale.ROOT))) {
+      return "the Host header must name this endpoint (" + LOOPBACK + ":" + port + ")";
+    }
+    String origin = request.getHeader("Origin");
+    if (origin != null
+        && !ours.stream()
+            .map(h -> "http://" + h)
+            .toList()
+            .contains(origin.toLowerCase(java.util.Locale.ROOT))) {
+      return "requests from web pages of other origins are refused";
+    }
+    return null;
   }
 
   private static final class NotFound extends Exception {

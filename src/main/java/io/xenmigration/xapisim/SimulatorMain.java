@@ -24,6 +24,7 @@ public final class SimulatorMain {
   public static void main(String[] args) throws Exception {
     Path poolFile = null;
     String bind = "127.0.0.1";
+    String adminBind = AdminEndpoint.LOOPBACK;
     double scale = 1.0;
     int adminPort = 0;
     boolean tls = false;
@@ -31,6 +32,7 @@ public final class SimulatorMain {
       switch (args[i]) {
         case "--pools" -> poolFile = Path.of(value(args, ++i, "--pools"));
         case "--bind" -> bind = value(args, ++i, "--bind");
+        case "--admin-bind" -> adminBind = value(args, ++i, "--admin-bind");
         case "--time-scale" -> scale = Double.parseDouble(value(args, ++i, "--time-scale"));
         case "--admin-port" -> adminPort = Integer.parseInt(value(args, ++i, "--admin-port"));
         case "--tls" -> tls = true;
@@ -38,7 +40,11 @@ public final class SimulatorMain {
       }
     }
     XapiSimulator.Builder builder =
-        XapiSimulator.builder().bindHost(bind).clock(new ScaledClock(scale)).adminPort(adminPort);
+        XapiSimulator.builder()
+            .bindHost(bind)
+            .adminBindHost(adminBind)
+            .clock(new ScaledClock(scale))
+            .adminPort(adminPort);
     if (poolFile != null) {
       PoolFile.addTo(builder, PoolFile.read(poolFile));
     } else {
@@ -92,7 +98,7 @@ public final class SimulatorMain {
     System.err.println(problem);
     System.err.println(
         "usage: SimulatorMain [--pools FILE] [--bind ADDRESS] [--time-scale N]"
-            + " [--admin-port PORT] [--tls]");
+            + " [--admin-port PORT] [--admin-bind ADDRESS] [--tls]");
     System.exit(2);
   }
 }

@@ -13,6 +13,7 @@ import io.xenmigration.xapisim.engine.Faults;
 import io.xenmigration.xapisim.model.SimPool;
 import io.xenmigration.xapisim.wire.XmlRpc;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -68,10 +69,7 @@ final class XapiEndpoint {
       request.response().setStatusCode(500).end("Internal error");
       return;
     }
-    request
-        .body()
-        .onSuccess(body -> answer(request, body))
-        .onFailure(e -> request.response().setStatusCode(400).end());
+    BoundedBody.read(request, MAX_BODY_BYTES, body -> answer(request, body));
   }
 
   /** A pool whose master is offline answers nothing at all. */
@@ -82,13 +80,16 @@ final class XapiEndpoint {
   }
 
   private void answer(HttpServerRequest request, Buffer body) {
-    if (body.length() > MAX_BODY_BYTES) {
-      request.response().setStatusCode(413).end();
-      return;
-    }
     XmlRpc.Call call;
     try {
       call = XmlRpc.parseCall(body.getBytes());
+    } catch (XmlRpc.TooDeepException e) {
+      // Well-formed, but not a call xapi could unmarshal: a XenAPI failure, as xapi gives.
+      request
+          .response()
+          .putHeader("Content-Type", "text/xml")
+          .end(XmlRpc.failure(List.of("XMLRPC_UNMARSHAL_FAILURE", e.getMessage())));
+      return;
     } catch (XmlRpc.MalformedCallException e) {
       // xapi answers HTTP 500 only to XML it cannot parse.
       request.response().setStatusCode(500).end(e.getMessage());

@@ -86,6 +86,7 @@ public final class XapiSimulator implements AutoCloseable {
     private SimClock clock = new ScaledClock(1.0);
     private SimSettings settings = new SimSettings();
     private String bindHost = "127.0.0.1";
+    private String adminBindHost = AdminEndpoint.LOOPBACK;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final List<String> members = new ArrayList<>();
     private final Map<String, String[]> credentials = new LinkedHashMap<>();
@@ -111,7 +112,10 @@ public final class XapiSimulator implements AutoCloseable {
       return this;
     }
 
-    /** Also serves the JSON admin endpoint on this port (0: a free one) of the bind address. */
+    /**
+     * Also serves the JSON admin endpoint on this port (0: a free one), on the loopback address
+     * whatever the pools' bind address, unless {@link #adminBindHost} says otherwise.
+     */
     public Builder adminPort(int port) {
       this.adminPort = port;
       return this;
@@ -129,7 +133,16 @@ public final class XapiSimulator implements AutoCloseable {
       return this;
     }
 
-    /** The address to listen on; default 127.0.0.1. */
+    /**
+     * The address of the admin endpoint; default 127.0.0.1. Anyone who reaches it can fail or stall
+     * every migration, so it leaves the loopback only when asked for by name.
+     */
+    public Builder adminBindHost(String host) {
+      this.adminBindHost = host;
+      return this;
+    }
+
+    /** The address the pools listen on; default 127.0.0.1. */
     public Builder bindHost(String bindHost) {
       this.bindHost = bindHost;
       return this;
@@ -162,8 +175,8 @@ public final class XapiSimulator implements AutoCloseable {
       try {
         simulator.listen(ports, members);
         if (adminPort != null) {
-          simulator.admin = new AdminEndpoint(simulator);
-          await(simulator.admin.listen(simulator.vertx, simulator.bindHost, adminPort));
+          simulator.admin = new AdminEndpoint(simulator, adminBindHost);
+          await(simulator.admin.listen(simulator.vertx, adminPort));
         }
       } catch (RuntimeException e) {
         simulator.close();
@@ -174,7 +187,9 @@ public final class XapiSimulator implements AutoCloseable {
   }
 
   private void listen(Map<String, Integer> ports, List<String> members) {
-    HttpServerOptions options = new HttpServerOptions().setCompressionSupported(false);
+    // xapi speaks HTTP/1.1 only: no upgrade to HTTP/2 over plain HTTP either.
+    HttpServerOptions options =
+        new HttpServerOptions().setCompressionSupported(false).setHttp2ClearTextEnabled(false);
     if (tls != null) {
       options
           .setSsl(true)
@@ -240,7 +255,7 @@ public final class XapiSimulator implements AutoCloseable {
       throw new IllegalStateException("the admin endpoint was not asked for");
     }
     try {
-      return new URL("http", bindHost, admin.port(), "/");
+      return new URL("http", admin.host(), admin.port(), "/");
     } catch (MalformedURLException e) {
       throw new IllegalStateException(e);
     }

@@ -4,17 +4,23 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URL;
 import java.net.URLConnection;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLSocketFactory;
 import javax.xml.parsers.ParserConfigurationException;
 import javax.xml.parsers.SAXParserFactory;
 import org.apache.xmlrpc.XmlRpcException;
+import org.apache.xmlrpc.XmlRpcRequest;
 import org.apache.xmlrpc.client.XmlRpcClient;
 import org.apache.xmlrpc.client.XmlRpcClientException;
 import org.apache.xmlrpc.client.XmlRpcSunHttpTransport;
@@ -38,13 +44,11 @@ import org.xml.sax.XMLReader;
  */
 final class GuardedTransport extends XmlRpcSunHttpTransport {
 
-  /** The largest answer read by default: a pool's full inventory is a few MiB. */
-  static final long DEFAULT_MAX_ANSWER_BYTES = 64L << 20;
-
   /** What a connection's transport needs; TLS settings are null for plain HTTP. */
   record Settings(
       Duration connectTimeout,
       Duration replyTimeout,
+      Duration callDeadline,
       long maxAnswerBytes,
       SSLSocketFactory sockets,
       HostnameVerifier hostnames) {}
@@ -64,7 +68,18 @@ final class GuardedTransport extends XmlRpcSunHttpTransport {
     }
   }
 
+  /** Ends the calls that overrun their deadline; one daemon thread for the whole process. */
+  private static final ScheduledExecutorService DEADLINES =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "xenapi-call-deadlines");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   private final Settings settings;
+  private volatile URLConnection connection;
+  private volatile boolean expired;
 
   private GuardedTransport(XmlRpcClient client, Settings settings) {
     super(client);
@@ -82,9 +97,40 @@ final class GuardedTransport extends XmlRpcSunHttpTransport {
         });
   }
 
+  /**
+   * One call, ended when it overruns the deadline: the reply timeout bounds each wait for bytes,
+   * not a server that sends one now and then to keep a reconcile thread forever.
+   */
+  @Override
+  public Object sendRequest(XmlRpcRequest request) throws XmlRpcException {
+    ScheduledFuture<?> watchdog =
+        DEADLINES.schedule(this::expire, settings.callDeadline().toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      return super.sendRequest(request);
+    } catch (XmlRpcException e) {
+      if (expired) {
+        throw new XmlRpcClientException(
+            "the pool's answer did not come within the call deadline",
+            new SocketTimeoutException(
+                "no complete answer within the call deadline of " + settings.callDeadline()));
+      }
+      throw e;
+    } finally {
+      watchdog.cancel(false);
+    }
+  }
+
+  private void expire() {
+    expired = true;
+    if (connection instanceof HttpURLConnection http) {
+      http.disconnect(); // the reading thread's next read fails at once
+    }
+  }
+
   @Override
   protected URLConnection newURLConnection(URL url) throws IOException {
     URLConnection connection = super.newURLConnection(url);
+    this.connection = connection;
     connection.setConnectTimeout(millis(settings.connectTimeout()));
     connection.setReadTimeout(millis(settings.replyTimeout()));
     if (connection instanceof HttpURLConnection http) {

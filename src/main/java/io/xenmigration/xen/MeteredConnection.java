@@ -90,7 +90,8 @@ final class MeteredConnection extends Connection {
           new GuardedTransport.Settings(
               endpoint.connectTimeout(),
               endpoint.replyTimeout(),
-              GuardedTransport.DEFAULT_MAX_ANSWER_BYTES,
+              endpoint.callDeadline(),
+              endpoint.maxAnswerBytes(),
               sockets,
               hostnames));
     } catch (ReflectiveOperationException e) {

@@ -14,7 +14,9 @@ import java.util.Objects;
  *     to use the JVM's trusted authorities
  * @param insecureSkipTlsVerify accept any certificate and host name (test pools only)
  * @param connectTimeout how long to wait for a TCP connection
- * @param replyTimeout how long to wait for an answer to one call
+ * @param replyTimeout how long to wait for the next bytes of an answer
+ * @param callDeadline how long one call may take in all, however the answer trickles in
+ * @param maxAnswerBytes the largest answer read; a larger one fails the call
  */
 public record PoolEndpoint(
     URL url,
@@ -23,7 +25,9 @@ public record PoolEndpoint(
     String caCertificatePem,
     boolean insecureSkipTlsVerify,
     Duration connectTimeout,
-    Duration replyTimeout) {
+    Duration replyTimeout,
+    Duration callDeadline,
+    long maxAnswerBytes) {
 
   /** Default connect timeout: a reachable master answers a TCP handshake at once. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -34,12 +38,43 @@ public record PoolEndpoint(
    */
   public static final Duration DEFAULT_REPLY_TIMEOUT = Duration.ofSeconds(30);
 
+  /** Default call deadline: a few reply timeouts; no XenAPI call the driver makes takes longer. */
+  public static final Duration DEFAULT_CALL_DEADLINE = Duration.ofMinutes(2);
+
+  /** The largest answer read by default: a pool's full inventory is a few MiB. */
+  public static final long DEFAULT_MAX_ANSWER_BYTES = 64L << 20;
+
+  /** An endpoint with the default call deadline and answer limit. */
+  public PoolEndpoint(
+      URL url,
+      String username,
+      String password,
+      String caCertificatePem,
+      boolean insecureSkipTlsVerify,
+      Duration connectTimeout,
+      Duration replyTimeout) {
+    this(
+        url,
+        username,
+        password,
+        caCertificatePem,
+        insecureSkipTlsVerify,
+        connectTimeout,
+        replyTimeout,
+        DEFAULT_CALL_DEADLINE,
+        DEFAULT_MAX_ANSWER_BYTES);
+  }
+
   public PoolEndpoint {
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(username, "username");
     Objects.requireNonNull(password, "password");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(replyTimeout, "replyTimeout");
+    Objects.requireNonNull(callDeadline, "callDeadline");
+    if (maxAnswerBytes <= 0) {
+      throw new IllegalArgumentException("maxAnswerBytes must be positive");
+    }
   }
 
   /** An endpoint with the default timeouts. */
@@ -64,7 +99,23 @@ public record PoolEndpoint(
         caCertificatePem,
         insecureSkipTlsVerify,
         connectTimeout,
-        replyTimeout);
+        replyTimeout,
+        callDeadline,
+        maxAnswerBytes);
+  }
+
+  /** The same endpoint with another call deadline and answer limit. */
+  public PoolEndpoint withLimits(Duration deadline, long maxAnswer) {
+    return new PoolEndpoint(
+        url,
+        username,
+        password,
+        caCertificatePem,
+        insecureSkipTlsVerify,
+        connectTimeout,
+        replyTimeout,
+        deadline,
+        maxAnswer);
   }
 
   /** Never shows the password. */

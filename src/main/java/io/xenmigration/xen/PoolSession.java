@@ -3,9 +3,12 @@ package io.xenmigration.xen;
 import com.xensource.xenapi.Connection;
 import com.xensource.xenapi.Session;
 import com.xensource.xenapi.Types;
+import io.xenmigration.status.SafeText;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -29,14 +32,22 @@ final class PoolSession implements AutoCloseable {
 
   private final PoolEndpoint configured;
   private final CallMeter meter;
+
+  /**
+   * The addresses of the pool's hosts as its last inventory had them; empty before the first. A
+   * HOST_IS_SLAVE answer is followed only to one of them, once the pool is known.
+   */
+  private final Supplier<Set<String>> hostAddresses;
+
   private PoolEndpoint current;
   private Connection connection;
   private boolean closed;
 
-  PoolSession(PoolEndpoint endpoint, CallMeter meter) {
+  PoolSession(PoolEndpoint endpoint, CallMeter meter, Supplier<Set<String>> hostAddresses) {
     this.configured = endpoint;
     this.current = endpoint;
     this.meter = meter;
+    this.hostAddresses = hostAddresses;
   }
 
   /** The URL in use: the master's, which differs from the configured one after a redirect. */
@@ -94,14 +105,33 @@ final class PoolSession implements AutoCloseable {
       MeteredConnection fresh = new MeteredConnection(target, meter);
       try {
         Session.loginWithPassword(fresh, target.username(), target.password(), API_VERSION);
+        // A pool may echo the session in an error (SESSION_INVALID does): it never reaches a
+        // status, an Event or a log line.
+        SafeText.secret(fresh.getSessionReference());
         current = target;
         return fresh;
       } catch (Types.HostIsSlave member) {
+        String master = member.masterIPAddress == null ? "" : member.masterIPAddress;
+        Set<String> known = hostAddresses.get();
+        if (!known.isEmpty() && !known.contains(master)) {
+          // The password goes only to a host the pool itself listed; the answer is not trusted.
+          throw new XenApiException(
+              "HOST_IS_SLAVE",
+              List.of(SafeText.safe(master)),
+              XenApiException.Kind.TERMINAL,
+              target.url()
+                  + " named "
+                  + SafeText.safe(master)
+                  + " as the master, which is not the address of any host of the pool; no"
+                  + " credentials were sent there",
+              null);
+        }
         LOG.info(
             target.url()
                 + " is a pool member; following it to the master at "
-                + member.masterIPAddress);
-        target = target.at(masterUrl(target.url(), member.masterIPAddress));
+                + SafeText.safe(master));
+        // Same scheme, port and path: only the host changes (masterUrl).
+        target = target.at(masterUrl(target.url(), master));
       } catch (Types.SessionAuthenticationFailed e) {
         throw new XenApiException(
             "SESSION_AUTHENTICATION_FAILED",
@@ -151,6 +181,7 @@ final class PoolSession implements AutoCloseable {
     } catch (Exception e) {
       LOG.log(Level.FINE, "logout from " + current.url() + " failed", e);
     }
+    SafeText.forget(connection.getSessionReference());
     connection = null;
   }
 }

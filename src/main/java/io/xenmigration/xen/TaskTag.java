@@ -8,7 +8,7 @@ import java.util.Objects;
  * that a task carrying it can only be that attempt's, and a task without it is never cancelled or
  * destroyed by the operator.
  *
- * @param value {@code <LiveMigration uid>/<attempt>/<random>}
+ * @param value {@code <LiveMigration uid>/<attempt>/<random>[/<seal>]}
  */
 public record TaskTag(String value) {
 
@@ -25,6 +25,20 @@ public record TaskTag(String value) {
   /** The tag of one attempt of a migration (by the LiveMigration's uid). */
   public static TaskTag of(String migrationUid, int attempt, String nonce) {
     return new TaskTag(migrationUid + "/" + attempt + "/" + nonce);
+  }
+
+  /**
+   * The tag of one attempt, sealed with a digest of the facts its rollback would act on (see {@code
+   * migration/DiskSeal}): the task keeps them where a status writer cannot change them.
+   */
+  public static TaskTag of(String migrationUid, int attempt, String nonce, String seal) {
+    return new TaskTag(migrationUid + "/" + attempt + "/" + nonce + "/" + seal);
+  }
+
+  /** The seal the tag carries, or null for a tag without one. */
+  public String seal() {
+    String[] parts = value.split("/", -1);
+    return parts.length == 4 && !parts[3].isEmpty() ? parts[3] : null;
   }
 
   /** Whether this tag was made for the migration with this uid. */

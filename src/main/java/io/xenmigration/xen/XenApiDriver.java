@@ -41,8 +41,11 @@ public final class XenApiDriver implements PoolApi {
   private final CallMeter meter;
   private final Clock clock;
 
+  /** The host addresses of the last inventory read: where a HOST_IS_SLAVE may lead. */
+  private volatile Set<String> hostAddresses = Set.of();
+
   public XenApiDriver(PoolEndpoint endpoint, CallMeter meter, Clock clock) {
-    this.session = new PoolSession(endpoint, meter);
+    this.session = new PoolSession(endpoint, meter, () -> hostAddresses);
     this.meter = meter;
     this.clock = clock;
   }
@@ -139,6 +142,10 @@ public final class XenApiDriver implements PoolApi {
               (sr, record) ->
                   srs.add(new SrInfo(sr.toWireString(), record.uuid, record.nameLabel)));
           srs.sort((a, b) -> a.name().compareTo(b.name()));
+          Set<String> addresses = new HashSet<>();
+          hostInfos.forEach(h -> addresses.add(h.address()));
+          addresses.remove(null);
+          hostAddresses = Set.copyOf(addresses);
           return new PoolInventory(
               pool.uuid,
               pool.nameLabel,

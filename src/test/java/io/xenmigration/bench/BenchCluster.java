@@ -104,7 +104,8 @@ final class BenchCluster implements AutoCloseable {
   }
 
   private void createPool() {
-    api.createNamespaceWithCredentials(NAMESPACE, "pool-credentials");
+    api.createNamespaceWithCredentials(
+        NAMESPACE, "pool-credentials", java.util.List.of(simulator.url(POOL).toString()));
     api.createXenPool(
         NAMESPACE, POOL, simulator.url(POOL).toString(), "pool-credentials", settings.limits());
   }

@@ -147,6 +147,23 @@ class LiveMigrationReconcilerIT extends MigrationHarness {
             .pool("pool-a", io.xenmigration.xapisim.PoolGenerator.pool("a", 4, 30, 512))
             .pool("pool-b", SimFixtures::poolB)
             .start();
+    // The new pool listens elsewhere: its owner binds the credentials to its URL too.
+    String newUrl = simulator.url("pool-a").toString();
+    client
+        .secrets()
+        .inNamespace(namespace)
+        .withName("creds")
+        .edit(
+            secret -> {
+              secret
+                  .getMetadata()
+                  .getAnnotations()
+                  .merge(
+                      io.xenmigration.pool.PoolSecrets.URLS_ANNOTATION,
+                      newUrl,
+                      (listed, added) -> listed + "," + added);
+              return secret;
+            });
     // The pool appears only once every migration waits, so the queue order alone decides.
     client.resources(XenPool.class).inNamespace(namespace).withName("pool-a").delete();
     await()

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.xenmigration.api.v1alpha1.LiveMigration;
 import io.xenmigration.api.v1alpha1.LiveMigrationSpec;
@@ -15,6 +14,7 @@ import io.xenmigration.api.v1alpha1.XenPoolSpec;
 import io.xenmigration.migration.MigrationLedger;
 import io.xenmigration.migration.MigrationView;
 import io.xenmigration.migration.PoolIndex;
+import io.xenmigration.pool.PoolSecrets;
 import io.xenmigration.pool.PoolStatusWriter;
 import io.xenmigration.testing.EmbeddedApiResource;
 import io.xenmigration.testing.SimFixtures;
@@ -27,7 +27,6 @@ import io.xenmigration.xapisim.model.XClass;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -54,11 +53,12 @@ abstract class MigrationHarness {
         .secrets()
         .inNamespace(namespace)
         .resource(
-            new SecretBuilder()
-                .withMetadata(
-                    new ObjectMetaBuilder().withName("creds").withNamespace(namespace).build())
-                .withStringData(Map.of("username", "root", "password", "password"))
-                .build())
+            PoolSecrets.credentials(
+                namespace,
+                "creds",
+                "root",
+                "password",
+                List.of(simulator.url("pool-a").toString(), simulator.url("pool-b").toString())))
         .create();
     for (String pool : List.of("pool-a", "pool-b")) {
       XenPool xenPool = new XenPool();
@@ -66,6 +66,7 @@ abstract class MigrationHarness {
       XenPoolSpec spec = new XenPoolSpec();
       spec.setUrl(simulator.url(pool).toString());
       spec.setCredentialsSecret("creds");
+      spec.setAcceptMigrationsFrom(List.of(pool.equals("pool-a") ? "pool-b" : "pool-a"));
       xenPool.setSpec(spec);
       client.resources(XenPool.class).inNamespace(namespace).resource(xenPool).create();
     }

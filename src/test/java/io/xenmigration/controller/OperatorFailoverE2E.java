@@ -66,7 +66,7 @@ class OperatorFailoverE2E {
             .settings(new SimSettings())
             .pool(POOL, OperatorFailoverE2E::pool)
             .start();
-    api.createNamespaceWithCredentials(NAMESPACE, "creds");
+    api.createNamespaceWithCredentials(NAMESPACE, "creds", List.of(simulator.url(POOL).toString()));
     // The same pool twice: the older XenPool's limits apply to both.
     // Created in the same second, the first by name is the older: pool-x.
     api.createXenPool(

@@ -15,6 +15,7 @@ import io.xenmigration.api.v1alpha1.HostStatus;
 import io.xenmigration.api.v1alpha1.XenPool;
 import io.xenmigration.api.v1alpha1.XenPoolSpec;
 import io.xenmigration.api.v1alpha1.XenPoolStatus;
+import io.xenmigration.pool.PoolSecrets;
 import io.xenmigration.pool.PoolStatusWriter;
 import io.xenmigration.testing.EmbeddedApiResource;
 import io.xenmigration.testing.SimFixtures;
@@ -73,14 +74,25 @@ class XenPoolReconcilerIT {
     secure.close();
   }
 
-  private void secret(String namespace, String name, Map<String, String> data) {
+  /** A Secret labelled for the operator and bound to the given pool URLs. */
+  private void secret(String namespace, String name, Map<String, String> data, URL... bound) {
     client
         .secrets()
         .inNamespace(namespace)
         .resource(
             new SecretBuilder()
                 .withMetadata(
-                    new ObjectMetaBuilder().withName(name).withNamespace(namespace).build())
+                    new ObjectMetaBuilder()
+                        .withName(name)
+                        .withNamespace(namespace)
+                        .withLabels(Map.of(PoolSecrets.LABEL, "true"))
+                        .withAnnotations(
+                            Map.of(
+                                PoolSecrets.URLS_ANNOTATION,
+                                java.util.Arrays.stream(bound)
+                                    .map(URL::toString)
+                                    .collect(java.util.stream.Collectors.joining(","))))
+                        .build())
                 .withStringData(data)
                 .build())
         .createOr(existing -> existing.update());
@@ -98,6 +110,12 @@ class XenPoolReconcilerIT {
   }
 
   private Condition awaitReady(String namespace, String name, String status, String reason) {
+    return awaitReady(client, namespace, name, status, reason);
+  }
+
+  /** Waits until a XenPool's Ready condition has this status and reason, and returns it. */
+  static Condition awaitReady(
+      KubernetesClient client, String namespace, String name, String status, String reason) {
     Condition[] seen = new Condition[1];
     await()
         .atMost(Duration.ofSeconds(30))
@@ -120,7 +138,11 @@ class XenPoolReconcilerIT {
 
   @Test
   void readyWithTheInventoryInStatus() {
-    secret("ready", "pool-a-credentials", Map.of("username", "root", "password", "password"));
+    secret(
+        "ready",
+        "pool-a-credentials",
+        Map.of("username", "root", "password", "password"),
+        simulator.url("pool-a"));
     pool("ready", "pool-a", simulator.url("pool-a"), "pool-a-credentials", null);
     Condition ready = awaitReady("ready", "pool-a", "True", "Connected");
     assertThat(ready.getMessage()).contains("a-host-1");
@@ -146,7 +168,11 @@ class XenPoolReconcilerIT {
 
   @Test
   void xenApiCallsAreExportedPerOperation() throws Exception {
-    secret("metrics", "creds", Map.of("username", "root", "password", "password"));
+    secret(
+        "metrics",
+        "creds",
+        Map.of("username", "root", "password", "password"),
+        simulator.url("pool-a"));
     pool("metrics", "pool-a", simulator.url("pool-a"), "creds", null);
     awaitReady("metrics", "pool-a", "True", "Connected");
     HttpResponse<String> metrics =
@@ -161,7 +187,11 @@ class XenPoolReconcilerIT {
 
   @Test
   void deletingAPoolLogsOutOfIt() {
-    secret("gone", "creds", Map.of("username", "root", "password", "password"));
+    secret(
+        "gone",
+        "creds",
+        Map.of("username", "root", "password", "password"),
+        simulator.url("pool-b"));
     pool("gone", "pool-b", simulator.url("pool-b"), "creds", null);
     awaitReady("gone", "pool-b", "True", "Connected");
     long logoutsBefore = simulator.calls().count("session.logout");
@@ -182,17 +212,26 @@ class XenPoolReconcilerIT {
     pool("late", "pool-a", simulator.url("pool-a"), "not-yet", null);
     Condition missing = awaitReady("late", "pool-a", "False", "SecretNotFound");
     assertThat(missing.getMessage()).contains("late/not-yet");
-    secret("late", "not-yet", Map.of("username", "root", "password", "password"));
+    secret(
+        "late",
+        "not-yet",
+        Map.of("username", "root", "password", "password"),
+        simulator.url("pool-a"));
     awaitReady("late", "pool-a", "True", "Connected");
   }
 
   @Test
   void wrongPasswordThenFixedWithoutRestart() {
-    secret("auth", "creds", Map.of("username", "root", "password", "wrong"));
+    secret(
+        "auth", "creds", Map.of("username", "root", "password", "wrong"), simulator.url("pool-a"));
     pool("auth", "pool-a", simulator.url("pool-a"), "creds", null);
     Condition refused = awaitReady("auth", "pool-a", "False", "AuthenticationFailed");
     assertThat(refused.getMessage()).doesNotContain("wrong");
-    secret("auth", "creds", Map.of("username", "root", "password", "password"));
+    secret(
+        "auth",
+        "creds",
+        Map.of("username", "root", "password", "password"),
+        simulator.url("pool-a"));
     awaitReady("auth", "pool-a", "True", "Connected");
     await()
         .atMost(Duration.ofSeconds(10))
@@ -210,7 +249,8 @@ class XenPoolReconcilerIT {
 
   @Test
   void untrustedCertificateThenTrustedCa() {
-    secret("tls", "creds", Map.of("username", "root", "password", "password"));
+    secret(
+        "tls", "creds", Map.of("username", "root", "password", "password"), secure.url("pool-s"));
     pool("tls", "secure", secure.url("pool-s"), "creds", "pool-ca");
     Condition noCa = awaitReady("tls", "secure", "False", "SecretNotFound");
     assertThat(noCa.getMessage()).contains("tls/pool-ca");
@@ -223,7 +263,11 @@ class XenPoolReconcilerIT {
 
   @Test
   void unreachablePoolSaysSo() throws Exception {
-    secret("down", "creds", Map.of("username", "root", "password", "password"));
+    secret(
+        "down",
+        "creds",
+        Map.of("username", "root", "password", "password"),
+        new URL("http://127.0.0.1:9/"));
     pool("down", "pool-x", new URL("http://127.0.0.1:9/"), "creds", null);
     awaitReady("down", "pool-x", "False", "Unreachable");
   }
@@ -236,7 +280,11 @@ class XenPoolReconcilerIT {
             .pool("pool-c", SimFixtures::poolB)
             .start()) {
       confused.faults().failCalls("session.login_with_password", 100, "HOST_IS_SLAVE", "127.0.0.1");
-      secret("confused", "creds", Map.of("username", "root", "password", "password"));
+      secret(
+          "confused",
+          "creds",
+          Map.of("username", "root", "password", "password"),
+          confused.url("pool-c"));
       pool("confused", "pool-c", confused.url("pool-c"), "creds", null);
       Condition notMaster = awaitReady("confused", "pool-c", "False", "NotMaster");
       assertThat(notMaster.getMessage()).contains("HOST_IS_SLAVE");
@@ -245,7 +293,11 @@ class XenPoolReconcilerIT {
 
   @Test
   void aMemberUrlIsFollowedToTheMaster() {
-    secret("member", "creds", Map.of("username", "root", "password", "password"));
+    secret(
+        "member",
+        "creds",
+        Map.of("username", "root", "password", "password"),
+        simulator.memberUrl("pool-a"));
     pool("member", "pool-a", simulator.memberUrl("pool-a"), "creds", null);
     Condition ready = awaitReady("member", "pool-a", "True", "FollowedToMaster");
     assertThat(ready.getMessage()).contains(simulator.url("pool-a").toString());

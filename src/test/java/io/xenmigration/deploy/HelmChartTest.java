@@ -74,6 +74,16 @@ class HelmChartTest {
     return env;
   }
 
+  /** Every label of a selector is one the operator's pod carries, with the same value. */
+  private static void assertSelectsTheOperatorPod(List<JsonNode> documents, JsonNode selector) {
+    JsonNode podLabels = only(documents, "Deployment").at("/spec/template/metadata/labels");
+    assertThat(selector.size()).isPositive();
+    selector
+        .fields()
+        .forEachRemaining(
+            e -> assertThat(podLabels.path(e.getKey()).asText()).isEqualTo(e.getValue().asText()));
+  }
+
   private static List<String> strings(JsonNode array) {
     return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
   }
@@ -214,12 +224,7 @@ class HelmChartTest {
     List<JsonNode> documents = render(t -> t);
     JsonNode service = only(documents, "Service");
     assertThat(service.at("/spec/ports/0/targetPort").asText()).isEqualTo("http");
-    JsonNode podLabels = only(documents, "Deployment").at("/spec/template/metadata/labels");
-    service
-        .at("/spec/selector")
-        .fields()
-        .forEachRemaining(
-            e -> assertThat(podLabels.path(e.getKey()).asText()).isEqualTo(e.getValue().asText()));
+    assertSelectsTheOperatorPod(documents, service.at("/spec/selector"));
   }
 
   @Test
@@ -241,6 +246,37 @@ class HelmChartTest {
     assertThat(env(documents))
         .containsEntry("QUARKUS_OPERATOR_SDK_NAMESPACES", "team-a,team-b")
         .containsEntry("QUARKUS_OPERATOR_SDK_CRD_VALIDATE", "false");
+  }
+
+  @Test
+  void insecurePoolsAreRefusedUnlessTheOwnerOptsIn() {
+    assertThat(env(render(t -> t))).containsEntry("XENMIGRATION_POOLS_ALLOW_INSECURE", "false");
+    assertThat(env(render(t -> t.set("pools.allowInsecure", true))))
+        .containsEntry("XENMIGRATION_POOLS_ALLOW_INSECURE", "true");
+  }
+
+  @Test
+  void theNetworkPolicyLetsOnlyTheListedPeersScrapeMetrics() {
+    assertThat(ofKind(render(t -> t), "NetworkPolicy")).isEmpty();
+    List<JsonNode> closed = render(t -> t.set("networkPolicy.enabled", true));
+    JsonNode none = only(closed, "NetworkPolicy");
+    assertThat(none.at("/spec/ingress").isArray()).isTrue();
+    assertThat(none.at("/spec/ingress").size()).isZero();
+
+    List<JsonNode> documents =
+        render(
+            t ->
+                t.set("networkPolicy.enabled", true)
+                    .set(
+                        "networkPolicy.metricsFrom[0].namespaceSelector.matchLabels.team",
+                        "monitoring"));
+    JsonNode policy = only(documents, "NetworkPolicy");
+    assertThat(policy.at("/metadata/namespace").asText()).isEqualTo(NAMESPACE);
+    assertThat(strings(policy.at("/spec/policyTypes"))).containsExactly("Ingress");
+    assertThat(policy.at("/spec/ingress/0/from/0/namespaceSelector/matchLabels/team").asText())
+        .isEqualTo("monitoring");
+    assertThat(policy.at("/spec/ingress/0/ports/0/port").asText()).isEqualTo("http");
+    assertSelectsTheOperatorPod(documents, policy.at("/spec/podSelector/matchLabels"));
   }
 
   @Test

@@ -80,7 +80,10 @@ final class FlowFixture implements AutoCloseable {
             .withUid("uid-" + name)
             .withCreationTimestamp(T0.minusSeconds(3600).toString())
             .build());
-    pool.setSpec(new XenPoolSpec());
+    XenPoolSpec spec = new XenPoolSpec();
+    // The two pools accept each other's VMs, as their owner paired them.
+    spec.setAcceptMigrationsFrom(List.of(name.equals("pool-a") ? "pool-b" : "pool-a"));
+    pool.setSpec(spec);
     XenPoolStatus status = new XenPoolStatus();
     status.setPoolUuid(simulator.pool(name).uuid);
     status.setConditions(

@@ -86,8 +86,21 @@ class OwnershipDecisionTest {
     return TaskTag.of(UID, 1, "abc");
   }
 
+  /** The tag a storage migration of web onto the shared SR gets, sealed with its facts. */
+  private TaskTag sealed(List<String> existing) {
+    return TaskTag.of(
+        UID,
+        1,
+        "abc",
+        DiskSeal.of(MigrationMode.StorageMigrate, vm.uuid(), shared.uuid(), existing));
+  }
+
   /** A migration of web to host-2, its attempt written with its tag: Running, no task yet. */
   private LiveMigration startWritten(MigrationMode mode) {
+    return startWritten(mode, tag());
+  }
+
+  private LiveMigration startWritten(MigrationMode mode, TaskTag tag) {
     LiveMigration lm = new LiveMigration();
     lm.setMetadata(
         new ObjectMetaBuilder().withName("move").withNamespace("ns").withUid(UID).build());
@@ -99,7 +112,7 @@ class OwnershipDecisionTest {
     w.phase(MigrationPhase.Queued, "Queued", "accepted", T0);
     w.phase(MigrationPhase.Preparing, "Admitted", "", T0);
     w.vm(vm.uuid(), vm.name()).source(host1.name(), host1.uuid()).pools("pool-uuid", null);
-    w.attemptStarted(host2.name(), host2.uuid(), tag().value(), null, T0);
+    w.attemptStarted(host2.name(), host2.uuid(), tag.value(), null, T0);
     w.mode(mode, mode == MigrationMode.PoolMigrate ? null : "shared", shared.uuid());
     w.intent(IntentAction.StartMigration, null, T0);
     w.phase(MigrationPhase.Running, "Starting", "", T0);
@@ -200,7 +213,11 @@ class OwnershipDecisionTest {
   // --- a rollback touches only the attempt's own task ---
 
   private LiveMigration rollingBackWith(MigrationTask task, MigrationMode mode) {
-    LiveMigration lm = startWritten(mode);
+    return rollingBackWith(task, mode, tag());
+  }
+
+  private LiveMigration rollingBackWith(MigrationTask task, MigrationMode mode, TaskTag tag) {
+    LiveMigration lm = startWritten(mode, tag);
     MigrationStatusWriter w = new MigrationStatusWriter(lm);
     w.intentDone().task(task.ref(), task.uuid());
     w.attemptEnded(AttemptOutcome.Cancelled, "Cancelled", "cancel requested");
@@ -265,8 +282,8 @@ class OwnershipDecisionTest {
             "OpaqueRef:" + uuid, uuid, name, shared, mirrorOf, inUse, busy, attached, snapshot));
   }
 
-  @Test
-  void onlyUnusedCopiesXapiMarkedAsThisVmsAreDestroyedTheRestIsKeptOrLeftAlone() {
+  /** web's copies on the shared SR, as a failed storage migration may leave them. */
+  private void copiesOfWeb() {
     String ours = local1.uuid() + "/uuid-vdi-web"; // xapi's base_mirror of web's disk
     disk("leaf", "web disk", ours, false, false, false, false);
     disk("snapshot", "web disk", ours, false, false, false, true);
@@ -275,17 +292,27 @@ class OwnershipDecisionTest {
     disk("another-vms-copy", "web disk", "uuid-sr-x/uuid-vdi-other", false, false, false, false);
     disk("users-disk", "web disk", null, false, false, false, false);
     disk("appeared-unmarked", "web disk", null, false, false, false, false);
+  }
+
+  /** A failed storage migration of web, its task still there and sealed with what it recorded. */
+  private LiveMigration failedStorageMigration() {
+    TaskTag sealed = sealed(List.of("users-disk"));
     MigrationTask ended =
-        pool.addTask("Async.VM.migrate_send", MigrationTask.Status.FAILURE, false, tag());
-    LiveMigration lm = rollingBackWith(ended, MigrationMode.StorageMigrate);
+        pool.addTask("Async.VM.migrate_send", MigrationTask.Status.FAILURE, false, sealed);
+    LiveMigration lm = rollingBackWith(ended, MigrationMode.StorageMigrate, sealed);
     lm.getStatus().getAttempts().get(0).setExistingDisks(List.of("users-disk"));
-    pool.destroyTask(ended.ref()); // already forgotten
-    MigrationStatusWriter w = new MigrationStatusWriter(lm);
-    w.rollbackStep(RollingBackPhase.DESTROY_TASK, true, "forgot it", T0);
+    return lm;
+  }
+
+  @Test
+  void onlyUnusedCopiesXapiMarkedAsThisVmsAreDestroyedTheRestIsKeptOrLeftAlone() {
+    copiesOfWeb();
+    LiveMigration lm = failedStorageMigration();
 
     PhaseOutcome outcome = decide(lm, T0);
     applied(lm, outcome, T0);
 
+    // Judged before the task that proves them is forgotten.
     assertThat(outcome.sideEffect().action()).isEqualTo(IntentAction.DestroyDisks);
     assertThat(outcome.sideEffect().disks()).containsExactly("snapshot", "leaf");
     assertThat(lm.getStatus().getRollback().getLeftovers())
@@ -299,6 +326,77 @@ class OwnershipDecisionTest {
                 "it appeared during the attempt with the name of one of the VM's disks, but"
                     + " carries no mark of xapi's storage migration, so it is not provably the"
                     + " attempt's copy"));
+  }
+
+  /** Asserts a decision destroys no disk and keeps leftover and snapshot, saying why. */
+  private void nothingDestroyed(LiveMigration lm, String why) {
+    PhaseOutcome outcome = decide(lm, T0);
+    applied(lm, outcome, T0);
+    assertThat(outcome.sideEffect() == null ? null : outcome.sideEffect().action())
+        .isNotEqualTo(IntentAction.DestroyDisks);
+    assertThat(lm.getStatus().getRollback().getLeftovers())
+        .filteredOn(l -> List.of("leaf", "snapshot").contains(l.getUuid()))
+        .hasSize(2)
+        .allSatisfy(l -> assertThat(l.getReason()).contains(why));
+  }
+
+  @Test
+  void aStatusPatchNamingAnotherSrDestroysNothing() {
+    SrInfo victim = pool.addSr("victim");
+    String ours = local1.uuid() + "/uuid-vdi-web";
+    for (String uuid : List.of("leaf", "snapshot")) {
+      pool.addDisk(
+          new DiskRecord(
+              "OpaqueRef:" + uuid,
+              uuid,
+              "web disk",
+              victim,
+              ours,
+              false,
+              false,
+              false,
+              uuid.equals("snapshot")));
+    }
+    LiveMigration lm = failedStorageMigration();
+    lm.getStatus().setDestinationSR("victim");
+    lm.getStatus().setDestinationSRUuid(victim.uuid());
+    nothingDestroyed(lm, "does not match the seal");
+  }
+
+  @Test
+  void aStatusPatchForgettingWhatWasThereBeforeDestroysNothing() {
+    copiesOfWeb();
+    LiveMigration lm = failedStorageMigration();
+    // "leaf" and "snapshot" were someone's before the attempt; the patch says nothing was.
+    lm.getStatus().getAttempts().get(0).setExistingDisks(List.of());
+    nothingDestroyed(lm, "does not match the seal");
+  }
+
+  @Test
+  void aStatusPatchNamingAnotherMigrationsTaskTouchesNothing() {
+    copiesOfWeb();
+    TaskTag theirs = TaskTag.of("other-uid", 1, "xyz", "0".repeat(32));
+    MigrationTask foreign =
+        pool.addTask("Async.VM.migrate_send", MigrationTask.Status.PENDING, true, theirs);
+    LiveMigration lm = failedStorageMigration();
+    // The patch copies another LiveMigration's task and token into this one's status.
+    lm.getStatus().setTaskRef(foreign.ref());
+    lm.getStatus().getAttempts().get(0).setToken(theirs.value());
+    PhaseOutcome outcome = decide(lm, T0);
+    applied(lm, outcome, T0);
+    assertThat(outcome.sideEffect()).isNull();
+    assertThat(pool.sideEffects()).isEmpty();
+    assertThat(lm.getStatus().getRollback().getLeftovers())
+        .extracting(Leftover::getUuid)
+        .contains(foreign.uuid());
+  }
+
+  @Test
+  void copiesAreKeptWhenTheTaskThatProvesThemIsGone() {
+    copiesOfWeb();
+    LiveMigration lm = failedStorageMigration();
+    pool.destroyTask(lm.getStatus().getTaskRef()); // expired in the pool while nobody looked
+    nothingDestroyed(lm, "no longer there");
   }
 
   @Test

@@ -109,6 +109,11 @@ class PhaseTableTest extends FlowTest {
     return (f, lm, r) -> assertThat(f.migrateCalls()).isZero();
   }
 
+  /** The destination pool was never asked for a migrate_receive ticket. */
+  private static Check noReceiveCall() {
+    return (f, lm, r) -> assertThat(f.simulator.calls().count("host.migrate_receive")).isZero();
+  }
+
   private static Check vmAt(String where) {
     return (f, lm, r) -> assertThat(f.where("vm-shared")).isEqualTo(where);
   }
@@ -161,6 +166,14 @@ class PhaseTableTest extends FlowTest {
                 MigrationPhase.Failed,
                 "InvalidSpec",
                 noMigrateCall()),
+            new Row(
+                "Queued: a cross-pool migration into a pool that does not accept its source",
+                f -> f.poolB.getSpec().setAcceptMigrationsFrom(List.of("pool-c")),
+                in(MigrationPhase.Queued),
+                NO_CHANGE,
+                MigrationPhase.Failed,
+                "Forbidden",
+                all(noMigrateCall(), noReceiveCall())),
             new Row(
                 "Queued: cancelled before its turn",
                 NOTHING,
@@ -267,6 +280,17 @@ class PhaseTableTest extends FlowTest {
                       assertThat(lm.getStatus().getSourceHostUuid())
                           .isEqualTo(f.simulator.pool("pool-a").host("a-host-1").uuid);
                     })),
+            new Row(
+                "Preparing: a cross-pool migration whose destination withdrew the pairing",
+                NOTHING,
+                in(MigrationPhase.Preparing),
+                (f, name) -> f.poolB.getSpec().setAcceptMigrationsFrom(null),
+                MigrationPhase.Failed,
+                "Forbidden",
+                all(
+                    noMigrateCall(),
+                    noReceiveCall(),
+                    (f, lm, r) -> assertThat(holdings(f)).isEmpty())),
             new Row(
                 "Preparing: the VM was deleted",
                 NOTHING,
@@ -686,7 +710,10 @@ class PhaseTableTest extends FlowTest {
   /** The migration a row moves: vm-shared to a-host-2, unless the row needs another VM. */
   private static LiveMigration subject(Row row) {
     LiveMigration lm = FlowFixture.migration();
-    if (row.name().startsWith("RollingBack: a storage migration")) {
+    if (row.name().contains(": a cross-pool migration")) {
+      lm.getSpec().setDestinationHost(null);
+      lm.getSpec().setDestinationPool("pool-b");
+    } else if (row.name().startsWith("RollingBack: a storage migration")) {
       lm.getSpec().setVm("vm-local"); // on a-host-1's local storage
     } else if (row.name().startsWith("RollingBack: the source host went down")) {
       // on a-host-2, not the master: the pool still answers when its host goes down

@@ -51,7 +51,8 @@ class TaskFollowerTest {
           @Override
           public void migration(String key) {
             if (key.equals("ns/move")) {
-              wakes.add(follower.latest(followed).map(MigrationTask::status).orElse(null));
+              wakes.add(
+                  follower.latest("ns/pool-a", followed).map(MigrationTask::status).orElse(null));
             }
           }
 
@@ -88,7 +89,7 @@ class TaskFollowerTest {
           .until(
               () ->
                   follower
-                      .latest(ref)
+                      .latest("ns/pool-a", ref)
                       .map(
                           t ->
                               t.progress() >= reported
@@ -100,7 +101,7 @@ class TaskFollowerTest {
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () ->
-                assertThat(follower.latest(ref))
+                assertThat(follower.latest("ns/pool-a", ref))
                     .hasValueSatisfying(
                         t -> assertThat(t.status()).isEqualTo(MigrationTask.Status.SUCCESS)));
     // The end wakes the migration at once, which then finds the task's final state.
@@ -115,5 +116,69 @@ class TaskFollowerTest {
     assertThat(wakes.size())
         .as("%d reports in %.1f s", reports, seconds)
         .isBetween(2, (int) Math.ceil(seconds) + 2);
+  }
+
+  @Test
+  void aTaskRefAnotherPoolReportsIsNeverTakenForThisPoolsTask() throws Exception {
+    SimClient a = new SimClient(simulator, "pool-a");
+    Task task =
+        a.vm("vm-shared")
+            .poolMigrateAsync(a.connection, a.host("a-host-2"), Map.of("live", "true"));
+    String ref = task.toWireString();
+    // Another pool reports a finished task under the same ref, as a hostile pool could.
+    io.xenmigration.testing.FakePool hostile = new io.xenmigration.testing.FakePool("uuid-hostile");
+    hostile.reportTask(
+        new MigrationTask(
+            ref,
+            "uuid-forged",
+            "forged",
+            MigrationTask.Status.SUCCESS,
+            1.0,
+            List.of(),
+            "",
+            false,
+            null,
+            List.of()));
+    PoolDrivers both =
+        new PoolDrivers(
+            endpoint ->
+                endpoint.url().getHost().equals("hostile")
+                    ? hostile
+                    : new io.xenmigration.xen.XenApiDriver(
+                        endpoint, new CallMeter(), Clock.systemUTC()));
+    both.driver(
+        "ns/pool-a", PoolEndpoint.of(simulator.url("pool-a"), "root", "password", null, false));
+    both.driver(
+        "ns/hostile",
+        PoolEndpoint.of(new java.net.URL("https://hostile/"), "root", "password", null, false));
+    TaskFollower two = new TaskFollower(both, Clock.systemUTC());
+    List<String> woken = new CopyOnWriteArrayList<>();
+    two.wakeWith(
+        new Wakeups() {
+          @Override
+          public void migration(String key) {
+            woken.add(key);
+          }
+
+          @Override
+          public void queuedIn(String poolKey) {}
+        });
+    try {
+      two.follow("ns/pool-a", ref, "ns/move");
+      two.follow("ns/hostile", ref, "ns/theirs");
+      // The hostile pool's report wakes its own follower, and only it.
+      await().atMost(Duration.ofSeconds(10)).until(() -> woken.contains("ns/theirs"));
+      assertThat(two.latest("ns/hostile", ref))
+          .hasValueSatisfying(t -> assertThat(t.uuid()).isEqualTo("uuid-forged"));
+      // Pool-a's task is still as pool-a tells it (running, on a clock that does not move).
+      assertThat(two.latest("ns/pool-a", ref).map(MigrationTask::uuid))
+          .as("pool-a's task")
+          .isNotEqualTo(java.util.Optional.of("uuid-forged"));
+      assertThat(two.latest("ns/pool-a", ref).map(MigrationTask::status))
+          .isNotEqualTo(java.util.Optional.of(MigrationTask.Status.SUCCESS));
+    } finally {
+      two.close();
+      both.logOutEverywhere();
+    }
   }
 }

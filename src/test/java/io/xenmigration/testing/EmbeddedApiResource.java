@@ -22,7 +22,19 @@ public final class EmbeddedApiResource implements QuarkusTestResourceLifecycleMa
    */
   public static final int REQUEST_TIMEOUT_MILLIS = 2_000;
 
+  /**
+   * The init argument that sets the operator's {@code pools.allowInsecure}: {@code true} unless
+   * given, because the simulators of most tests speak plain HTTP; the trust tests turn it off.
+   */
+  public static final String ALLOW_INSECURE = "allowInsecure";
+
   private static volatile EmbeddedApi api;
+  private String allowInsecure = "true";
+
+  @Override
+  public void init(Map<String, String> initArgs) {
+    allowInsecure = initArgs.getOrDefault(ALLOW_INSECURE, "true");
+  }
 
   @Override
   public Map<String, String> start() {
@@ -41,6 +53,8 @@ public final class EmbeddedApiResource implements QuarkusTestResourceLifecycleMa
     settings.put("kubernetes.namespace", "test");
     settings.put("kubernetes.request.timeout", Integer.toString(REQUEST_TIMEOUT_MILLIS));
     settings.put("http2.disable", "true");
+    // Set every time: a system property stays from the previous test class otherwise.
+    settings.put("xenmigration.pools.allow-insecure", allowInsecure);
     settings.forEach(System::setProperty);
     return settings;
   }

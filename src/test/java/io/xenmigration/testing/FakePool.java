@@ -169,6 +169,11 @@ public final class FakePool implements PoolApi {
   }
 
   /** The side effects made, in order, as {@code call target}. */
+  private volatile boolean reportsTasks;
+
+  private final java.util.concurrent.BlockingQueue<MigrationTask> reported =
+      new java.util.concurrent.LinkedBlockingQueue<>();
+
   public List<String> sideEffects() {
     return List.copyOf(sideEffects);
   }
@@ -309,7 +314,28 @@ public final class FakePool implements PoolApi {
 
   @Override
   public TaskChanges taskChanges(String token, Duration timeout) {
-    return new TaskChanges(token, List.of());
+    if (!reportsTasks) {
+      return new TaskChanges(token, List.of());
+    }
+    try {
+      // As event.from: the next change, or nothing once the wait is over.
+      MigrationTask next =
+          reported.poll(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      return new TaskChanges(token + "+", next == null ? List.of() : List.of(next));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new TaskChanges(token, List.of());
+    }
+  }
+
+  /**
+   * Reports a task change to the next {@code event.from}, whatever the pool holds: a pool may say
+   * anything. From the first report on, each wait for changes lasts until one comes or it times
+   * out, as xapi's does.
+   */
+  public void reportTask(MigrationTask task) {
+    reportsTasks = true;
+    reported.add(task);
   }
 
   @Override

@@ -69,6 +69,8 @@ public final class OperatorProcess implements AutoCloseable {
     command.add("-Dkubernetes.auth.tryServiceAccount=false");
     command.add("-Dquarkus.http.host=127.0.0.1");
     command.add("-Dquarkus.http.port=" + port);
+    // The test simulators speak plain HTTP, which the operator refuses unless its owner allows it.
+    command.add("-Dxenmigration.pools.allow-insecure=true");
     settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
     command.add("-jar");
     command.add(jar.toString());

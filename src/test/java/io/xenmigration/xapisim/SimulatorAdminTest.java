@@ -107,4 +107,71 @@ class SimulatorAdminTest {
     assertThat(send("GET", "teapot", "").statusCode()).isEqualTo(404);
     assertThat(send("POST", "faults/calls", "{not json").statusCode()).isEqualTo(400);
   }
+
+  /** A raw HTTP/1.1 exchange, for the headers a Java client will not let one set. */
+  private String raw(String request) throws Exception {
+    try (java.net.Socket socket =
+        new java.net.Socket("127.0.0.1", simulator.adminUrl().getPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      byte[] head = new byte[12];
+      int read = socket.getInputStream().readNBytes(head, 0, head.length);
+      return new String(head, 0, read, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+  }
+
+  @Test
+  void itListensOnTheLoopbackWhateverThePoolsBindTo() {
+    XapiSimulator wide =
+        SimFixtures.twoPools(clock, new SimSettings()).bindHost("0.0.0.0").adminPort(0).start();
+    try {
+      assertThat(wide.adminUrl().getHost()).isEqualTo("127.0.0.1");
+      assertThat(wide.url("pool-a").getHost()).isEqualTo("0.0.0.0");
+    } finally {
+      wide.close();
+    }
+  }
+
+  @Test
+  void anotherHostOrAWebPageOfAnotherOriginIsRefused() throws Exception {
+    int port = simulator.adminUrl().getPort();
+    String fault = "{\"method\":\"VM.get_record\",\"code\":\"INTERNAL_ERROR\"}";
+    assertThat(raw("GET /pools HTTP/1.1\r\nHost: attacker.example:" + port + "\r\n\r\n"))
+        .isEqualTo("HTTP/1.1 403");
+    assertThat(
+            raw(
+                "POST /faults/calls HTTP/1.1\r\nHost: 127.0.0.1:"
+                    + port
+                    + "\r\nOrigin: https://attacker.example\r\nContent-Length: "
+                    + fault.length()
+                    + "\r\n\r\n"
+                    + fault))
+        .isEqualTo("HTTP/1.1 403");
+    assertThat(simulator.faults().toString()).startsWith("0 call faults");
+    assertThat(raw("GET /pools HTTP/1.1\r\nHost: localhost:" + port + "\r\n\r\n"))
+        .isEqualTo("HTTP/1.1 200");
+  }
+
+  @Test
+  void anOversizedBodyIsRefusedBeforeItIsRead() throws Exception {
+    int port = simulator.adminUrl().getPort();
+    // Declared at 1 GiB and never sent: the answer comes at once.
+    assertThat(
+            raw(
+                "POST /faults/calls HTTP/1.1\r\nHost: 127.0.0.1:"
+                    + port
+                    + "\r\nContent-Length: 1073741824\r\n\r\n"))
+        .isEqualTo("HTTP/1.1 413");
+    // Chunked past the limit: cut off there.
+    String chunk = "x".repeat(32 << 10);
+    String chunked = ("%x\r\n" + chunk + "\r\n").formatted(chunk.length()).repeat(3) + "0\r\n\r\n";
+    assertThat(
+            raw(
+                "POST /faults/calls HTTP/1.1\r\nHost: 127.0.0.1:"
+                    + port
+                    + "\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + chunked))
+        .isEqualTo("HTTP/1.1 413");
+  }
 }

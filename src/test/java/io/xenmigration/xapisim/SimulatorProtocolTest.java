@@ -70,6 +70,26 @@ class SimulatorProtocolTest {
   }
 
   @Test
+  void valuesNestedTooDeepAreAFailureNotAStackOverflow() throws Exception {
+    int depth = 100_000;
+    String nested = "<value><array><data>".repeat(depth) + "</data></array></value>".repeat(depth);
+    HttpResponse<String> answer =
+        post(
+            "/",
+            "<?xml version=\"1.0\"?><methodCall><methodName>VM.get_record</methodName><params>"
+                + "<param>"
+                + nested
+                + "</param></params></methodCall>");
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(answer.body())
+        .contains("<value>Failure</value>")
+        .contains("<value>XMLRPC_UNMARSHAL_FAILURE</value>");
+    // The endpoint still serves the next call.
+    assertThat(call("/", "session.login_with_password", "root", "password").body())
+        .contains("<value>Success</value>");
+  }
+
+  @Test
   void unknownMethod() throws Exception {
     assertThat(call("/", "VM.teleport", session).body())
         .contains("<value>Failure</value>")

@@ -29,6 +29,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -314,22 +315,80 @@ class HostileServerTest {
             });
     List<String> elsewhere = new CopyOnWriteArrayList<>();
     recorder(InetAddress.getByName("127.0.0.2"), server.getAddress().getPort(), elsewhere);
-    PoolSession session =
-        new PoolSession(
-            new PoolEndpoint(
-                url(server),
-                "root",
-                "secret-password",
-                null,
-                false,
-                Duration.ofSeconds(2),
-                Duration.ofSeconds(5)),
-            new CallMeter());
+    PoolSession session = sessionOn(server, Set.of());
     String sessionRef = session.call(c -> c.getSessionReference());
     assertThat(sessionRef).isEqualTo("OpaqueRef:secret-session");
     session.close(); // logs out
     assertThat(logouts.get()).as("logouts the pool got").isEqualTo(1);
     assertThat(elsewhere).as("what reached the address the answer named").isEmpty();
+  }
+
+  /** A pool member that answers every login with HOST_IS_SLAVE naming 127.0.0.2. */
+  private HttpServer memberNaming127002() throws IOException {
+    return listen(
+        InetAddress.getLoopbackAddress(),
+        0,
+        exchange -> {
+          try (exchange) {
+            exchange.getRequestBody().readAllBytes();
+            reply(
+                exchange,
+                "<?xml version=\"1.0\"?><methodResponse><params><param><value><struct>"
+                    + "<member><name>Status</name><value>Failure</value></member>"
+                    + "<member><name>ErrorDescription</name><value><array><data>"
+                    + "<value>HOST_IS_SLAVE</value><value>127.0.0.2</value>"
+                    + "</data></array></value></member>"
+                    + "</struct></value></param></params></methodResponse>");
+          }
+        });
+  }
+
+  private static PoolSession sessionOn(HttpServer server, Set<String> hosts) throws IOException {
+    return new PoolSession(
+        new PoolEndpoint(
+            url(server),
+            "root",
+            "secret-password",
+            null,
+            false,
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(5)),
+        new CallMeter(),
+        () -> hosts);
+  }
+
+  @Test
+  void aHostIsSlaveNamingAnAddressOutsideThePoolGetsNoCredentials() throws Exception {
+    HttpServer member = memberNaming127002();
+    List<String> elsewhere = new CopyOnWriteArrayList<>();
+    recorder(InetAddress.getByName("127.0.0.2"), member.getAddress().getPort(), elsewhere);
+    PoolSession session = sessionOn(member, Set.of("10.1.0.1", "10.1.0.2"));
+    assertThatThrownBy(() -> session.call(c -> c.getSessionReference()))
+        .isInstanceOfSatisfying(
+            XenApiException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("HOST_IS_SLAVE");
+              assertThat(e.getMessage()).contains("127.0.0.2").contains("no credentials");
+            });
+    assertThat(elsewhere).as("what reached the address the answer named").isEmpty();
+  }
+
+  @Test
+  void aHostIsSlaveIsFollowedToAHostOfThePoolOrBeforeThePoolIsKnown() throws Exception {
+    for (Set<String> hosts : List.of(Set.<String>of(), Set.of("10.1.0.1", "127.0.0.2"))) {
+      HttpServer member = memberNaming127002();
+      List<String> master = new CopyOnWriteArrayList<>();
+      recorder(InetAddress.getByName("127.0.0.2"), member.getAddress().getPort(), master);
+      PoolSession session = sessionOn(member, hosts);
+      assertThatThrownBy(() -> session.call(c -> c.getSessionReference()))
+          .isInstanceOf(XenApiException.class); // the recorder answers nothing XenAPI reads
+      assertThat(master)
+          .as("logins followed to the named master, known hosts %s", hosts)
+          .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+          .contains("session.login_with_password");
+      member.stop(0);
+      servers.remove(member);
+    }
   }
 
   @Test
@@ -390,6 +449,74 @@ class HostileServerTest {
             .as(scheme)
             .isLessThan(Duration.ofSeconds(5));
       }
+    }
+  }
+
+  @Test
+  void aServerThatTricklesItsAnswerIsCutOffAtTheCallDeadline() throws Exception {
+    HttpServer server =
+        listen(
+            InetAddress.getLoopbackAddress(),
+            0,
+            exchange -> {
+              try (exchange) {
+                exchange.getRequestBody().readAllBytes();
+                exchange.sendResponseHeaders(200, 0);
+                // One byte well within every reply timeout, for ever.
+                for (int i = 0; i < 600; i++) {
+                  exchange.getResponseBody().write(' ');
+                  exchange.getResponseBody().flush();
+                  Thread.sleep(100);
+                }
+              } catch (IOException | InterruptedException gone) {
+                // the client hung up: the point of the test
+              }
+            });
+    PoolEndpoint endpoint =
+        new PoolEndpoint(
+                url(server),
+                "root",
+                "secret-password",
+                null,
+                false,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(1))
+            .withLimits(Duration.ofSeconds(2), PoolEndpoint.DEFAULT_MAX_ANSWER_BYTES);
+    try (XenApiDriver driver = new XenApiDriver(endpoint, new CallMeter(), CLOCK)) {
+      long start = System.nanoTime();
+      assertThatThrownBy(driver::connect)
+          .isInstanceOfSatisfying(
+              XenApiException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo(XenApiException.TIMEOUT);
+                assertThat(e.getMessage()).contains("call deadline");
+              });
+      // Sixty seconds of trickle, stopped near the deadline.
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+    }
+  }
+
+  @Test
+  void theAnswerLimitIsTheOneConfigured() throws Exception {
+    HttpServer server =
+        serve(
+            exchange ->
+                reply(
+                    exchange,
+                    "<?xml version=\"1.0\"?><methodResponse><params><param><value><struct>"
+                        + "<member><name>Status</name><value>Success</value></member>"
+                        + "<member><name>Value</name><value>"
+                        + "x".repeat(4096)
+                        + "</value></member></struct></value></param></params>"
+                        + "</methodResponse>"));
+    PoolEndpoint endpoint =
+        PoolEndpoint.of(url(server), "root", "secret-password", null, false)
+            .withLimits(PoolEndpoint.DEFAULT_CALL_DEADLINE, 1024);
+    try (XenApiDriver driver = new XenApiDriver(endpoint, new CallMeter(), CLOCK)) {
+      assertThatThrownBy(driver::connect)
+          .isInstanceOfSatisfying(
+              XenApiException.class,
+              e -> assertThat(e.getMessage()).contains("larger than 1024 bytes"));
     }
   }
 }

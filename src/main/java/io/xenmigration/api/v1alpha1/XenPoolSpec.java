@@ -13,14 +13,15 @@ import io.fabric8.generator.annotation.Size;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class XenPoolSpec {
 
-  /** An http(s) URL with a host; the path and port are optional. */
-  static final String URL_PATTERN = "^https?://[^\\s/?#]+([/?#]\\S*)?$";
+  /** An http(s) URL with a host and no user information; the path and port are optional. */
+  static final String URL_PATTERN = "^https?://[^\\s/?#@]+([/?#]\\S*)?$";
 
   @Required
   @Pattern(URL_PATTERN)
   @Size(max = 2048)
   @JsonPropertyDescription(
-      "XenAPI endpoint of the pool master, such as https://xen-master.example.com. A pool member's"
+      "XenAPI endpoint of the pool master, such as https://xen-master.example.com (http:// only"
+          + " when the operator is installed with pools.allowInsecure=true). A pool member's"
           + " address also works: the operator follows it to the master.")
   private String url;
 
@@ -29,21 +30,24 @@ public class XenPoolSpec {
   @Size(max = ApiGroup.OBJECT_NAME_MAX_LENGTH)
   @JsonPropertyDescription(
       "Name of a Secret in this namespace with the keys 'username' and 'password' of a pool"
-          + " administrator.")
+          + " administrator. The operator uses it only if it is labelled"
+          + " xenmigration.io/pool-secret=true and its annotation xenmigration.io/pool-urls lists"
+          + " spec.url.")
   private String credentialsSecret;
 
   @Pattern(ApiGroup.OBJECT_NAME_PATTERN)
   @Size(max = ApiGroup.OBJECT_NAME_MAX_LENGTH)
   @JsonPropertyDescription(
-      "Name of a Secret in this namespace whose key 'ca.crt' holds the PEM certificate authority"
-          + " that signed the pool's TLS certificate. Without it the JVM's trusted authorities"
-          + " are used.")
+      "Name of a Secret in this namespace, labelled xenmigration.io/pool-secret=true, whose key"
+          + " 'ca.crt' holds the PEM certificate authority that signed the pool's TLS"
+          + " certificate. Without it the JVM's trusted authorities are used.")
   private String caSecret;
 
   @Default("false")
   @JsonPropertyDescription(
       "Accept any TLS certificate from the pool. Only for test pools: it lets anyone on the path"
-          + " read the pool credentials.")
+          + " read the pool credentials, so it is refused unless the operator is installed with"
+          + " pools.allowInsecure=true.")
   private Boolean insecureSkipTlsVerify;
 
   @Size(min = 1, max = ApiGroup.XEN_NAME_MAX_LENGTH)
@@ -55,6 +59,13 @@ public class XenPoolSpec {
   @Default("{}")
   @JsonPropertyDescription("How many migrations the operator runs at once in this pool.")
   private PoolLimits limits;
+
+  @Size(max = 64)
+  @JsonPropertyDescription(
+      "Names of the XenPools in this namespace whose VMs may be migrated into this pool"
+          + " (CrossPoolMigrate). A cross-pool migration hands the source pool a session on this"
+          + " one, so it runs only from a pool listed here. Default: none.")
+  private java.util.List<String> acceptMigrationsFrom;
 
   public String getUrl() {
     return url;
@@ -94,6 +105,14 @@ public class XenPoolSpec {
 
   public void setMigrationNetwork(String migrationNetwork) {
     this.migrationNetwork = migrationNetwork;
+  }
+
+  public java.util.List<String> getAcceptMigrationsFrom() {
+    return acceptMigrationsFrom;
+  }
+
+  public void setAcceptMigrationsFrom(java.util.List<String> acceptMigrationsFrom) {
+    this.acceptMigrationsFrom = acceptMigrationsFrom;
   }
 
   public PoolLimits getLimits() {

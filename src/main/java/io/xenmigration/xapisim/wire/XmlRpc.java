@@ -41,9 +41,32 @@ public final class XmlRpc {
   public record I4(int value) {}
 
   /** Thrown for a body that is not a well-formed XML-RPC method call. */
-  public static final class MalformedCallException extends Exception {
+  public static class MalformedCallException extends Exception {
     MalformedCallException(String message, Throwable cause) {
       super(message, cause);
+    }
+  }
+
+  /**
+   * Thrown for a call whose values nest deeper than {@link #MAX_DEPTH}: well-formed XML, so it is
+   * answered with a XenAPI failure, not an HTTP error.
+   */
+  public static final class TooDeepException extends MalformedCallException {
+    TooDeepException(String message) {
+      super(message, null);
+    }
+  }
+
+  /**
+   * How deep the values of a call may nest: XenAPI's deepest argument (a map of maps) is a few
+   * levels; parsing is recursive, so an unbounded depth would overflow the stack.
+   */
+  public static final int MAX_DEPTH = 64;
+
+  /** Unchecked inside the parser, so that it passes the recursion's XMLStreamException clauses. */
+  private static final class Depth extends RuntimeException {
+    Depth() {
+      super(null, null, false, false);
     }
   }
 
@@ -70,13 +93,15 @@ public final class XmlRpc {
           case "params" -> {}
           case "param" -> {
             nextStart(reader, "value");
-            params.add(readValue(reader));
+            params.add(readValue(reader, 1));
             expectEnd(reader, "param");
           }
           default -> throw new XMLStreamException("unexpected <" + reader.getLocalName() + ">");
         }
       }
       return new Call(method, params);
+    } catch (Depth e) {
+      throw new TooDeepException("the call's values nest deeper than " + MAX_DEPTH);
     } catch (XMLStreamException | RuntimeException e) {
       throw new MalformedCallException("malformed XML-RPC request: " + e.getMessage(), e);
     } finally {
@@ -117,7 +142,10 @@ public final class XmlRpc {
   }
 
   /** Reads the content of a {@code <value>} whose start tag was just read, and its end tag. */
-  private static Object readValue(XMLStreamReader reader) throws XMLStreamException {
+  private static Object readValue(XMLStreamReader reader, int depth) throws XMLStreamException {
+    if (depth > MAX_DEPTH) {
+      throw new Depth();
+    }
     StringBuilder text = new StringBuilder();
     while (reader.hasNext()) {
       int event = reader.next();
@@ -128,7 +156,7 @@ public final class XmlRpc {
           return text.toString(); // an untyped value is a string
         }
         case XMLStreamConstants.START_ELEMENT -> {
-          Object value = readTyped(reader);
+          Object value = readTyped(reader, depth);
           expectEnd(reader, "value");
           return value;
         }
@@ -138,7 +166,7 @@ public final class XmlRpc {
     throw new XMLStreamException("unterminated <value>");
   }
 
-  private static Object readTyped(XMLStreamReader reader) throws XMLStreamException {
+  private static Object readTyped(XMLStreamReader reader, int depth) throws XMLStreamException {
     String type = reader.getLocalName();
     switch (type) {
       case "string":
@@ -160,15 +188,16 @@ public final class XmlRpc {
       case "base64":
         return Base64.getMimeDecoder().decode(reader.getElementText().trim());
       case "struct":
-        return readStruct(reader);
+        return readStruct(reader, depth);
       case "array":
-        return readArray(reader);
+        return readArray(reader, depth);
       default:
         throw new XMLStreamException("unsupported value type <" + type + ">");
     }
   }
 
-  private static Map<String, Object> readStruct(XMLStreamReader reader) throws XMLStreamException {
+  private static Map<String, Object> readStruct(XMLStreamReader reader, int depth)
+      throws XMLStreamException {
     Map<String, Object> struct = new LinkedHashMap<>();
     while (next(reader) == XMLStreamConstants.START_ELEMENT) {
       if (!reader.getLocalName().equals("member")) {
@@ -177,20 +206,21 @@ public final class XmlRpc {
       nextStart(reader, "name");
       String name = reader.getElementText();
       nextStart(reader, "value");
-      struct.put(name, readValue(reader));
+      struct.put(name, readValue(reader, depth + 1));
       expectEnd(reader, "member");
     }
     return struct;
   }
 
-  private static List<Object> readArray(XMLStreamReader reader) throws XMLStreamException {
+  private static List<Object> readArray(XMLStreamReader reader, int depth)
+      throws XMLStreamException {
     nextStart(reader, "data");
     List<Object> items = new ArrayList<>();
     while (next(reader) == XMLStreamConstants.START_ELEMENT) {
       if (!reader.getLocalName().equals("value")) {
         throw new XMLStreamException("expected <value>");
       }
-      items.add(readValue(reader));
+      items.add(readValue(reader, depth + 1));
     }
     expectEnd(reader, "array");
     return items;
