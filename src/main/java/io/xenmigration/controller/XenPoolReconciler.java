@@ -117,6 +117,7 @@ public class XenPoolReconciler implements Reconciler<XenPool>, Cleaner<XenPool> 
       return UpdateControl.noUpdate();
     }
     Condition before = PoolStatusWriter.readyCondition(pool.getStatus());
+    metrics.poolKnown(pool.getMetadata().getNamespace() + "/" + pool.getMetadata().getName());
     refresh(pool);
     List<XenPool> everyone = new ArrayList<>();
     context
@@ -149,6 +150,9 @@ public class XenPoolReconciler implements Reconciler<XenPool>, Cleaner<XenPool> 
             config.pools().connectTimeout(),
             config.pools().replyTimeout());
     if (!credentials.ok()) {
+      // Credentials no longer bound (or gone) are not used again, not even by a session already
+      // open: migrations in the pool wait until its owner puts them back.
+      drivers.forget(key);
       pool.setStatus(
           PoolStatusWriter.notReady(
               pool, credentials.reason(), credentials.message(), clock.instant()));

@@ -49,7 +49,6 @@ public class MigrationMetrics {
    * reconciled after a restart, so the gauge is right again at once.
    */
   public void observed(String pool, String migration, MigrationPhase phase) {
-    gauges(pool);
     if (phase == MigrationPhase.Queued) {
       queued.put(migration, pool);
     } else {
@@ -89,7 +88,7 @@ public class MigrationMetrics {
    * Removes a pool's series once its XenPool is gone, so that pools created and deleted over time
    * do not leave series behind; they come back if the pool does.
    */
-  public void forgetPool(String pool) {
+  public synchronized void forgetPool(String pool) {
     if (poolsWithGauges.remove(pool)) {
       Tags tags = Tags.of("pool", pool);
       for (String name : List.of("migrations.in.flight", "migrations.queued")) {
@@ -101,7 +100,11 @@ public class MigrationMetrics {
     }
   }
 
-  private void gauges(String pool) {
+  /**
+   * Gives a XenPool (namespace/name) its gauges, once: only pools that exist get series, not
+   * whatever name a LiveMigration gives as its pool.
+   */
+  public synchronized void poolKnown(String pool) {
     if (poolsWithGauges.add(pool)) {
       Tags tags = Tags.of("pool", pool);
       registry.gauge(
@@ -121,7 +124,6 @@ public class MigrationMetrics {
       MigrationPhase to,
       LiveMigrationStatus status,
       Instant now) {
-    gauges(pool);
     if (to == MigrationPhase.RollingBack) {
       registry
           .counter("migration.rollbacks", "reason", ReasonLabel.of(status.getReason()))

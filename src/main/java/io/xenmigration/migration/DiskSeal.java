@@ -10,11 +10,11 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * A digest of the facts a rollback destroys disks by (the mode, the VM, the SR its disks were
- * copied to, the lookalikes that were there before), put in the tag of the attempt's task when it
- * starts. Whoever can write a LiveMigration's status can change those facts there but not on the
- * task in the pool, so a rollback destroys a disk only when the status still matches the seal of a
- * task that carries it.
+ * A digest of the facts a rollback destroys disks by (the mode, the VM, the host it was sent to,
+ * the SR its disks were copied to, the lookalikes that were there before), put in the tag of the
+ * attempt's task when it starts. Whoever can write a LiveMigration's status can change those facts
+ * there but not on the task in the pool, so a rollback destroys a disk only when the status still
+ * matches the seal of a task that carries it.
  */
 final class DiskSeal {
 
@@ -25,7 +25,11 @@ final class DiskSeal {
 
   /** The seal of these facts; {@code existing} may be null (not recorded) or in any order. */
   static String of(
-      MigrationMode mode, String vmUuid, String destinationSrUuid, Collection<String> existing) {
+      MigrationMode mode,
+      String vmUuid,
+      String hostUuid,
+      String destinationSrUuid,
+      Collection<String> existing) {
     List<String> sorted = existing == null ? null : new ArrayList<>(existing);
     if (sorted != null) {
       sorted.sort(null);
@@ -35,6 +39,7 @@ final class DiskSeal {
             "\n",
             String.valueOf(mode),
             String.valueOf(vmUuid),
+            String.valueOf(hostUuid),
             String.valueOf(destinationSrUuid),
             sorted == null ? "-" : String.join(",", sorted));
     try {
@@ -51,11 +56,13 @@ final class DiskSeal {
       String seal,
       MigrationMode mode,
       String vmUuid,
+      String hostUuid,
       String destinationSrUuid,
       Collection<String> existing) {
     return seal != null
         && MessageDigest.isEqual(
             seal.getBytes(StandardCharsets.US_ASCII),
-            of(mode, vmUuid, destinationSrUuid, existing).getBytes(StandardCharsets.US_ASCII));
+            of(mode, vmUuid, hostUuid, destinationSrUuid, existing)
+                .getBytes(StandardCharsets.US_ASCII));
   }
 }

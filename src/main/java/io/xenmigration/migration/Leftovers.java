@@ -69,16 +69,13 @@ final class Leftovers {
    * @param existing UUIDs of the lookalikes there before the attempt started, or null when the
    *     attempt did not record them (then nothing is provably its copy)
    * @param stillMigrating whether a migration still runs on the VM (then nothing goes)
-   * @param unprovable why nothing the judgement rests on can be trusted (then nothing goes, and
-   *     every copy is kept with this reason), or null
    */
   static Judgement judge(
       VmFacts facts,
       java.util.function.UnaryOperator<String> srUuids,
       Collection<DiskRecord> onDestination,
       Collection<String> existing,
-      boolean stillMigrating,
-      String unprovable) {
+      boolean stillMigrating) {
     Set<String> marks = marks(facts, srUuids);
     Set<String> names = names(facts);
     Set<String> before = existing == null ? Set.of() : new HashSet<>(existing);
@@ -113,8 +110,6 @@ final class Leftovers {
         reason =
             "the attempt did not record which copies were there before it started, so it is not"
                 + " provably the attempt's";
-      } else if (unprovable != null) {
-        reason = unprovable;
       } else {
         destroy.add(disk);
         continue;

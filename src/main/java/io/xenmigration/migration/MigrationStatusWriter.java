@@ -69,7 +69,7 @@ public final class MigrationStatusWriter {
       status.getPhaseTimestamps().put(next.name(), now.toString());
     }
     status.setPhase(next);
-    status.setReason(reason);
+    status.setReason(SafeText.reason(reason));
     status.setMessage(SafeText.safe(message));
     status.setObservedGeneration(migration.getMetadata().getGeneration());
     Long generation = migration.getMetadata().getGeneration();
@@ -210,7 +210,7 @@ public final class MigrationStatusWriter {
     attempt.setHostUuid(hostUuid);
     attempt.setTime(now.toString());
     attempt.setOutcome(AttemptOutcome.PreCheckFailed);
-    attempt.setReason(code);
+    attempt.setReason(SafeText.reason(code));
     attempt.setMessage(SafeText.safe(message));
     attempt.setDestinationFault(Boolean.TRUE);
     status.getAttempts().add(attempt);
@@ -234,7 +234,7 @@ public final class MigrationStatusWriter {
       throw new IllegalStateException("no attempt to end");
     }
     current.setOutcome(outcome);
-    current.setReason(reason);
+    current.setReason(SafeText.reason(reason));
     current.setMessage(SafeText.safe(message));
     current.setDestinationFault(destinationFault ? Boolean.TRUE : null);
     return this;

@@ -12,15 +12,28 @@ final class PoolPairing {
 
   private PoolPairing() {}
 
-  /** Null when the destination accepts migrations from the source; else why not, for a person. */
-  static String refusal(String sourceName, XenPool destination) {
+  /**
+   * Null when the destination accepts migrations from the source; else why not, for a person. The
+   * pairing is read from the pool's first XenPool (as its limits are): a second XenPool for the
+   * same pool, written by someone else, pairs nothing. A destination not known (yet) refuses.
+   */
+  static String refusal(String sourceName, XenPool destination, PoolIndex pools) {
+    if (destination == null) {
+      return "the destination XenPool is not known, so its pairing cannot be checked";
+    }
+    String uuid = PoolIndex.uuidOf(destination);
+    XenPool first = uuid == null ? null : pools.first(uuid);
+    XenPool deciding = first == null ? destination : first;
+    if (!deciding.getMetadata().getNamespace().equals(destination.getMetadata().getNamespace())) {
+      deciding = destination;
+    }
     List<String> accepted =
-        destination.getSpec() == null ? null : destination.getSpec().getAcceptMigrationsFrom();
+        deciding.getSpec() == null ? null : deciding.getSpec().getAcceptMigrationsFrom();
     if (accepted != null && accepted.contains(sourceName)) {
       return null;
     }
     return "XenPool "
-        + destination.getMetadata().getName()
+        + deciding.getMetadata().getName()
         + " does not accept migrations from "
         + sourceName
         + ": a cross-pool migration gives the source pool a session on the destination, so the"

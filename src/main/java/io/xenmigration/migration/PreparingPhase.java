@@ -75,9 +75,19 @@ final class PreparingPhase implements PhaseHandler {
           .requeue(QueuedPhase.WAIT);
     }
 
+    if (crossPool && context.destinationPool() == null) {
+      // Not known is not refused: the queue waits for the destination XenPool to be seen again.
+      return PhaseOutcome.to(
+              MigrationPhase.Queued,
+              "PoolNotFound",
+              "the destination XenPool "
+                  + spec.getDestinationPool()
+                  + " is not known; back to the queue")
+          .requeue(QueuedPhase.WAIT);
+    }
     String refused =
-        crossPool && context.destinationPool() != null
-            ? PoolPairing.refusal(spec.getPool(), context.destinationPool())
+        crossPool
+            ? PoolPairing.refusal(spec.getPool(), context.destinationPool(), context.pools())
             : null;
     if (refused != null) {
       // The pairing was withdrawn while the migration waited: nothing has started yet.
@@ -230,7 +240,7 @@ final class PreparingPhase implements PhaseHandler {
       try {
         if (mode == MigrationMode.PoolMigrate) {
           source.assertCanBootHere(vm.ref(), target.ref());
-          sealed = tag(context, attemptNumber, mode, vm, null, null);
+          sealed = tag(context, attemptNumber, mode, vm, target, null, null);
           start = SideEffect.startPoolMigrate(source, vm.ref(), target.ref(), sealed);
         } else {
           String network =
@@ -244,7 +254,7 @@ final class PreparingPhase implements PhaseHandler {
           existing =
               Leftovers.lookalikes(
                   facts, srUuids(sourceInventory), destination.disksOn(List.of(targetSr.ref())));
-          sealed = tag(context, attemptNumber, mode, vm, targetSr, existing);
+          sealed = tag(context, attemptNumber, mode, vm, target, targetSr, existing);
           start = SideEffect.startMigrateSend(source, vm.ref(), ticket, disks, nics, sealed);
         }
       } catch (XenApiException e) {
@@ -377,13 +387,15 @@ final class PreparingPhase implements PhaseHandler {
       int attempt,
       MigrationMode mode,
       VmInfo vm,
+      HostInfo target,
       SrInfo targetSr,
       List<String> existing) {
     return TaskTag.of(
         context.migration().getMetadata().getUid(),
         attempt,
         UUID.randomUUID().toString().substring(0, 8),
-        DiskSeal.of(mode, vm.uuid(), targetSr == null ? null : targetSr.uuid(), existing));
+        DiskSeal.of(
+            mode, vm.uuid(), target.uuid(), targetSr == null ? null : targetSr.uuid(), existing));
   }
 
   private static PhaseOutcome fail(

@@ -84,7 +84,8 @@ final class QueuedPhase implements PhaseHandler {
                     + spec.getPool())
             .event(EventReason.Failed);
       }
-      String refused = PoolPairing.refusal(spec.getPool(), context.destinationPool());
+      String refused =
+          PoolPairing.refusal(spec.getPool(), context.destinationPool(), context.pools());
       if (refused != null) {
         return PhaseOutcome.to(MigrationPhase.Failed, "Forbidden", refused)
             .event(EventReason.Failed);

@@ -226,6 +226,13 @@ final class RollingBackPhase implements PhaseHandler {
         || took(context, REMOVE_LEFTOVERS)) {
       return null;
     }
+    String unsealed = unsealed(context, proof);
+    if (unsealed != null) {
+      // Checked before anything the status names is looked up: a patched SR or host must not
+      // stall the rollback either.
+      steps.add(CHECK_LEFTOVERS, false, "no copies are judged or removed: " + unsealed);
+      return null;
+    }
     VmWhereabouts.Found found =
         VmWhereabouts.find(status.getVmUuid(), pools.source(), pools.destination());
     HostInfo target = target(context);
@@ -258,8 +265,7 @@ final class RollingBackPhase implements PhaseHandler {
             PreparingPhase.srUuids(sourceInventory),
             onDestination,
             attempt.getExistingDisks(),
-            stillMigrating,
-            unsealed(context, proof));
+            stillMigrating);
     judgement.keep().forEach(steps::keep);
     if (judgement.destroy().isEmpty()) {
       steps.add(
@@ -279,7 +285,7 @@ final class RollingBackPhase implements PhaseHandler {
 
   /**
    * Why the status cannot be trusted to destroy copies by, or null when it can: the attempt's task
-   * is there, carries the attempt's tag, and the tag's seal was made of the mode, VM, SR and
+   * is there, carries the attempt's tag, and the tag's seal was made of the mode, VM, host, SR and
    * lookalikes the status names now.
    */
   private static String unsealed(MigrationContext context, MigrationTask proof) {
@@ -292,6 +298,7 @@ final class RollingBackPhase implements PhaseHandler {
         tag.seal(),
         status.getMode(),
         status.getVmUuid(),
+        status.getDestinationHostUuid(),
         status.getDestinationSRUuid(),
         context.attempt().getExistingDisks())) {
       return "the status does not match the seal on the attempt's task (it was changed since the"

@@ -89,6 +89,36 @@ public final class PoolCredentials {
               + PoolSecrets.URLS_ANNOTATION
               + " must list that URL before the operator sends its password there");
     }
+    String boundCa = PoolSecrets.annotation(credentials, PoolSecrets.CA_ANNOTATION);
+    if (!java.util.Objects.equals(boundCa, spec.getCaSecret())) {
+      return new Result(
+          null,
+          PoolReason.SecretNotBound,
+          "Secret "
+              + namespace
+              + "/"
+              + spec.getCredentialsSecret()
+              + (boundCa == null
+                  ? " names no CA Secret in its annotation " + PoolSecrets.CA_ANNOTATION
+                  : " names the CA Secret "
+                      + boundCa
+                      + " in its annotation "
+                      + PoolSecrets.CA_ANNOTATION)
+              + ", and spec.caSecret must name the same (or, without the annotation, none)");
+    }
+    if (insecure
+        && !"true".equals(PoolSecrets.annotation(credentials, PoolSecrets.INSECURE_ANNOTATION))) {
+      return new Result(
+          null,
+          PoolReason.SecretNotBound,
+          "Secret "
+              + namespace
+              + "/"
+              + spec.getCredentialsSecret()
+              + " does not allow spec.insecureSkipTlsVerify: its annotation "
+              + PoolSecrets.INSECURE_ANNOTATION
+              + " must be \"true\"");
+    }
     String username = value(credentials, "username");
     String password = value(credentials, "password");
     if (username == null || username.isEmpty() || password == null) {
@@ -112,7 +142,8 @@ public final class PoolCredentials {
       }
     }
     return new Result(
-        new PoolEndpoint(url, username, password, ca, insecure, connectTimeout, replyTimeout),
+        new PoolEndpoint(url, username, password, ca, insecure, connectTimeout, replyTimeout)
+            .withBoundUrls(PoolSecrets.boundUrls(credentials)),
         null,
         null);
   }

@@ -80,7 +80,8 @@ public class PoolDrivers {
         && a.connectTimeout().equals(b.connectTimeout())
         && a.replyTimeout().equals(b.replyTimeout())
         && a.callDeadline().equals(b.callDeadline())
-        && a.maxAnswerBytes() == b.maxAnswerBytes();
+        && a.maxAnswerBytes() == b.maxAnswerBytes()
+        && a.boundUrls().equals(b.boundUrls());
   }
 
   @PreDestroy

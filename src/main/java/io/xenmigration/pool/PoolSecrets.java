@@ -4,10 +4,8 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.xenmigration.api.v1alpha1.ApiGroup;
-import java.net.URI;
-import java.net.URISyntaxException;
+import io.xenmigration.xen.UrlSpelling;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -30,16 +28,42 @@ public final class PoolSecrets {
    */
   public static final String URLS_ANNOTATION = ApiGroup.NAME + "/pool-urls";
 
+  /**
+   * The annotation of a credentials Secret naming the CA Secret its pool is verified with: a
+   * XenPool using the credentials must name that one in {@code spec.caSecret}, and none when the
+   * annotation is absent, so that its author cannot swap in a CA of their own.
+   */
+  public static final String CA_ANNOTATION = ApiGroup.NAME + "/pool-ca";
+
+  /**
+   * The annotation, with the value {@code "true"}, that lets a XenPool skip TLS verification with
+   * these credentials (the operator must allow insecure pools too).
+   */
+  public static final String INSECURE_ANNOTATION = ApiGroup.NAME + "/pool-insecure";
+
   private PoolSecrets() {}
 
   /** A labelled credentials Secret bound to the given pool URLs, as an administrator writes one. */
   public static Secret credentials(
       String namespace, String name, String username, String password, List<String> urls) {
+    return credentials(namespace, name, username, password, urls, null);
+  }
+
+  /** The same, its pools verified with the CA Secret {@code caSecret} (null: none). */
+  public static Secret credentials(
+      String namespace,
+      String name,
+      String username,
+      String password,
+      List<String> urls,
+      String caSecret) {
+    Map<String, String> annotations = new java.util.HashMap<>();
+    annotations.put(URLS_ANNOTATION, String.join(",", urls));
+    if (caSecret != null) {
+      annotations.put(CA_ANNOTATION, caSecret);
+    }
     return new SecretBuilder()
-        .withMetadata(
-            labelled(namespace, name)
-                .withAnnotations(Map.of(URLS_ANNOTATION, String.join(",", urls)))
-                .build())
+        .withMetadata(labelled(namespace, name).withAnnotations(annotations).build())
         .withStringData(Map.of("username", username, "password", password))
         .build();
   }
@@ -65,49 +89,32 @@ public final class PoolSecrets {
     return labels != null && "true".equals(labels.get(LABEL));
   }
 
-  /** Whether a credentials Secret's annotation lists a URL equal to {@code url}. */
-  static boolean boundTo(Secret secret, String url) {
+  /** A credentials Secret's annotation, blank as absent. */
+  static String annotation(Secret secret, String key) {
     Map<String, String> annotations = secret.getMetadata().getAnnotations();
-    String listed = annotations == null ? null : annotations.get(URLS_ANNOTATION);
-    if (listed == null) {
-      return false;
-    }
-    String wanted = normalized(url);
-    if (wanted == null) {
-      return false;
-    }
-    for (String one : listed.split("[,\\s]+")) {
-      if (!one.isEmpty() && wanted.equals(normalized(one))) {
-        return true;
-      }
-    }
-    return false;
+    String value = annotations == null ? null : annotations.get(key);
+    return value == null || value.isBlank() ? null : value.strip();
   }
 
-  /**
-   * A URL in one spelling: scheme and host in lower case, the default port written out, no user
-   * information, the path without a trailing slash. Null for anything that is not an http(s) URL
-   * with a host and without user information: such a URL binds nothing.
-   */
-  static String normalized(String url) {
-    URI uri;
-    try {
-      uri = new URI(url.strip());
-    } catch (URISyntaxException e) {
-      return null;
+  /** Whether a credentials Secret's annotation lists a URL equal to {@code url}. */
+  static boolean boundTo(Secret secret, String url) {
+    String wanted = UrlSpelling.of(url);
+    return wanted != null && boundUrls(secret).contains(wanted);
+  }
+
+  /** The URLs a credentials Secret is bound to, each in one spelling ({@link UrlSpelling}). */
+  static java.util.Set<String> boundUrls(Secret secret) {
+    Map<String, String> annotations = secret.getMetadata().getAnnotations();
+    String listed = annotations == null ? null : annotations.get(URLS_ANNOTATION);
+    java.util.Set<String> urls = new java.util.HashSet<>();
+    if (listed != null) {
+      for (String one : listed.split("[,\\s]+")) {
+        String spelled = one.isEmpty() ? null : UrlSpelling.of(one);
+        if (spelled != null) {
+          urls.add(spelled);
+        }
+      }
     }
-    String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!"https".equals(scheme) && !"http".equals(scheme)) {
-      return null;
-    }
-    if (uri.getHost() == null || uri.getRawUserInfo() != null) {
-      return null;
-    }
-    int port = uri.getPort() != -1 ? uri.getPort() : "https".equals(scheme) ? 443 : 80;
-    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-    while (path.endsWith("/")) {
-      path = path.substring(0, path.length() - 1);
-    }
-    return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port + path;
+    return urls;
   }
 }

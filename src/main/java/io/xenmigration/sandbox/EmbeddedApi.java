@@ -108,6 +108,12 @@ public final class EmbeddedApi implements AutoCloseable {
    */
   public void createNamespaceWithCredentials(
       String namespace, String secret, List<String> poolUrls) {
+    createNamespaceWithCredentials(namespace, secret, poolUrls, null);
+  }
+
+  /** The same, the credentials bound to the CA Secret {@code caSecret} too. */
+  public void createNamespaceWithCredentials(
+      String namespace, String secret, List<String> poolUrls, String caSecret) {
     client
         .namespaces()
         .resource(
@@ -116,7 +122,8 @@ public final class EmbeddedApi implements AutoCloseable {
     client
         .secrets()
         .inNamespace(namespace)
-        .resource(PoolSecrets.credentials(namespace, secret, "root", "password", poolUrls))
+        .resource(
+            PoolSecrets.credentials(namespace, secret, "root", "password", poolUrls, caSecret))
         .create();
   }
 

@@ -85,7 +85,8 @@ public final class Sandbox implements AutoCloseable {
     api.createNamespaceWithCredentials(
         NAMESPACE,
         CREDENTIALS_SECRET,
-        names.stream().map(name -> simulator.url(name).toString()).toList());
+        names.stream().map(name -> simulator.url(name).toString()).toList(),
+        CA_SECRET);
     api.createCaSecret(NAMESPACE, CA_SECRET, simulator.tls().certificatePem());
     for (String name : names) {
       XenPoolSpec spec = new XenPoolSpec();

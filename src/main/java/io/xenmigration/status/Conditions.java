@@ -49,7 +49,7 @@ public final class Conditions {
         new ConditionBuilder()
             .withType(type)
             .withStatus(status)
-            .withReason(reason)
+            .withReason(SafeText.reason(reason))
             .withMessage(SafeText.safe(message))
             .withLastTransitionTime(since)
             .withObservedGeneration(generation)

@@ -17,17 +17,21 @@ public final class SafeText {
   /** What a secret reads as once removed. */
   public static final String REDACTED = "<redacted>";
 
-  /** Secrets are at least this long; shorter strings would redact ordinary words. */
-  private static final int MIN_SECRET_LENGTH = 6;
-
   private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
 
   private SafeText() {}
 
-  /** Notes a secret to be removed from any text made safe from now on. */
-  public static void secret(String value) {
-    if (value != null && value.length() >= MIN_SECRET_LENGTH) {
-      SECRETS.add(value);
+  /** What a session reference looks like; a pool's answer of another shape is not noted. */
+  private static final java.util.regex.Pattern SESSION =
+      java.util.regex.Pattern.compile("OpaqueRef:[0-9a-fA-F-]{36}");
+
+  /**
+   * Notes a session reference, to be removed from any text made safe from now on. Only the shape
+   * xapi gives one is noted: a pool choosing its own "session" could otherwise blank other text.
+   */
+  public static void session(String ref) {
+    if (ref != null && SESSION.matcher(ref).matches()) {
+      SECRETS.add(ref);
     }
   }
 
@@ -65,6 +69,21 @@ public final class SafeText {
       }
     }
     return out.toString();
+  }
+
+  /** What a reason reads as when the pool's code is not one a reason may be. */
+  public static final String UNREADABLE_REASON = "XenAPIError";
+
+  /** A reason as Kubernetes accepts it in a condition: a letter, then letters, digits, '_'. */
+  private static final java.util.regex.Pattern REASON =
+      java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
+
+  /**
+   * A reason fit for a status and a condition. A reason is often the pool's error code; one that
+   * Kubernetes would refuse in a condition would make every status write of the migration fail.
+   */
+  public static String reason(String reason) {
+    return reason == null || REASON.matcher(reason).matches() ? reason : UNREADABLE_REASON;
   }
 
   /** The text with every known secret replaced. */

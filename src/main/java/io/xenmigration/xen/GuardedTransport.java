@@ -68,14 +68,30 @@ final class GuardedTransport extends XmlRpcSunHttpTransport {
     }
   }
 
-  /** Ends the calls that overrun their deadline; one daemon thread for the whole process. */
-  private static final ScheduledExecutorService DEADLINES =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread thread = new Thread(r, "xenapi-call-deadlines");
-            thread.setDaemon(true);
-            return thread;
-          });
+  /**
+   * Times the calls, one daemon thread for the whole process; a call that ends in time takes its
+   * watchdog (and what it holds) out of the queue at once.
+   */
+  private static final ScheduledExecutorService DEADLINES = deadlines();
+
+  /** Closes overrun connections: a TLS close may block, and must not delay the other deadlines. */
+  private static final java.util.concurrent.ExecutorService CLOSERS =
+      Executors.newCachedThreadPool(daemon("xenapi-call-overrun"));
+
+  private static ScheduledExecutorService deadlines() {
+    java.util.concurrent.ScheduledThreadPoolExecutor timer =
+        new java.util.concurrent.ScheduledThreadPoolExecutor(1, daemon("xenapi-call-deadlines"));
+    timer.setRemoveOnCancelPolicy(true);
+    return timer;
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread thread = new Thread(r, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
 
   private final Settings settings;
   private volatile URLConnection connection;
@@ -117,13 +133,14 @@ final class GuardedTransport extends XmlRpcSunHttpTransport {
       throw e;
     } finally {
       watchdog.cancel(false);
+      connection = null;
     }
   }
 
   private void expire() {
     expired = true;
     if (connection instanceof HttpURLConnection http) {
-      http.disconnect(); // the reading thread's next read fails at once
+      CLOSERS.execute(http::disconnect); // the reading thread's next read fails at once
     }
   }
 

@@ -3,6 +3,7 @@ package io.xenmigration.xen;
 import java.net.URL;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * How to reach and log in to one pool, as a XenPool and its Secrets describe it.
@@ -17,6 +18,8 @@ import java.util.Objects;
  * @param replyTimeout how long to wait for the next bytes of an answer
  * @param callDeadline how long one call may take in all, however the answer trickles in
  * @param maxAnswerBytes the largest answer read; a larger one fails the call
+ * @param boundUrls the URLs (in {@link UrlSpelling}) the credentials may be sent to besides {@code
+ *     url}: where a HOST_IS_SLAVE may lead before the pool's hosts are known
  */
 public record PoolEndpoint(
     URL url,
@@ -27,7 +30,8 @@ public record PoolEndpoint(
     Duration connectTimeout,
     Duration replyTimeout,
     Duration callDeadline,
-    long maxAnswerBytes) {
+    long maxAnswerBytes,
+    Set<String> boundUrls) {
 
   /** Default connect timeout: a reachable master answers a TCP handshake at once. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -62,7 +66,8 @@ public record PoolEndpoint(
         connectTimeout,
         replyTimeout,
         DEFAULT_CALL_DEADLINE,
-        DEFAULT_MAX_ANSWER_BYTES);
+        DEFAULT_MAX_ANSWER_BYTES,
+        Set.of());
   }
 
   public PoolEndpoint {
@@ -75,6 +80,7 @@ public record PoolEndpoint(
     if (maxAnswerBytes <= 0) {
       throw new IllegalArgumentException("maxAnswerBytes must be positive");
     }
+    boundUrls = Set.copyOf(boundUrls);
   }
 
   /** An endpoint with the default timeouts. */
@@ -101,7 +107,8 @@ public record PoolEndpoint(
         connectTimeout,
         replyTimeout,
         callDeadline,
-        maxAnswerBytes);
+        maxAnswerBytes,
+        boundUrls);
   }
 
   /** The same endpoint with another call deadline and answer limit. */
@@ -115,7 +122,23 @@ public record PoolEndpoint(
         connectTimeout,
         replyTimeout,
         deadline,
-        maxAnswer);
+        maxAnswer,
+        boundUrls);
+  }
+
+  /** The same endpoint, its credentials also bound to these URLs (in {@link UrlSpelling}). */
+  public PoolEndpoint withBoundUrls(Set<String> urls) {
+    return new PoolEndpoint(
+        url,
+        username,
+        password,
+        caCertificatePem,
+        insecureSkipTlsVerify,
+        connectTimeout,
+        replyTimeout,
+        callDeadline,
+        maxAnswerBytes,
+        urls);
   }
 
   /** Never shows the password. */

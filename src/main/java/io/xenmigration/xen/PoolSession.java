@@ -72,6 +72,9 @@ final class PoolSession implements AutoCloseable {
           connection = null;
         }
       }
+      // A dead session is no secret, and a pool answering SESSION_INVALID to every call must not
+      // make the list of secrets grow.
+      SafeText.forget(used.getSessionReference());
       try {
         return call.run(connection());
       } catch (Exception e) {
@@ -107,14 +110,17 @@ final class PoolSession implements AutoCloseable {
         Session.loginWithPassword(fresh, target.username(), target.password(), API_VERSION);
         // A pool may echo the session in an error (SESSION_INVALID does): it never reaches a
         // status, an Event or a log line.
-        SafeText.secret(fresh.getSessionReference());
+        SafeText.session(fresh.getSessionReference());
         current = target;
         return fresh;
       } catch (Types.HostIsSlave member) {
         String master = member.masterIPAddress == null ? "" : member.masterIPAddress;
-        Set<String> known = hostAddresses.get();
-        if (!known.isEmpty() && !known.contains(master)) {
-          // The password goes only to a host the pool itself listed; the answer is not trusted.
+        // Same scheme, port and path: only the host changes.
+        URL masterUrl = masterUrl(target.url(), master);
+        if (!hostAddresses.get().contains(master)
+            && !configured.boundUrls().contains(UrlSpelling.of(masterUrl))) {
+          // The password goes only to a host of the pool's last inventory, or to a URL its
+          // Secret is bound to: the answer alone is not trusted.
           throw new XenApiException(
               "HOST_IS_SLAVE",
               List.of(SafeText.safe(master)),
@@ -122,16 +128,15 @@ final class PoolSession implements AutoCloseable {
               target.url()
                   + " named "
                   + SafeText.safe(master)
-                  + " as the master, which is not the address of any host of the pool; no"
-                  + " credentials were sent there",
+                  + " as the master, which is neither a host of the pool's inventory nor a URL"
+                  + " the credentials Secret is bound to; no credentials were sent there",
               null);
         }
         LOG.info(
             target.url()
                 + " is a pool member; following it to the master at "
                 + SafeText.safe(master));
-        // Same scheme, port and path: only the host changes (masterUrl).
-        target = target.at(masterUrl(target.url(), master));
+        target = target.at(masterUrl);
       } catch (Types.SessionAuthenticationFailed e) {
         throw new XenApiException(
             "SESSION_AUTHENTICATION_FAILED",

@@ -251,6 +251,16 @@ class XenPoolReconcilerIT {
   void untrustedCertificateThenTrustedCa() {
     secret(
         "tls", "creds", Map.of("username", "root", "password", "password"), secure.url("pool-s"));
+    // Its owner names the CA its pool is verified with.
+    client
+        .secrets()
+        .inNamespace("tls")
+        .withName("creds")
+        .edit(
+            creds -> {
+              creds.getMetadata().getAnnotations().put(PoolSecrets.CA_ANNOTATION, "pool-ca");
+              return creds;
+            });
     pool("tls", "secure", secure.url("pool-s"), "creds", "pool-ca");
     Condition noCa = awaitReady("tls", "secure", "False", "SecretNotFound");
     assertThat(noCa.getMessage()).contains("tls/pool-ca");
@@ -292,13 +302,22 @@ class XenPoolReconcilerIT {
   }
 
   @Test
-  void aMemberUrlIsFollowedToTheMaster() {
+  void aMemberUrlIsFollowedToTheMasterOnlyWhenTheSecretIsBoundToIt() {
     secret(
         "member",
         "creds",
         Map.of("username", "root", "password", "password"),
         simulator.memberUrl("pool-a"));
     pool("member", "pool-a", simulator.memberUrl("pool-a"), "creds", null);
+    // Before the pool is known, the master the member names must be bound too.
+    Condition refused = awaitReady("member", "pool-a", "False", "NotMaster");
+    assertThat(refused.getMessage()).contains("no credentials were sent there");
+    secret(
+        "member",
+        "creds",
+        Map.of("username", "root", "password", "password"),
+        simulator.memberUrl("pool-a"),
+        simulator.url("pool-a"));
     Condition ready = awaitReady("member", "pool-a", "True", "FollowedToMaster");
     assertThat(ready.getMessage()).contains(simulator.url("pool-a").toString());
   }

@@ -87,7 +87,7 @@ class XenPoolTrustIT {
   /** A TLS pool with its CA Secret, its credentials bound to the given URLs. */
   private void tlsPoolWith(String namespace, XapiSimulator pool, List<String> bound) {
     create(PoolSecrets.ca(namespace, "ca", pool.tls().certificatePem()));
-    create(PoolSecrets.credentials(namespace, "creds", "root", "password", bound));
+    create(PoolSecrets.credentials(namespace, "creds", "root", "password", bound, "ca"));
   }
 
   @Test
@@ -123,7 +123,7 @@ class XenPoolTrustIT {
     String url = secure.url("pool-s").toString();
     create(PoolSecrets.ca("unlabelled", "ca", secure.tls().certificatePem()));
     Secret unlabelled =
-        PoolSecrets.credentials("unlabelled", "creds", "root", "password", List.of(url));
+        PoolSecrets.credentials("unlabelled", "creds", "root", "password", List.of(url), "ca");
     unlabelled.getMetadata().setLabels(Map.of());
     create(unlabelled);
     pool(
@@ -177,7 +177,7 @@ class XenPoolTrustIT {
         .withName("creds")
         .edit(
             s -> {
-              s.getMetadata().setAnnotations(Map.of(PoolSecrets.URLS_ANNOTATION, url));
+              s.getMetadata().getAnnotations().put(PoolSecrets.URLS_ANNOTATION, url);
               return s;
             });
     awaitReady("binding", "True", "Connected");

@@ -52,8 +52,15 @@ class MigrationMetricsTest {
 
   @Test
   void aDeletedPoolLeavesNoSeries() {
+    metrics.poolKnown("ns/gone");
+    metrics.poolKnown("ns/kept");
     metrics.observed("ns/gone", "ns/move", MigrationPhase.Queued);
     metrics.observed("ns/kept", "ns/other", MigrationPhase.Queued);
+    // A pool no XenPool describes gets no series, however many migrations name it.
+    metrics.observed("ns/made-up", "ns/third", MigrationPhase.Queued);
+    assertThat(registry.getMeters())
+        .extracting(Meter::getId)
+        .noneMatch(id -> "ns/made-up".equals(id.getTag("pool")));
     assertThat(registry.find("migrations.queued").tag("pool", "ns/gone").gauge().value())
         .isEqualTo(1);
     metrics.forget("ns/move");
@@ -63,6 +70,7 @@ class MigrationMetricsTest {
         .noneMatch(id -> "ns/gone".equals(id.getTag("pool")));
     assertThat(registry.find("migrations.queued").tag("pool", "ns/kept").gauge()).isNotNull();
     // It comes back with the pool.
+    metrics.poolKnown("ns/gone");
     metrics.observed("ns/gone", "ns/again", MigrationPhase.Running);
     assertThat(registry.find("migrations.in.flight").tag("pool", "ns/gone").gauge().value())
         .isEqualTo(1);

@@ -92,7 +92,8 @@ class OwnershipDecisionTest {
         UID,
         1,
         "abc",
-        DiskSeal.of(MigrationMode.StorageMigrate, vm.uuid(), shared.uuid(), existing));
+        DiskSeal.of(
+            MigrationMode.StorageMigrate, vm.uuid(), host2.uuid(), shared.uuid(), existing));
   }
 
   /** A migration of web to host-2, its attempt written with its tag: Running, no task yet. */
@@ -328,16 +329,21 @@ class OwnershipDecisionTest {
                     + " attempt's copy"));
   }
 
-  /** Asserts a decision destroys no disk and keeps leftover and snapshot, saying why. */
+  /** Asserts a decision destroys no disk, looks at none, and says why in the rollback's steps. */
   private void nothingDestroyed(LiveMigration lm, String why) {
     PhaseOutcome outcome = decide(lm, T0);
     applied(lm, outcome, T0);
     assertThat(outcome.sideEffect() == null ? null : outcome.sideEffect().action())
         .isNotEqualTo(IntentAction.DestroyDisks);
-    assertThat(lm.getStatus().getRollback().getLeftovers())
-        .filteredOn(l -> List.of("leaf", "snapshot").contains(l.getUuid()))
-        .hasSize(2)
-        .allSatisfy(l -> assertThat(l.getReason()).contains(why));
+    assertThat(lm.getStatus().getRollback().getSteps())
+        .filteredOn(step -> step.getAction().equals(RollingBackPhase.CHECK_LEFTOVERS))
+        .singleElement()
+        .satisfies(
+            step -> {
+              assertThat(step.getSucceeded()).isFalse();
+              assertThat(step.getMessage()).contains(why);
+            });
+    assertThat(pool.sideEffects()).noneMatch(effect -> effect.startsWith("destroyDisk"));
   }
 
   @Test
@@ -361,6 +367,18 @@ class OwnershipDecisionTest {
     lm.getStatus().setDestinationSR("victim");
     lm.getStatus().setDestinationSRUuid(victim.uuid());
     nothingDestroyed(lm, "does not match the seal");
+  }
+
+  @Test
+  void aStatusPatchNamingAnotherHostOrAnUnknownSrDestroysNothingAndStallsNothing() {
+    copiesOfWeb();
+    LiveMigration lm = failedStorageMigration();
+    lm.getStatus().setDestinationHostUuid("uuid-no-such-host");
+    lm.getStatus().setDestinationSRUuid("uuid-no-such-sr");
+    nothingDestroyed(lm, "does not match the seal");
+    // The rollback goes on: the next look forgets the attempt's task.
+    PhaseOutcome next = decide(lm, T0);
+    assertThat(next.sideEffect().action()).isEqualTo(IntentAction.DestroyTask);
   }
 
   @Test
@@ -392,7 +410,7 @@ class OwnershipDecisionTest {
   }
 
   @Test
-  void copiesAreKeptWhenTheTaskThatProvesThemIsGone() {
+  void noCopyIsDestroyedWhenTheTaskThatProvesThemIsGone() {
     copiesOfWeb();
     LiveMigration lm = failedStorageMigration();
     pool.destroyTask(lm.getStatus().getTaskRef()); // expired in the pool while nobody looked

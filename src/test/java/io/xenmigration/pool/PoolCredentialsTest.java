@@ -103,8 +103,38 @@ class PoolCredentialsTest {
   }
 
   @Test
-  void anUnlabelledCaSecretReadsAsAMissingOne() {
+  void theCaIsTheOneTheCredentialsNameAndNoneMayBeDropped() {
+    secrets.put(
+        "creds", PoolSecrets.credentials("ns", "creds", "root", "s3cret", List.of(URL), "ca"));
+    secrets.put("ca", PoolSecrets.ca("ns", "ca", "-----BEGIN CERTIFICATE-----"));
+    secrets.put("lab-ca", PoolSecrets.ca("ns", "lab-ca", "-----BEGIN CERTIFICATE-----"));
+    assertThat(resolve(pool(URL, "ca", null), false).ok()).isTrue();
+    // Another labelled CA, or none (the JVM's authorities), is not the owner's choice.
+    PoolCredentials.Result swapped = resolve(pool(URL, "lab-ca", null), false);
+    assertThat(swapped.reason()).isEqualTo(PoolReason.SecretNotBound);
+    assertThat(swapped.message()).contains(PoolSecrets.CA_ANNOTATION);
+    assertThat(resolve(pool(URL, null, null), false).reason()).isEqualTo(PoolReason.SecretNotBound);
+    // Credentials that name no CA are not used with one either.
     bound(URL);
+    assertThat(resolve(pool(URL, "ca", null), false).reason()).isEqualTo(PoolReason.SecretNotBound);
+  }
+
+  @Test
+  void skippingTlsVerificationNeedsTheCredentialsToAllowItToo() {
+    bound(URL);
+    assertThat(resolve(pool(URL, null, true), true).reason()).isEqualTo(PoolReason.SecretNotBound);
+    secrets
+        .get("creds")
+        .getMetadata()
+        .setAnnotations(
+            Map.of(PoolSecrets.URLS_ANNOTATION, URL, PoolSecrets.INSECURE_ANNOTATION, "true"));
+    assertThat(resolve(pool(URL, null, true), true).ok()).isTrue();
+  }
+
+  @Test
+  void anUnlabelledCaSecretReadsAsAMissingOne() {
+    secrets.put(
+        "creds", PoolSecrets.credentials("ns", "creds", "root", "s3cret", List.of(URL), "ca"));
     secrets.put(
         "ca",
         new SecretBuilder()
@@ -142,6 +172,11 @@ class PoolCredentialsTest {
   @Test
   void skippingTlsVerificationIsRefusedWithoutTheOptIn() {
     bound(URL);
+    secrets
+        .get("creds")
+        .getMetadata()
+        .setAnnotations(
+            Map.of(PoolSecrets.URLS_ANNOTATION, URL, PoolSecrets.INSECURE_ANNOTATION, "true"));
     PoolCredentials.Result refused = resolve(pool(URL, null, true), false);
     assertThat(refused.reason()).isEqualTo(PoolReason.InsecureRefused);
     assertThat(refused.message()).contains("insecureSkipTlsVerify");

@@ -22,7 +22,7 @@ class SafeTextTest {
   @Test
   void aSessionIsRedactedWhileItLivesAndAfter() {
     String session = "OpaqueRef:6d0b1c2e-aaaa-bbbb-cccc-1234567890ab";
-    SafeText.secret(session);
+    SafeText.session(session);
     try {
       assertThat(SafeText.safe("SESSION_INVALID [" + session + "]"))
           .isEqualTo("SESSION_INVALID [" + SafeText.REDACTED + "]");
@@ -33,8 +33,19 @@ class SafeTextTest {
   }
 
   @Test
-  void shortStringsAreNeverTakenForSecrets() {
-    SafeText.secret("root");
-    assertThat(SafeText.safe("root")).isEqualTo("root");
+  void onlyTheShapeOfASessionIsTakenForOne() {
+    SafeText.session("OpaqueRef:");
+    SafeText.session("password");
+    assertThat(SafeText.safe("OpaqueRef:NULL and a password"))
+        .isEqualTo("OpaqueRef:NULL and a password");
+  }
+
+  @Test
+  void aReasonKubernetesWouldRefuseIsReplaced() {
+    assertThat(SafeText.reason("VM_MIGRATE_FAILED")).isEqualTo("VM_MIGRATE_FAILED");
+    assertThat(SafeText.reason("NoHostFits")).isEqualTo("NoHostFits");
+    for (String bad : new String[] {"", "1ABC", "A B", "A\nB", "x".repeat(65), "ÄRGER", "a-b"}) {
+      assertThat(SafeText.reason(bad)).as(bad).isEqualTo(SafeText.UNREADABLE_REASON);
+    }
   }
 }

@@ -344,15 +344,22 @@ class HostileServerTest {
   }
 
   private static PoolSession sessionOn(HttpServer server, Set<String> hosts) throws IOException {
+    return sessionOn(server, hosts, Set.of());
+  }
+
+  /** A session whose pool has these host addresses and whose Secret is bound to these URLs. */
+  private static PoolSession sessionOn(HttpServer server, Set<String> hosts, Set<String> bound)
+      throws IOException {
     return new PoolSession(
         new PoolEndpoint(
-            url(server),
-            "root",
-            "secret-password",
-            null,
-            false,
-            Duration.ofSeconds(2),
-            Duration.ofSeconds(5)),
+                url(server),
+                "root",
+                "secret-password",
+                null,
+                false,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5))
+            .withBoundUrls(bound),
         new CallMeter(),
         () -> hosts);
   }
@@ -362,28 +369,34 @@ class HostileServerTest {
     HttpServer member = memberNaming127002();
     List<String> elsewhere = new CopyOnWriteArrayList<>();
     recorder(InetAddress.getByName("127.0.0.2"), member.getAddress().getPort(), elsewhere);
-    PoolSession session = sessionOn(member, Set.of("10.1.0.1", "10.1.0.2"));
-    assertThatThrownBy(() -> session.call(c -> c.getSessionReference()))
-        .isInstanceOfSatisfying(
-            XenApiException.class,
-            e -> {
-              assertThat(e.code()).isEqualTo("HOST_IS_SLAVE");
-              assertThat(e.getMessage()).contains("127.0.0.2").contains("no credentials");
-            });
+    // Neither a host of the pool nor bound: not before the pool is known, not after.
+    for (Set<String> hosts : List.of(Set.<String>of(), Set.of("10.1.0.1", "10.1.0.2"))) {
+      PoolSession session = sessionOn(member, hosts);
+      assertThatThrownBy(() -> session.call(c -> c.getSessionReference()))
+          .isInstanceOfSatisfying(
+              XenApiException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo("HOST_IS_SLAVE");
+                assertThat(e.getMessage()).contains("127.0.0.2").contains("no credentials");
+              });
+    }
     assertThat(elsewhere).as("what reached the address the answer named").isEmpty();
   }
 
   @Test
-  void aHostIsSlaveIsFollowedToAHostOfThePoolOrBeforeThePoolIsKnown() throws Exception {
-    for (Set<String> hosts : List.of(Set.<String>of(), Set.of("10.1.0.1", "127.0.0.2"))) {
+  void aHostIsSlaveIsFollowedToAHostOfThePoolOrToABoundUrl() throws Exception {
+    for (boolean known : new boolean[] {true, false}) {
       HttpServer member = memberNaming127002();
+      int port = member.getAddress().getPort();
       List<String> master = new CopyOnWriteArrayList<>();
-      recorder(InetAddress.getByName("127.0.0.2"), member.getAddress().getPort(), master);
-      PoolSession session = sessionOn(member, hosts);
+      recorder(InetAddress.getByName("127.0.0.2"), port, master);
+      Set<String> hosts = known ? Set.of("10.1.0.1", "127.0.0.2") : Set.of();
+      Set<String> bound = known ? Set.of() : Set.of("http://127.0.0.2:" + port);
+      PoolSession session = sessionOn(member, hosts, bound);
       assertThatThrownBy(() -> session.call(c -> c.getSessionReference()))
           .isInstanceOf(XenApiException.class); // the recorder answers nothing XenAPI reads
       assertThat(master)
-          .as("logins followed to the named master, known hosts %s", hosts)
+          .as("logins followed to the named master, known hosts %s, bound %s", hosts, bound)
           .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
           .contains("session.login_with_password");
       member.stop(0);

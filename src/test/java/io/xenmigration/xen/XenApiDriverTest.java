@@ -175,8 +175,11 @@ class XenApiDriverTest {
   }
 
   @Test
-  void aMemberAddressIsFollowedToTheMaster() throws Exception {
-    try (XenApiDriver driver = driver(simulator.memberUrl("pool-a"), "password")) {
+  void aMemberAddressIsFollowedToTheMasterItsCredentialsAreBoundTo() throws Exception {
+    PoolEndpoint member =
+        PoolEndpoint.of(simulator.memberUrl("pool-a"), "root", "password", null, false)
+            .withBoundUrls(java.util.Set.of(UrlSpelling.of(simulator.url("pool-a"))));
+    try (XenApiDriver driver = new XenApiDriver(member, meter, CLOCK)) {
       driver.connect();
       assertThat(driver.redirectedToMaster()).isTrue();
       assertThat(driver.masterUrl()).isEqualTo(simulator.url("pool-a"));

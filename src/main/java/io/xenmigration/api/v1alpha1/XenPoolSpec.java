@@ -40,7 +40,8 @@ public class XenPoolSpec {
   @JsonPropertyDescription(
       "Name of a Secret in this namespace, labelled xenmigration.io/pool-secret=true, whose key"
           + " 'ca.crt' holds the PEM certificate authority that signed the pool's TLS"
-          + " certificate. Without it the JVM's trusted authorities are used.")
+          + " certificate; the credentials Secret must name the same one in its annotation"
+          + " xenmigration.io/pool-ca. Without it the JVM's trusted authorities are used.")
   private String caSecret;
 
   @Default("false")
