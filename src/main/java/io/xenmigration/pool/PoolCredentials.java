@@ -71,6 +71,7 @@ public final class PoolCredentials {
               + " pool's CA in spec.caSecret instead (it is accepted only when the operator is"
               + " installed with pools.allowInsecure=true)");
     }
+    String credentialsSecret = "Secret " + namespace + "/" + spec.getCredentialsSecret();
     Secret credentials = visible(secrets.apply(spec.getCredentialsSecret()));
     if (credentials == null) {
       return notVisible(namespace, spec.getCredentialsSecret());
@@ -79,10 +80,7 @@ public final class PoolCredentials {
       return new Result(
           null,
           PoolReason.SecretNotBound,
-          "Secret "
-              + namespace
-              + "/"
-              + spec.getCredentialsSecret()
+          credentialsSecret
               + " is not bound to "
               + spec.getUrl()
               + ": its annotation "
@@ -94,10 +92,7 @@ public final class PoolCredentials {
       return new Result(
           null,
           PoolReason.SecretNotBound,
-          "Secret "
-              + namespace
-              + "/"
-              + spec.getCredentialsSecret()
+          credentialsSecret
               + (boundCa == null
                   ? " names no CA Secret in its annotation " + PoolSecrets.CA_ANNOTATION
                   : " names the CA Secret "
@@ -111,10 +106,7 @@ public final class PoolCredentials {
       return new Result(
           null,
           PoolReason.SecretNotBound,
-          "Secret "
-              + namespace
-              + "/"
-              + spec.getCredentialsSecret()
+          credentialsSecret
               + " does not allow spec.insecureSkipTlsVerify: its annotation "
               + PoolSecrets.INSECURE_ANNOTATION
               + " must be \"true\"");
@@ -122,12 +114,7 @@ public final class PoolCredentials {
     String username = value(credentials, "username");
     String password = value(credentials, "password");
     if (username == null || username.isEmpty() || password == null) {
-      return missing(
-          "Secret "
-              + namespace
-              + "/"
-              + spec.getCredentialsSecret()
-              + " needs the keys 'username' and 'password'");
+      return missing(credentialsSecret + " needs the keys 'username' and 'password'");
     }
     String ca = null;
     if (spec.getCaSecret() != null) {

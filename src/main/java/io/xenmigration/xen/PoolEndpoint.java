@@ -98,23 +98,22 @@ public record PoolEndpoint(
 
   /** The same endpoint at another URL, such as the master's after HOST_IS_SLAVE. */
   public PoolEndpoint at(URL other) {
-    return new PoolEndpoint(
-        other,
-        username,
-        password,
-        caCertificatePem,
-        insecureSkipTlsVerify,
-        connectTimeout,
-        replyTimeout,
-        callDeadline,
-        maxAnswerBytes,
-        boundUrls);
+    return copy(other, callDeadline, maxAnswerBytes, boundUrls);
   }
 
   /** The same endpoint with another call deadline and answer limit. */
   public PoolEndpoint withLimits(Duration deadline, long maxAnswer) {
+    return copy(url, deadline, maxAnswer, boundUrls);
+  }
+
+  /** The same endpoint, its credentials also bound to these URLs (in {@link UrlSpelling}). */
+  public PoolEndpoint withBoundUrls(Set<String> urls) {
+    return copy(url, callDeadline, maxAnswerBytes, urls);
+  }
+
+  private PoolEndpoint copy(URL to, Duration deadline, long maxAnswer, Set<String> urls) {
     return new PoolEndpoint(
-        url,
+        to,
         username,
         password,
         caCertificatePem,
@@ -123,21 +122,6 @@ public record PoolEndpoint(
         replyTimeout,
         deadline,
         maxAnswer,
-        boundUrls);
-  }
-
-  /** The same endpoint, its credentials also bound to these URLs (in {@link UrlSpelling}). */
-  public PoolEndpoint withBoundUrls(Set<String> urls) {
-    return new PoolEndpoint(
-        url,
-        username,
-        password,
-        caCertificatePem,
-        insecureSkipTlsVerify,
-        connectTimeout,
-        replyTimeout,
-        callDeadline,
-        maxAnswerBytes,
         urls);
   }
 
