@@ -52,8 +52,6 @@ public final class TaskFollower implements AutoCloseable {
    */
   static final Duration GATHER = Duration.ofMillis(20);
 
-  private record Followed(String pool, String migration) {}
-
   /**
    * A task as one pool names it: refs are the pool's to choose, so a ref another pool reports is
    * never taken for this one's task.
@@ -64,7 +62,13 @@ public final class TaskFollower implements AutoCloseable {
 
   private final PoolDrivers drivers;
   private final Clock clock;
-  private final Map<TaskKey, Followed> byTask = new ConcurrentHashMap<>();
+
+  /**
+   * The migrations following each task. Several may name one task (a status can say anything): each
+   * is woken, and each judges the task by its own tag.
+   */
+  private final Map<TaskKey, Set<String>> byTask = new ConcurrentHashMap<>();
+
   private final Map<TaskKey, Seen> latest = new ConcurrentHashMap<>();
   private final Map<String, Boolean> watching = new ConcurrentHashMap<>();
   private final Map<String, Instant> lastWoken = new ConcurrentHashMap<>();
@@ -108,7 +112,9 @@ public final class TaskFollower implements AutoCloseable {
   /** Follows a migration's task in a pool (namespace/name); following it again changes nothing. */
   public void follow(String pool, String taskRef, String migration) {
     if (enabled
-        && byTask.putIfAbsent(new TaskKey(pool, taskRef), new Followed(pool, migration)) == null
+        && byTask
+            .computeIfAbsent(new TaskKey(pool, taskRef), key -> ConcurrentHashMap.newKeySet())
+            .add(migration)
         && watching.putIfAbsent(pool, Boolean.TRUE) == null) {
       try {
         threads.execute(() -> watch(pool, ""));
@@ -120,7 +126,13 @@ public final class TaskFollower implements AutoCloseable {
 
   /** Stops following whatever task a migration had. */
   public void forget(String migration) {
-    byTask.entrySet().removeIf(e -> e.getValue().migration().equals(migration));
+    byTask
+        .entrySet()
+        .removeIf(
+            e -> {
+              e.getValue().remove(migration);
+              return e.getValue().isEmpty();
+            });
     latest.keySet().retainAll(byTask.keySet());
     lastWoken.remove(migration);
     wakeDue.remove(migration);
@@ -145,7 +157,7 @@ public final class TaskFollower implements AutoCloseable {
         watching.remove(pool);
         // A task followed while this watch was ending must not be left without one.
         if (!closed
-            && byTask.values().stream().anyMatch(f -> f.pool().equals(pool))
+            && byTask.keySet().stream().anyMatch(k -> k.pool().equals(pool))
             && watching.putIfAbsent(pool, Boolean.TRUE) == null) {
           restartLater(pool);
         }
@@ -155,7 +167,7 @@ public final class TaskFollower implements AutoCloseable {
 
   /** Returns whether the next step of the pool's watch was handed on. */
   private boolean watchOnce(String pool, String token) {
-    if (closed || byTask.values().stream().noneMatch(f -> f.pool().equals(pool))) {
+    if (closed || byTask.keySet().stream().noneMatch(k -> k.pool().equals(pool))) {
       return false;
     }
     PoolApi driver = drivers.existing(pool);
@@ -174,13 +186,15 @@ public final class TaskFollower implements AutoCloseable {
     for (MigrationTask task : changes.tasks()) {
       progressOnly &= task.status() == MigrationTask.Status.PENDING;
       TaskKey key = new TaskKey(pool, task.ref());
-      Followed followed = byTask.get(key);
-      if (followed != null) {
+      Set<String> followers = byTask.get(key);
+      if (followers != null) {
         latest.put(key, new Seen(task, now));
         if (!byTask.containsKey(key)) {
           latest.remove(key); // forgotten meanwhile
         } else {
-          wake(followed.migration(), task.status() != MigrationTask.Status.PENDING, now);
+          for (String migration : followers) {
+            wake(migration, task.status() != MigrationTask.Status.PENDING, now);
+          }
         }
       }
     }

@@ -165,9 +165,13 @@ class TaskFollowerTest {
         });
     try {
       two.follow("ns/pool-a", ref, "ns/move");
+      // A status may name another migration's task: both are woken, neither displaces the other.
+      two.follow("ns/hostile", ref, "ns/copycat");
       two.follow("ns/hostile", ref, "ns/theirs");
-      // The hostile pool's report wakes its own follower, and only it.
-      await().atMost(Duration.ofSeconds(10)).until(() -> woken.contains("ns/theirs"));
+      // The hostile pool's report wakes its own followers, and only them.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> woken.contains("ns/theirs") && woken.contains("ns/copycat"));
       assertThat(two.latest("ns/hostile", ref))
           .hasValueSatisfying(t -> assertThat(t.uuid()).isEqualTo("uuid-forged"));
       // Pool-a's task is still as pool-a tells it (running, on a clock that does not move).
