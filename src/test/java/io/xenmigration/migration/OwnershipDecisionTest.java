@@ -329,6 +329,32 @@ class OwnershipDecisionTest {
                     + " attempt's copy"));
   }
 
+  @Test
+  void copiesDestroyedWhoseRecordWasLostAreNotDestroyedAgainAndTheTaskIsForgottenAfter() {
+    copiesOfWeb();
+    LiveMigration lm = failedStorageMigration();
+    PhaseOutcome destroy = decide(lm, T0);
+    assertThat(destroy.sideEffect().action()).isEqualTo(IntentAction.DestroyDisks);
+    // The intent was written and the disks destroyed, then the record of it was lost (a kill, a
+    // 409, a timeout): the status says only that the operator meant to.
+    new MigrationStatusWriter(lm)
+        .intent(IntentAction.DestroyDisks, destroy.sideEffect().disks(), T0);
+    for (String uuid : destroy.sideEffect().disks()) {
+      pool.destroyDisk("OpaqueRef:" + uuid);
+    }
+    int destroyed = pool.sideEffects().size();
+
+    PhaseOutcome again = decide(lm, T0);
+    applied(lm, again, T0);
+    // Nothing is left to destroy; the task, still there to prove it, is forgotten next.
+    assertThat(pool.sideEffects()).hasSize(destroyed);
+    assertThat(lm.getStatus().getRollback().getSteps())
+        .filteredOn(step -> step.getAction().equals(RollingBackPhase.CHECK_LEFTOVERS))
+        .singleElement()
+        .satisfies(step -> assertThat(step.getSucceeded()).isTrue());
+    assertThat(again.sideEffect().action()).isEqualTo(IntentAction.DestroyTask);
+  }
+
   /** Asserts a decision destroys no disk, looks at none, and says why in the rollback's steps. */
   private void nothingDestroyed(LiveMigration lm, String why) {
     PhaseOutcome outcome = decide(lm, T0);
