@@ -109,13 +109,25 @@ public final class TaskFollower implements AutoCloseable {
     this.wakeups = wakeups;
   }
 
-  /** Follows a migration's task in a pool (namespace/name); following it again changes nothing. */
+  /**
+   * Follows a migration's task in a pool (namespace/name); following it again changes nothing. A
+   * migration that starts following a task whose end was already seen is woken at once, since no
+   * event of that task may come again.
+   */
   public void follow(String pool, String taskRef, String migration) {
-    if (enabled
-        && byTask
-            .computeIfAbsent(new TaskKey(pool, taskRef), key -> ConcurrentHashMap.newKeySet())
-            .add(migration)
-        && watching.putIfAbsent(pool, Boolean.TRUE) == null) {
+    if (!enabled) {
+      return;
+    }
+    TaskKey key = new TaskKey(pool, taskRef);
+    if (!byTask.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(migration)) {
+      return;
+    }
+    // Read after joining the followers: an end recorded later wakes this migration with the rest.
+    Seen seen = latest.get(key);
+    if (seen != null && seen.task().status() != MigrationTask.Status.PENDING) {
+      wake(migration, true, clock.instant());
+    }
+    if (watching.putIfAbsent(pool, Boolean.TRUE) == null) {
       try {
         threads.execute(() -> watch(pool, ""));
       } catch (java.util.concurrent.RejectedExecutionException e) {

@@ -174,6 +174,10 @@ class TaskFollowerTest {
           .until(() -> woken.contains("ns/theirs") && woken.contains("ns/copycat"));
       assertThat(two.latest("ns/hostile", ref))
           .hasValueSatisfying(t -> assertThat(t.uuid()).isEqualTo("uuid-forged"));
+      // A migration following the task after its end was seen is woken at once: no event of that
+      // task comes again.
+      two.follow("ns/hostile", ref, "ns/late");
+      assertThat(woken).contains("ns/late");
       // Pool-a's task is still as pool-a tells it (running, on a clock that does not move).
       assertThat(two.latest("ns/pool-a", ref).map(MigrationTask::uuid))
           .as("pool-a's task")
