@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.xenmigration.migration.ActionFence;
+import io.xenmigration.xen.PoolWrites;
+import io.xenmigration.xen.Replica;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -13,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
-import java.util.UUID;
 import java.util.logging.Logger;
 
 /**
@@ -26,7 +27,7 @@ import java.util.logging.Logger;
  * Without leader election the only replica always acts, until it shuts down.
  */
 @Singleton
-public class LeaderFence implements ActionFence {
+public class LeaderFence implements ActionFence, PoolWrites.Gate {
 
   private static final Logger LOG = Logger.getLogger(LeaderFence.class.getName());
 
@@ -42,6 +43,15 @@ public class LeaderFence implements ActionFence {
   private final String identity;
   private volatile Halt halt = () -> Runtime.getRuntime().halt(1);
   private volatile boolean leading;
+
+  /**
+   * Until when ({@link System#nanoTime()}) this replica is known to hold the Lease: the renew
+   * deadline after the renewal the last Lease read showed. Time passes on this clock while the
+   * process is paused, so a replica resumed after its Lease ran out finds the gate closed.
+   */
+  private volatile long confirmedUntil;
+
+  private final java.util.function.LongSupplier nanos;
   private volatile boolean shuttingDown;
 
   @Inject
@@ -54,16 +64,26 @@ public class LeaderFence implements ActionFence {
       KubernetesClient client,
       Clock clock,
       String identity) {
+    this(settings, client, clock, identity, System::nanoTime);
+  }
+
+  LeaderFence(
+      OperatorConfig.LeaderElection settings,
+      KubernetesClient client,
+      Clock clock,
+      String identity,
+      java.util.function.LongSupplier nanos) {
     this.settings = settings;
     this.client = client;
     this.clock = clock;
     this.identity = identity;
+    this.nanos = nanos;
+    this.confirmedUntil = nanos.getAsLong() - 1; // closed until a Lease read opens it
   }
 
   /** The pod's name (HOSTNAME), or a fresh UUID outside a pod: this replica in the Lease. */
   private static String ownIdentity() {
-    String host = System.getenv("HOSTNAME");
-    return host == null || host.isBlank() ? UUID.randomUUID().toString() : host;
+    return Replica.NAME;
   }
 
   /** This replica's name in the Lease. */
@@ -113,6 +133,9 @@ public class LeaderFence implements ActionFence {
     if (!leading) {
       return identity + " does not lead";
     }
+    // Taken before the read: the renewal it shows cannot make the gate stay open any longer.
+    long readAt = nanos.getAsLong();
+    Instant readAtWall = Instant.now(clock);
     Lease lease;
     try {
       String namespace = settings.leaseNamespace().orElse(client.getNamespace());
@@ -131,6 +154,37 @@ public class LeaderFence implements ActionFence {
     Duration deadline = settings.renewDeadline();
     if (renewed == null || renewed.toInstant().plus(deadline).isBefore(Instant.now(clock))) {
       return "the Lease was last renewed at " + renewed + ", more than " + deadline + " ago";
+    }
+    long until =
+        readAt + Duration.between(readAtWall, renewed.toInstant().plus(deadline)).toNanos();
+    // Never backwards: an older read answering late does not shorten a newer one's window.
+    confirmedUntil = Math.max(confirmedUntil, until);
+    return null;
+  }
+
+  /**
+   * Whether a call that changes a pool may leave now: only while the last Lease read still stands
+   * (the renew deadline after the renewal it showed). When it no longer does, the Lease is read
+   * again first; a replica that was paused past its Lease finds another holder there.
+   */
+  @Override
+  public String closedBecause() {
+    if (!settings.enabled()) {
+      return null;
+    }
+    if (!leading) {
+      return identity + " does not lead";
+    }
+    if (nanos.getAsLong() - confirmedUntil > 0) {
+      String why = why();
+      if (why != null) {
+        return why;
+      }
+    }
+    if (nanos.getAsLong() - confirmedUntil > 0) {
+      return identity
+          + " has not seen its Lease renewed within the renew deadline (paused, or cut off"
+          + " from the API server)";
     }
     return null;
   }

@@ -55,6 +55,12 @@ public class XenPoolReconciler implements Reconciler<XenPool>, Cleaner<XenPool> 
   /** How often a deleted pool looks again at the migrations it waits for. */
   static final Duration WHILE_DELETING = Duration.ofSeconds(2);
 
+  /**
+   * How soon a pool that failed to answer for a passing reason (a reset connection, an HTTP 500, a
+   * busy master) is read again: its queued migrations wait on it, so not a whole resync.
+   */
+  static final Duration AFTER_TRANSIENT = Duration.ofSeconds(3);
+
   private final PoolDrivers drivers;
   private final PoolInventories inventories;
   private final OperatorConfig config;
@@ -118,7 +124,7 @@ public class XenPoolReconciler implements Reconciler<XenPool>, Cleaner<XenPool> 
     }
     Condition before = PoolStatusWriter.readyCondition(pool.getStatus());
     metrics.poolKnown(pool.getMetadata().getNamespace() + "/" + pool.getMetadata().getName());
-    refresh(pool);
+    boolean passing = refresh(pool);
     List<XenPool> everyone = new ArrayList<>();
     context
         .getPrimaryCache()
@@ -135,11 +141,17 @@ public class XenPoolReconciler implements Reconciler<XenPool>, Cleaner<XenPool> 
               .getMessage());
     }
     announceChange(pool, before);
-    return UpdateControl.patchStatus(pool).rescheduleAfter(config.pools().resyncInterval());
+    Duration resync = config.pools().resyncInterval();
+    return UpdateControl.patchStatus(pool)
+        .rescheduleAfter(
+            passing && AFTER_TRANSIENT.compareTo(resync) < 0 ? AFTER_TRANSIENT : resync);
   }
 
-  /** Logs in and reads the pool; sets its status to what was found. */
-  private void refresh(XenPool pool) {
+  /**
+   * Logs in and reads the pool; sets its status to what was found. Returns whether the read failed
+   * for a passing reason, worth trying again soon.
+   */
+  private boolean refresh(XenPool pool) {
     String key = pool.getMetadata().getNamespace() + "/" + pool.getMetadata().getName();
     String namespace = pool.getMetadata().getNamespace();
     PoolCredentials.Result credentials =
@@ -156,6 +168,7 @@ public class XenPoolReconciler implements Reconciler<XenPool>, Cleaner<XenPool> 
       pool.setStatus(
           PoolStatusWriter.notReady(
               pool, credentials.reason(), credentials.message(), clock.instant()));
+      return false;
     } else {
       PoolApi driver =
           drivers.driver(
@@ -167,10 +180,12 @@ public class XenPoolReconciler implements Reconciler<XenPool>, Cleaner<XenPool> 
         PoolInventory inventory = driver.inventory();
         inventories.put(key, inventory);
         pool.setStatus(readyStatus(pool, driver, inventory));
+        return false;
       } catch (XenApiException e) {
         // Not known now is not gone: the last inventory stays for migrations under way.
         pool.setStatus(
             PoolStatusWriter.notReady(pool, reasonFor(e), messageFor(e), clock.instant()));
+        return e.isTransient();
       }
     }
   }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.xenmigration.api.v1alpha1.LiveMigration;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
 import io.xenmigration.status.SafeText;
+import io.xenmigration.xen.PoolWrites;
 import io.xenmigration.xen.XenApiException;
 import java.time.Duration;
 import java.time.Instant;
@@ -158,6 +159,13 @@ public final class MigrationStep {
       result = new SideEffect.Result(effect.run(), null);
     } catch (XenApiException e) {
       result = new SideEffect.Result(null, e);
+    }
+    if (!result.ok() && PoolWrites.NOT_LEADING.equals(result.error().code())) {
+      // The gate held the call back at the last moment: the intent stands, and whoever leads next
+      // finds out what became of it, as after a crash between the intent and the act.
+      String why = result.error().getMessage();
+      LOG.info(() -> context.key() + ": intent written, not acting: " + why);
+      return new Report(written, mid, WHILE_FENCED);
     }
     PhaseOutcome recorded = decided.then(result);
     LiveMigration record = withOwnStatus(intended);

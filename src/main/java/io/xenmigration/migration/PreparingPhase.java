@@ -191,6 +191,21 @@ final class PreparingPhase implements PhaseHandler {
             refusals);
       }
       Placement placement = placed.placement();
+      if (!placement.placed() && someHostBusy(placement)) {
+        // A host turned down only for what it receives now will take the VM once that ends: the
+        // migration waits for it, holding its slot, rather than failing for want of a free host.
+        return withTries(
+            stay(
+                    "DestinationsBusy",
+                    "every host that could take "
+                        + vm.name()
+                        + " already receives as many migrations as its limit allows; waiting for"
+                        + " one to finish")
+                .edit(w -> w.placement(null, 0, placement.rejected()))
+                .requeue(QueuedPhase.WAIT),
+            tried,
+            refusals);
+      }
       if (!placement.placed()) {
         PhaseOutcome failed =
             fail(
@@ -372,6 +387,12 @@ final class PreparingPhase implements PhaseHandler {
   @Override
   public PhaseOutcome failed(MigrationContext context, XenApiException error) {
     return fail(error.code(), error.getMessage(), List.of());
+  }
+
+  /** Whether some host was turned down only because it already receives its limit. */
+  static boolean someHostBusy(Placement placement) {
+    return placement.rejected().stream()
+        .anyMatch(r -> r.reason() == io.xenmigration.scheduler.Rejection.Reason.InboundLimit);
   }
 
   private static PhaseOutcome stay(String reason, String message) {

@@ -4,6 +4,7 @@ import io.xenmigration.api.v1alpha1.IntentAction;
 import io.xenmigration.xen.DestinationTicket;
 import io.xenmigration.xen.DiskRecord;
 import io.xenmigration.xen.PoolApi;
+import io.xenmigration.xen.PoolWrites;
 import io.xenmigration.xen.TaskTag;
 import io.xenmigration.xen.XenApiException;
 import java.util.LinkedHashMap;
@@ -109,8 +110,10 @@ public interface SideEffect {
               pool.destroyDisk(disk.ref());
               destroyed.add(disk);
             } catch (XenApiException e) {
-              if (e.isTransient() && destroyed.isEmpty() && refused.isEmpty()) {
-                throw e; // nothing done yet: the whole step is tried again
+              if ((e.isTransient() && destroyed.isEmpty() && refused.isEmpty())
+                  || PoolWrites.NOT_LEADING.equals(e.code())) {
+                // Nothing done yet, or this process may no longer act: the step is judged again.
+                throw e;
               }
               refused.put(disk, e);
             }

@@ -3,6 +3,7 @@ package io.xenmigration.pool;
 import io.xenmigration.xen.CallMeter;
 import io.xenmigration.xen.PoolApi;
 import io.xenmigration.xen.PoolEndpoint;
+import io.xenmigration.xen.PoolWrites;
 import io.xenmigration.xen.XenApiDriver;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,9 +31,15 @@ public class PoolDrivers {
   private final Map<String, Entry> drivers = new ConcurrentHashMap<>();
   private final Factory factory;
 
-  @Inject
+  /** Drivers whose calls that change a pool are never refused: the only replica, or a test. */
   public PoolDrivers(CallMeter meter, Clock clock) {
-    this(endpoint -> new XenApiDriver(endpoint, meter, clock));
+    this(meter, clock, PoolWrites.Gate.OPEN);
+  }
+
+  /** Drivers whose calls that change a pool each pass the leader's gate just before they go. */
+  @Inject
+  public PoolDrivers(CallMeter meter, Clock clock, PoolWrites.Gate writes) {
+    this(endpoint -> new XenApiDriver(endpoint, meter, clock, writes));
   }
 
   /** Drivers made by a factory of one's own. */

@@ -97,6 +97,11 @@ public final class EmbeddedApi implements AutoCloseable {
     return store.faults();
   }
 
+  /** Every Lease write the API took: who led when. */
+  public LeaseHistory leases() {
+    return store.leases();
+  }
+
   /** A client of the API's own (closed with it). */
   public KubernetesClient client() {
     return client;

@@ -46,6 +46,22 @@ final class SandboxStore extends KubernetesCrudDispatcher {
     return faults;
   }
 
+  private final LeaseHistory leases = new LeaseHistory();
+
+  /** Every Lease write taken so far. */
+  LeaseHistory leases() {
+    return leases;
+  }
+
+  /** Notes a taken write of a Lease in the history. */
+  private MockResponse noted(String path, MockResponse response) {
+    if (response.getStatus().contains(" 20") && withoutQuery(path).contains("/leases")) {
+      // Copied without reading: reading would leave the answer empty.
+      leases.written(new String(response.getBody().getBytes(), StandardCharsets.UTF_8));
+    }
+    return response;
+  }
+
   SandboxStore() {
     // The dispatcher finds an object by testing every stored object against the request's
     // attributes: with a few thousand objects each read or write took milliseconds on one event
@@ -186,7 +202,7 @@ final class SandboxStore extends KubernetesCrudDispatcher {
       return rulesReview(request);
     }
     synchronized (writeLock(createdPath(request))) {
-      return super.handleCreate(request);
+      return noted(request.getPath(), super.handleCreate(request));
     }
   }
 
@@ -228,7 +244,7 @@ final class SandboxStore extends KubernetesCrudDispatcher {
       return refused(request.getPath(), fault);
     }
     synchronized (writeLock(objectPath(request.getPath()))) {
-      return answerLate(super.handleUpdate(request), fault);
+      return answerLate(noted(request.getPath(), super.handleUpdate(request)), fault);
     }
   }
 
@@ -239,7 +255,7 @@ final class SandboxStore extends KubernetesCrudDispatcher {
       return refused(request.getPath(), fault);
     }
     synchronized (writeLock(objectPath(request.getPath()))) {
-      return answerLate(patch(request), fault);
+      return answerLate(noted(request.getPath(), patch(request)), fault);
     }
   }
 

@@ -33,6 +33,18 @@ public final class StoreFaults {
   private final Map<String, Queue<Kind>> pending = new HashMap<>();
   private final AtomicInteger injected = new AtomicInteger();
 
+  private java.util.Random random;
+  private double probability;
+
+  /**
+   * Makes every status write fail with this probability, beyond the faults queued for it, with one
+   * of the three kinds drawn from the random source (a seeded one replays the same draws).
+   */
+  public synchronized void failStatusWritesAtRandom(java.util.Random random, double probability) {
+    this.random = random;
+    this.probability = probability;
+  }
+
   /** Makes the next status writes of an object fail, one fault per write, in order. */
   public synchronized void failNextStatusWrites(
       String namespace, String name, Kind kind, int count) {
@@ -61,15 +73,19 @@ public final class StoreFaults {
     return injected.get();
   }
 
-  /** Forgets the faults not yet injected. */
+  /** Forgets the faults not yet injected, and stops failing writes at random. */
   public synchronized void clear() {
     pending.clear();
+    random = null;
   }
 
   /** The fault for this status write, or null; taking it uses it up. */
   synchronized Kind take(String namespace, String name) {
     Queue<Kind> queue = pending.get(namespace + "/" + name);
     Kind kind = queue == null ? null : queue.poll();
+    if (kind == null && random != null && random.nextDouble() < probability) {
+      kind = Kind.values()[random.nextInt(Kind.values().length)];
+    }
     if (kind != null) {
       injected.incrementAndGet();
     }

@@ -16,6 +16,7 @@ public final class ErrorCatalog {
    */
   static final Set<String> TRANSIENT_CODES =
       Set.of(
+          PoolWrites.NOT_LEADING,
           "SESSION_INVALID",
           "TOO_MANY_STORAGE_MIGRATES",
           "OTHER_OPERATION_IN_PROGRESS",
@@ -47,7 +48,8 @@ public final class ErrorCatalog {
    * Codes of ours for a call that never reached the pool: a migration start failing so started
    * nothing, and another attempt is as safe as the first.
    */
-  private static final Set<String> NOT_SENT_CODES = Set.of(XenApiException.CONNECTION_REFUSED);
+  private static final Set<String> NOT_SENT_CODES =
+      Set.of(XenApiException.CONNECTION_REFUSED, PoolWrites.NOT_LEADING);
 
   private ErrorCatalog() {}
 

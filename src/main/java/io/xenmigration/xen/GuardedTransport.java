@@ -51,7 +51,8 @@ final class GuardedTransport extends XmlRpcSunHttpTransport {
       Duration callDeadline,
       long maxAnswerBytes,
       SSLSocketFactory sockets,
-      HostnameVerifier hostnames) {}
+      HostnameVerifier hostnames,
+      PoolWrites.Gate writes) {}
 
   static {
     // Every XML-RPC client of the process, the SDK's own side connections too, refuses DTDs.
@@ -97,6 +98,9 @@ final class GuardedTransport extends XmlRpcSunHttpTransport {
   private volatile URLConnection connection;
   private volatile boolean expired;
 
+  /** The method of the call under way. */
+  private volatile String method;
+
   private GuardedTransport(XmlRpcClient client, Settings settings) {
     super(client);
     this.settings = settings;
@@ -119,6 +123,7 @@ final class GuardedTransport extends XmlRpcSunHttpTransport {
    */
   @Override
   public Object sendRequest(XmlRpcRequest request) throws XmlRpcException {
+    method = request.getMethodName();
     ScheduledFuture<?> watchdog =
         DEADLINES.schedule(this::expire, settings.callDeadline().toMillis(), TimeUnit.MILLISECONDS);
     try {
@@ -174,8 +179,18 @@ final class GuardedTransport extends XmlRpcSunHttpTransport {
     return false;
   }
 
+  /**
+   * Sends the request and opens the answer. The connection sends the request only here (it was
+   * buffered until now), so a call that changes a pool is gated here, as late as it can be.
+   */
   @Override
   protected InputStream getInputStream() throws XmlRpcException {
+    if (PoolWrites.changesPool(method)) {
+      String closed = settings.writes().closedBecause();
+      if (closed != null) {
+        throw new PoolWrites.Refused(method, closed);
+      }
+    }
     return new Bounded(super.getInputStream(), settings.maxAnswerBytes());
   }
 

@@ -36,7 +36,8 @@ final class MeteredConnection extends Connection {
   private final CallMeter meter;
   private XmlRpcClient client;
 
-  MeteredConnection(PoolEndpoint endpoint, CallMeter meter) throws XenApiException {
+  MeteredConnection(PoolEndpoint endpoint, CallMeter meter, PoolWrites.Gate writes)
+      throws XenApiException {
     super(
         endpoint.url(),
         seconds(endpoint.replyTimeout().toMillis()),
@@ -44,7 +45,7 @@ final class MeteredConnection extends Connection {
     this.meter = meter;
     getConfig().setReplyTimeout((int) endpoint.replyTimeout().toMillis());
     getConfig().setConnectionTimeout((int) endpoint.connectTimeout().toMillis());
-    installTransport(endpoint);
+    installTransport(endpoint, writes);
   }
 
   private static int seconds(long millis) {
@@ -72,7 +73,8 @@ final class MeteredConnection extends Connection {
    * is replaced so this connection alone gets the pool's trust, with the guards of {@link
    * GuardedTransport}.
    */
-  private void installTransport(PoolEndpoint endpoint) throws XenApiException {
+  private void installTransport(PoolEndpoint endpoint, PoolWrites.Gate writes)
+      throws XenApiException {
     boolean tls = "https".equalsIgnoreCase(endpoint.url().getProtocol());
     SSLSocketFactory sockets = tls ? socketFactory(endpoint) : null;
     HostnameVerifier hostnames =
@@ -93,7 +95,8 @@ final class MeteredConnection extends Connection {
               endpoint.callDeadline(),
               endpoint.maxAnswerBytes(),
               sockets,
-              hostnames));
+              hostnames,
+              writes));
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("the XenServer SDK's connection has changed shape", e);
     }

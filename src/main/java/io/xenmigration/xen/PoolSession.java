@@ -32,6 +32,7 @@ final class PoolSession implements AutoCloseable {
 
   private final PoolEndpoint configured;
   private final CallMeter meter;
+  private final PoolWrites.Gate writes;
 
   /**
    * The addresses of the pool's hosts as its last inventory had them; empty before the first. A
@@ -43,10 +44,15 @@ final class PoolSession implements AutoCloseable {
   private Connection connection;
   private boolean closed;
 
-  PoolSession(PoolEndpoint endpoint, CallMeter meter, Supplier<Set<String>> hostAddresses) {
+  PoolSession(
+      PoolEndpoint endpoint,
+      CallMeter meter,
+      Supplier<Set<String>> hostAddresses,
+      PoolWrites.Gate writes) {
     this.configured = endpoint;
     this.current = endpoint;
     this.meter = meter;
+    this.writes = writes;
     this.hostAddresses = hostAddresses;
   }
 
@@ -105,9 +111,10 @@ final class PoolSession implements AutoCloseable {
   private Connection login() throws XenApiException {
     PoolEndpoint target = current;
     for (int hop = 0; hop < 2; hop++) {
-      MeteredConnection fresh = new MeteredConnection(target, meter);
+      MeteredConnection fresh = new MeteredConnection(target, meter, writes);
       try {
-        Session.loginWithPassword(fresh, target.username(), target.password(), API_VERSION);
+        Session.loginWithPassword(
+            fresh, target.username(), target.password(), API_VERSION, Replica.ORIGINATOR);
         // A pool may echo the session in an error (SESSION_INVALID does): it never reaches a
         // status, an Event or a log line.
         SafeText.session(fresh.getSessionReference());

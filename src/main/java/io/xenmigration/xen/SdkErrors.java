@@ -31,6 +31,9 @@ final class SdkErrors {
     if (e instanceof XenApiException ours) {
       return ours; // raised by the driver itself inside an SDK call
     }
+    if (e instanceof PoolWrites.Refused refused) {
+      return refused.error();
+    }
     if (e instanceof Types.BadServerResponse bad) {
       List<String> params =
           bad.errorDescription == null ? List.of() : List.of(bad.errorDescription);

@@ -45,7 +45,12 @@ public final class XenApiDriver implements PoolApi {
   private volatile Set<String> hostAddresses = Set.of();
 
   public XenApiDriver(PoolEndpoint endpoint, CallMeter meter, Clock clock) {
-    this.session = new PoolSession(endpoint, meter, () -> hostAddresses);
+    this(endpoint, meter, clock, PoolWrites.Gate.OPEN);
+  }
+
+  /** A driver whose calls that change the pool each pass {@code writes} just before they go. */
+  public XenApiDriver(PoolEndpoint endpoint, CallMeter meter, Clock clock, PoolWrites.Gate writes) {
+    this.session = new PoolSession(endpoint, meter, () -> hostAddresses, writes);
     this.meter = meter;
     this.clock = clock;
   }

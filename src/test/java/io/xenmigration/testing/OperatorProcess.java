@@ -181,6 +181,36 @@ public final class OperatorProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Pauses the process ({@code SIGSTOP}), as a stalled node or a long garbage collection does: it
+   * keeps its connections and its state, and does nothing until {@link #resume}.
+   */
+  public void pause() {
+    signal("STOP");
+  }
+
+  /** Lets a paused process go on ({@code SIGCONT}) from wherever it stopped. */
+  public void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    try {
+      Process kill =
+          new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS)) {
+        kill.destroyForcibly();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** The HTTP port of its probes and metrics. */
   public int httpPort() {
     return httpPort;
@@ -188,6 +218,7 @@ public final class OperatorProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    resume(); // a paused process would not hear the request to stop
     process.destroy();
     try {
       if (!process.waitFor(20, TimeUnit.SECONDS)) {

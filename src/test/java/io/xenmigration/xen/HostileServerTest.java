@@ -361,7 +361,8 @@ class HostileServerTest {
                 Duration.ofSeconds(5))
             .withBoundUrls(bound),
         new CallMeter(),
-        () -> hosts);
+        () -> hosts,
+        PoolWrites.Gate.OPEN);
   }
 
   @Test

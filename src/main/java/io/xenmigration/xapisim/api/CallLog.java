@@ -12,8 +12,13 @@ import java.util.concurrent.atomic.LongAdder;
 /** Every call the simulator answered, with counters per method, for tests and benchmarks. */
 public final class CallLog {
 
-  /** One answered call: which pool, which method, and the error description if it failed. */
-  public record Entry(Instant time, String pool, String method, List<String> error) {
+  /**
+   * One answered call: when (on the simulator's clock, and on the wall clock when it was taken up),
+   * which pool, which method, who called (the originator its session logged in with; empty when it
+   * gave none), and the error description if it failed.
+   */
+  public record Entry(
+      Instant time, Instant wall, String pool, String method, String caller, List<String> error) {
     /** Whether the call succeeded. */
     public boolean succeeded() {
       return error == null;
@@ -47,8 +52,9 @@ public final class CallLog {
     hooks.clear();
   }
 
-  void record(Instant time, String pool, String method, List<String> error) {
-    Entry entry = new Entry(time, pool, method, error);
+  void record(
+      Instant time, Instant wall, String pool, String method, String caller, List<String> error) {
+    Entry entry = new Entry(time, wall, pool, method, caller, error);
     for (Hook hook : hooks) {
       if (hook.method().equals(method)) {
         hook.action().accept(entry);

@@ -7,6 +7,7 @@ import io.xenmigration.xapisim.model.SimSession;
 import io.xenmigration.xapisim.model.SimTask;
 import io.xenmigration.xapisim.model.XClass;
 import io.xenmigration.xapisim.wire.XmlRpc;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,16 +64,57 @@ public final class Dispatcher {
    * completes with it; throws {@link XapiError} for a failure.
    */
   public Object dispatch(SimPool pool, XmlRpc.Call call) {
+    Instant wall = Instant.now();
     List<String> error = null;
+    Object answer = null;
     try {
-      return answer(pool, call);
+      answer = answer(pool, call);
+      return answer;
     } catch (XapiError e) {
       error = e.description();
       throw e;
     } finally {
-      calls.record(pool.world.clock.now(), pool.nameLabel, call.method(), error);
+      calls.record(
+          pool.world.clock.now(),
+          wall,
+          pool.nameLabel,
+          call.method(),
+          caller(pool, call, answer),
+          error);
     }
   }
+
+  /**
+   * Who made a call: the originator its session logged in with. A login names it itself; a
+   * session's originator is remembered past its logout, so the logout is told apart too.
+   */
+  private String caller(SimPool pool, XmlRpc.Call call, Object answer) {
+    List<Object> params = call.params();
+    if (call.method().equals("session.login_with_password")) {
+      String originator = params.size() > 3 ? String.valueOf(params.get(3)) : "";
+      if (answer instanceof String session) {
+        synchronized (originators) {
+          originators.put(session, originator);
+        }
+      }
+      return originator;
+    }
+    if (params.isEmpty() || !(params.get(0) instanceof String session)) {
+      return "";
+    }
+    synchronized (originators) {
+      return originators.getOrDefault(session, "");
+    }
+  }
+
+  /** The originator of each session, the most recent ones: enough for any test's history. */
+  private final Map<String, String> originators =
+      new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+          return size() > 100_000;
+        }
+      };
 
   private Object answer(SimPool pool, XmlRpc.Call call) {
     String name = call.method();

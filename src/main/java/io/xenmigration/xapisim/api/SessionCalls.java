@@ -24,7 +24,8 @@ final class SessionCalls {
     if (!username.equals(pool.username) || !context.string(1).equals(pool.password)) {
       throw new XapiError("SESSION_AUTHENTICATION_FAILED", username, "Authentication failure");
     }
-    SimSession session = pool.register(new SimSession(pool, username, context.now()));
+    String originator = context.args.size() > 3 ? context.string(3) : "";
+    SimSession session = pool.register(new SimSession(pool, username, context.now(), originator));
     return session.ref;
   }
 

@@ -291,6 +291,7 @@ final class VmCalls {
     }
     vdi.sr.vdis.remove(vdi);
     context.pool.unregister(vdi);
+    context.pool.world.destroyed(vdi);
     context.emit(vdi, "del");
     return "";
   }

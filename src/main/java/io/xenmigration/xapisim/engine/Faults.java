@@ -62,6 +62,11 @@ public final class Faults {
     latencies.add(new Latency(method, delay));
   }
 
+  /** Calls are answered without added delay again; the other faults stay. */
+  public synchronized void clearLatency() {
+    latencies.clear();
+  }
+
   /** The next {@code count} HTTP requests get a bare HTTP 500. */
   public synchronized void failHttp(int count) {
     httpErrors += count;

@@ -86,6 +86,7 @@ public final class MigrationEngine {
    * @param source the host it left (or tried to)
    * @param destination the host it went to (or was meant to)
    * @param outcome {@code success}, {@code failure} or {@code cancelled}
+   * @param taskOtherConfig the task's {@code other_config} when it ended (its caller's marks)
    */
   public record Ended(
       String vm,
@@ -95,7 +96,8 @@ public final class MigrationEngine {
       Kind kind,
       Instant started,
       Instant ended,
-      String outcome) {
+      String outcome,
+      Map<String, String> taskOtherConfig) {
 
     /** Simulated time from start to end. */
     public Duration duration() {
@@ -126,7 +128,8 @@ public final class MigrationEngine {
             migration.request.kind,
             migration.started,
             world.clock.now(),
-            outcome));
+            outcome,
+            Map.copyOf(migration.request.task.otherConfig)));
   }
 
   /** The most migrations ever running at once from one pool, by pool name (for limit tests). */
@@ -547,19 +550,20 @@ public final class MigrationEngine {
         continue;
       }
       String id = original.sr.uuid + "/" + original.uuid; // the VDI's location is its UUID here
-      SimVdi leaf = newVdi(target, original, id);
+      SimVdi leaf = newVdi(target, original, id, request.task);
       String hostKey = "host_" + request.destination.ref;
       leaf.smConfig.put(hostKey, "RW");
-      SimVdi snapshot = newVdi(target, original, id);
+      SimVdi snapshot = newVdi(target, original, id, request.task);
       snapshot.isASnapshot = true;
       snapshot.snapshotOf = leaf;
-      SimVdi parent = newVdi(target, original, id);
+      SimVdi parent = newVdi(target, original, id, request.task);
       migration.mirrors.put(original, new Mirror(leaf, snapshot, parent, hostKey));
     }
   }
 
-  private SimVdi newVdi(SimSr sr, SimVdi like, String mirrorId) {
+  private SimVdi newVdi(SimSr sr, SimVdi like, String mirrorId, SimTask task) {
     SimVdi vdi = sr.pool.register(new SimVdi(sr.pool));
+    vdi.createdByTask = task.ref;
     vdi.nameLabel = like.nameLabel;
     vdi.sr = sr;
     vdi.virtualSize = like.virtualSize;

@@ -10,12 +10,21 @@ public final class SimSession extends XObject {
 
   public final String username;
   public final Instant lastActive;
+
+  /** Who logged in, as the login named itself (xapi's originator); empty when it did not. */
+  public final String originator;
+
   public boolean valid = true;
 
   public SimSession(SimPool pool, String username, Instant lastActive) {
+    this(pool, username, lastActive, "");
+  }
+
+  public SimSession(SimPool pool, String username, Instant lastActive, String originator) {
     super(pool);
     this.username = username;
     this.lastActive = lastActive;
+    this.originator = originator;
   }
 
   @Override
@@ -55,6 +64,6 @@ public final class SimSession extends XObject {
         "parent",
         "OpaqueRef:NULL",
         "originator",
-        "");
+        originator);
   }
 }

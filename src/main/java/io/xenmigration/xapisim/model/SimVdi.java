@@ -34,6 +34,12 @@ public final class SimVdi extends XObject {
   /** The VDI this one is a snapshot of, or null. */
   public SimVdi snapshotOf;
 
+  /**
+   * The migration task whose storage mirror created this VDI, or null: bookkeeping for tests (which
+   * VDIs a failed attempt made), not part of its XenAPI record.
+   */
+  public String createdByTask;
+
   public SimVdi(SimPool pool) {
     super(pool);
   }

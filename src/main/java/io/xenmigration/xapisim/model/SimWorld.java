@@ -16,6 +16,26 @@ public final class SimWorld {
   private final List<SimPool> pools = new ArrayList<>();
   private final Map<String, XObject> objects = new HashMap<>();
 
+  /**
+   * A VDI destroyed through {@code VDI.destroy}: which, where, when (simulated), by whom (its
+   * session's originator), and the migration task that created it (null for any other VDI).
+   */
+  public record DestroyedVdi(
+      String uuid, String nameLabel, String sr, java.time.Instant at, String createdByTask) {}
+
+  private final List<DestroyedVdi> destroyedVdis = new ArrayList<>();
+
+  /** Notes a VDI destroyed through the API. */
+  public synchronized void destroyed(SimVdi vdi) {
+    destroyedVdis.add(
+        new DestroyedVdi(vdi.uuid, vdi.nameLabel, vdi.sr.uuid, clock.now(), vdi.createdByTask));
+  }
+
+  /** Every VDI destroyed through {@code VDI.destroy}, oldest first. */
+  public synchronized List<DestroyedVdi> destroyedVdis() {
+    return List.copyOf(destroyedVdis);
+  }
+
   public SimWorld(SimClock clock) {
     this.clock = clock;
   }
