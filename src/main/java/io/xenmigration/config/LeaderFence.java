@@ -45,11 +45,14 @@ public class LeaderFence implements ActionFence, PoolWrites.Gate {
   private volatile boolean leading;
 
   /**
-   * Until when ({@link System#nanoTime()}) this replica is known to hold the Lease: the renew
-   * deadline after the renewal the last Lease read showed. Time passes on this clock while the
-   * process is paused, so a replica resumed after its Lease ran out finds the gate closed.
+   * Until when this replica is known to hold the Lease: the renew deadline after the renewal the
+   * last Lease read showed, never longer than a renew deadline after the read. Kept on two clocks,
+   * and over when either says so: {@link System#nanoTime()} runs while the process is paused but
+   * not while its machine is suspended, the wall clock runs through both but can be set back.
    */
-  private volatile long confirmedUntil;
+  private record Window(long untilNanos, Instant untilWall) {}
+
+  private volatile Window confirmed;
 
   private final java.util.function.LongSupplier nanos;
   private volatile boolean shuttingDown;
@@ -78,7 +81,8 @@ public class LeaderFence implements ActionFence, PoolWrites.Gate {
     this.clock = clock;
     this.identity = identity;
     this.nanos = nanos;
-    this.confirmedUntil = nanos.getAsLong() - 1; // closed until a Lease read opens it
+    // Closed until a Lease read opens it.
+    this.confirmed = new Window(nanos.getAsLong() - 1, Instant.MIN);
   }
 
   /** The pod's name (HOSTNAME), or a fresh UUID outside a pod: this replica in the Lease. */
@@ -155,11 +159,28 @@ public class LeaderFence implements ActionFence, PoolWrites.Gate {
     if (renewed == null || renewed.toInstant().plus(deadline).isBefore(Instant.now(clock))) {
       return "the Lease was last renewed at " + renewed + ", more than " + deadline + " ago";
     }
-    long until =
-        readAt + Duration.between(readAtWall, renewed.toInstant().plus(deadline)).toNanos();
-    // Never backwards: an older read answering late does not shorten a newer one's window.
-    confirmedUntil = Math.max(confirmedUntil, until);
+    Duration left = Duration.between(readAtWall, renewed.toInstant().plus(deadline));
+    if (left.compareTo(deadline) > 0) {
+      // A renewal in the future (a skewed clock, or a writer who wants the gate kept open) opens
+      // it no longer than one a moment ago would.
+      left = deadline;
+    }
+    extend(new Window(readAt + left.toNanos(), readAtWall.plus(left)));
     return null;
+  }
+
+  /** Never backwards: an older read answering late does not shorten a newer one's window. */
+  private synchronized void extend(Window window) {
+    if (window.untilNanos() - confirmed.untilNanos() > 0) { // wraps as nanoTime may
+      confirmed = window;
+    }
+  }
+
+  /** Whether the last Lease read no longer stands, on either clock. */
+  private boolean lapsed() {
+    Window window = confirmed;
+    return nanos.getAsLong() - window.untilNanos() > 0
+        || Instant.now(clock).isAfter(window.untilWall());
   }
 
   /**
@@ -169,19 +190,22 @@ public class LeaderFence implements ActionFence, PoolWrites.Gate {
    */
   @Override
   public String closedBecause() {
+    if (shuttingDown) {
+      return "the operator is shutting down";
+    }
     if (!settings.enabled()) {
       return null;
     }
     if (!leading) {
       return identity + " does not lead";
     }
-    if (nanos.getAsLong() - confirmedUntil > 0) {
+    if (lapsed()) {
       String why = why();
       if (why != null) {
         return why;
       }
     }
-    if (nanos.getAsLong() - confirmedUntil > 0) {
+    if (lapsed()) {
       return identity
           + " has not seen its Lease renewed within the renew deadline (paused, or cut off"
           + " from the API server)";

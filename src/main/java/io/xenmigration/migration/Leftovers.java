@@ -144,6 +144,36 @@ final class Leftovers {
     return kept;
   }
 
+  /**
+   * The copies of the VM's disks xapi marked on the destination that were not there before the
+   * attempt, for an attempt whose copies cannot be judged: each is kept and reported, for the
+   * reason given, and none is destroyed.
+   *
+   * @param existing UUIDs of the lookalikes there before the attempt started, or null when the
+   *     attempt did not record them
+   */
+  static List<Leftover> unjudged(
+      VmFacts facts,
+      java.util.function.UnaryOperator<String> srUuids,
+      Collection<DiskRecord> onDestination,
+      Collection<String> existing,
+      String reason) {
+    Set<String> marks = marks(facts, srUuids);
+    Set<String> own = new HashSet<>();
+    facts.disks().forEach(d -> own.add(d.uuid()));
+    Set<String> before = existing == null ? Set.of() : new HashSet<>(existing);
+    List<Leftover> kept = new ArrayList<>();
+    for (DiskRecord disk : onDestination) {
+      if (disk.mirrorOf() != null
+          && marks.contains(disk.mirrorOf())
+          && !own.contains(disk.uuid())
+          && !before.contains(disk.uuid())) {
+        kept.add(disk(disk, reason));
+      }
+    }
+    return kept;
+  }
+
   /** The marks xapi gives copies of the VM's disks. */
   private static Set<String> marks(
       VmFacts facts, java.util.function.UnaryOperator<String> srUuids) {

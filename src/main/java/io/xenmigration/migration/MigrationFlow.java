@@ -4,6 +4,7 @@ import io.xenmigration.api.v1alpha1.IntentAction;
 import io.xenmigration.api.v1alpha1.LiveMigrationStatus;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
 import io.xenmigration.events.EventReason;
+import io.xenmigration.xen.PoolWrites;
 import io.xenmigration.xen.XenApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -103,6 +104,11 @@ public class MigrationFlow {
       }
       return handler.handle(context);
     } catch (XenApiException e) {
+      if (PoolWrites.NOT_LEADING.equals(e.code())) {
+        // A call the decision needed (a receive ticket, say) was held back: this process may no
+        // longer lead, so it writes nothing at all; whoever leads looks afresh.
+        throw new Fenced(e);
+      }
       if (e.isTransient()) {
         return PhaseOutcome.to(
                 phase,
@@ -112,6 +118,13 @@ public class MigrationFlow {
       }
       // A start not found out yet is never given up on an error: it is looked for again.
       return resolvingStart ? STAY.failed(context, e) : handler.failed(context, e);
+    }
+  }
+
+  /** A decision that needed a call the write gate held back: nothing of the look is written. */
+  static final class Fenced extends RuntimeException {
+    Fenced(XenApiException cause) {
+      super(cause.getMessage(), cause);
     }
   }
 

@@ -113,6 +113,11 @@ public final class MigrationStep {
         }
         at = decided.phase();
       }
+    } catch (MigrationFlow.Fenced e) {
+      ledger.settle(claims);
+      ledger.restore(context.key(), heldBefore);
+      LOG.info(() -> context.key() + ": not deciding: " + e.getMessage());
+      return new Report(List.of(), from, WHILE_FENCED);
     } catch (RuntimeException e) {
       // Nothing of this look is written: what it claimed, returned or not, is given back.
       ledger.settle(claims);

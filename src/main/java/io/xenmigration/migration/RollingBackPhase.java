@@ -220,16 +220,31 @@ final class RollingBackPhase implements PhaseHandler {
     if (!RunningPhase.copiesDisks(status.getMode())
         || attempt == null
         || context.tag() == null
-        || (status.getTaskRef() == null && attempt.getTaskUuid() == null)
         || status.getDestinationSRUuid() == null
         || took(context, CHECK_LEFTOVERS)
         || took(context, REMOVE_LEFTOVERS)) {
       return null;
     }
+    if (status.getTaskRef() == null && attempt.getTaskUuid() == null) {
+      // No task of the attempt is known. An unconfirmed start may have started one after all (its
+      // answer lost before it could be tagged): what it copied cannot be proven the attempt's, so
+      // it is only reported. An attempt refused before its start copied nothing.
+      if (attempt.getOutcome() != AttemptOutcome.Unconfirmed) {
+        return null;
+      }
+      reportUnjudged(
+          context,
+          pools,
+          steps,
+          "the attempt may have started a storage migration that could not be found, so this"
+              + " copy is not provably its");
+      return null;
+    }
     String unsealed = unsealed(context, proof);
     if (unsealed != null) {
-      // Checked before anything the status names is looked up: a patched SR or host must not
-      // stall the rollback either.
+      // Checked before anything the status names is looked up, so that a patched SR or host
+      // cannot make it destroy anything; what is found is only reported, as best it can be.
+      reportUnjudged(context, pools, steps, "not removed: " + unsealed);
       steps.add(CHECK_LEFTOVERS, false, "no copies are judged or removed: " + unsealed);
       return null;
     }
@@ -245,6 +260,8 @@ final class RollingBackPhase implements PhaseHandler {
             && (status.getMode() != MigrationMode.CrossPoolMigrate || !found.inDestinationPool());
     if (!home) {
       // The VM is gone or arrived: its disks cannot be told apart from copies, so none go.
+      reportUnjudged(
+          context, pools, steps, "not removed: the VM is not where it was after the attempt");
       steps.add(
           CHECK_LEFTOVERS, false, "the VM is not where it was; no copies are judged or removed");
       return null;
@@ -281,6 +298,42 @@ final class RollingBackPhase implements PhaseHandler {
         .act(
             SideEffect.destroyDisks(destination, judgement.destroy()),
             result -> removed(context, sr, result));
+  }
+
+  /**
+   * Reports, and never destroys, the copies of the VM's disks on the destination SR the status
+   * names that were not there before the attempt, when they cannot be judged: a copy nobody can
+   * prove is still listed. As best it can: a VM, SR or pool that cannot be read adds nothing and
+   * holds nothing up.
+   */
+  private void reportUnjudged(
+      MigrationContext context, MigrationServices.Drivers pools, Steps steps, String reason) {
+    LiveMigrationStatus status = context.status();
+    PoolInventory sourceInventory =
+        services.inventory(context.poolKey(context.migration().getSpec().getPool())).orElse(null);
+    if (sourceInventory == null || status.getVmUuid() == null) {
+      return;
+    }
+    try {
+      VmWhereabouts.Found found =
+          VmWhereabouts.find(status.getVmUuid(), pools.source(), pools.destination());
+      if (found.vm() == null
+          || (status.getMode() == MigrationMode.CrossPoolMigrate && found.inDestinationPool())) {
+        return; // gone, or its disks are in the other pool now: nothing to tell copies by
+      }
+      PoolApi destination = pools.destination();
+      SrInfo sr = destination.sr(status.getDestinationSRUuid());
+      VmFacts facts = pools.source().vmFacts(found.vm().ref());
+      Leftovers.unjudged(
+              facts,
+              PreparingPhase.srUuids(sourceInventory),
+              destination.disksOn(List.of(sr.ref())),
+              context.attempt().getExistingDisks(),
+              reason)
+          .forEach(steps::keep);
+    } catch (XenApiException | RuntimeException e) {
+      // Best effort: the step already says nothing was judged.
+    }
   }
 
   /**

@@ -102,8 +102,10 @@ public final class ErrorCatalog {
     if (HOST_DOWN_CODES.contains(code)) {
       return params.isEmpty() || !params.get(0).equals(sourceHostRef);
     }
+    // A start that could not reach the pool may go elsewhere; one this process held back because
+    // it may no longer lead is no one's fault: whoever leads judges the attempt afresh.
     return DESTINATION_CODES.contains(code)
         || code.startsWith("SR_BACKEND_FAILURE")
-        || NOT_SENT_CODES.contains(code);
+        || XenApiException.CONNECTION_REFUSED.equals(code);
   }
 }

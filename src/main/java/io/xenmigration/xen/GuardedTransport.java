@@ -185,7 +185,7 @@ final class GuardedTransport extends XmlRpcSunHttpTransport {
    */
   @Override
   protected InputStream getInputStream() throws XmlRpcException {
-    if (PoolWrites.changesPool(method)) {
+    if (PoolWrites.gated(method)) {
       String closed = settings.writes().closedBecause();
       if (closed != null) {
         throw new PoolWrites.Refused(method, closed);

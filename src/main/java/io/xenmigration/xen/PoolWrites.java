@@ -42,11 +42,38 @@ public final class PoolWrites {
           "task.add_to_other_config",
           "task.remove_from_other_config");
 
+  /** The call that tags a task: let through, ungated, for a task this thread has just started. */
+  private static final String TAG = "task.add_to_other_config";
+
+  /** Set while this thread tags the task it has just started (see {@link #tagging}). */
+  private static final ThreadLocal<Boolean> TAGGING_OWN_START =
+      ThreadLocal.withInitial(() -> Boolean.FALSE);
+
   private PoolWrites() {}
 
   /** Whether a call (by its wire name) changes a pool. */
   public static boolean changesPool(String method) {
     return METHODS.contains(method);
+  }
+
+  /**
+   * Whether a call must pass the gate before it leaves. Every call that changes a pool does, but
+   * the tags of a task this thread has just started: the start itself passed the gate, and its tag
+   * is what lets whoever leads next find the task; holding the tag back would leave a running
+   * migration nobody can find, not one fewer.
+   */
+  static boolean gated(String method) {
+    return changesPool(method) && !(TAG.equals(method) && TAGGING_OWN_START.get());
+  }
+
+  /** Runs the tagging of a task the calling thread has just started, the tag calls ungated. */
+  static <T> T tagging(java.util.concurrent.Callable<T> tags) throws Exception {
+    TAGGING_OWN_START.set(Boolean.TRUE);
+    try {
+      return tags.call();
+    } finally {
+      TAGGING_OWN_START.remove();
+    }
   }
 
   /** Raised in place of sending a call the gate refused; nothing reached the pool. */

@@ -445,15 +445,17 @@ public final class XenApiDriver implements PoolApi {
       boolean tagged =
           call(
               "tag",
-              connection -> {
-                boolean done = addTag(connection, Types.toTask(task), tag);
-                if (withSubtasks) {
-                  for (Task subtask : Types.toTask(task).getSubtasks(connection)) {
-                    done |= addTag(connection, subtask, tag);
-                  }
-                }
-                return done;
-              });
+              connection ->
+                  PoolWrites.tagging(
+                      () -> {
+                        boolean done = addTag(connection, Types.toTask(task), tag);
+                        if (withSubtasks) {
+                          for (Task subtask : Types.toTask(task).getSubtasks(connection)) {
+                            done |= addTag(connection, subtask, tag);
+                          }
+                        }
+                        return done;
+                      }));
       return new StartedTask(task, null, tagged);
     } catch (XenApiException e) {
       return new StartedTask(task, null, false);

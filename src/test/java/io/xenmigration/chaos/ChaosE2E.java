@@ -26,6 +26,7 @@ class ChaosE2E {
             Path.of(System.getProperty("application.jar", "target/quarkus-app/quarkus-run.jar")),
             Path.of("target", "chaos"),
             seed,
+            1,
             Integer.getInteger("chaos.schedules", SCHEDULES),
             null);
     assertThat(totals.violations())

@@ -171,7 +171,7 @@ final class ChaosRun {
       Set<String> deleted) {
     switch (fault.kind()) {
       case KILL_LEADER -> {
-        OperatorProcess leader = cluster.leader();
+        OperatorProcess leader = awaitLeader(cluster);
         if (leader != null) {
           leader.kill();
           kills.incrementAndGet();
@@ -185,7 +185,7 @@ final class ChaosRun {
         }
       }
       case STALL_LEADER -> {
-        OperatorProcess leader = cluster.leader();
+        OperatorProcess leader = awaitLeader(cluster);
         if (leader != null) {
           leader.pause();
           stalls.incrementAndGet();
@@ -268,6 +268,25 @@ final class ChaosRun {
             TimeUnit.MILLISECONDS);
       }
     }
+  }
+
+  /**
+   * The live leader, waited for while a Lease taken over from a killed one runs out (a few
+   * seconds): a fault meant for the leader strikes the next one rather than nobody.
+   */
+  private static OperatorProcess awaitLeader(ChaosCluster cluster) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    OperatorProcess leader = cluster.leader();
+    while (leader == null && System.nanoTime() < deadline) {
+      try {
+        TimeUnit.MILLISECONDS.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+      leader = cluster.leader();
+    }
+    return leader;
   }
 
   /** The migrations once all have ended, or null when some had not within {@link #SETTLE}. */

@@ -13,7 +13,8 @@ import java.util.List;
  * the failing schedules.
  *
  * <p>{@code ./mvnw -B -Pchaos verify -Dchaos.schedules=200 -Dchaos.seed=42}; {@code
- * -Dchaos.replay=SEED} runs the one schedule of that seed.
+ * -Dchaos.replay=SEED} runs the one schedule of that seed; {@code -Dchaos.from=N} goes on with a
+ * stopped run from its Nth schedule.
  */
 public final class ChaosSuite {
 
@@ -33,6 +34,7 @@ public final class ChaosSuite {
   public static void main(String[] args) throws Exception {
     Path jar = Path.of(args[0]);
     int schedules = Integer.getInteger("chaos.schedules", 200);
+    int from = Integer.getInteger("chaos.from", 1);
     long seed = Long.getLong("chaos.seed", 1L);
     String replay = System.getProperty("chaos.replay", "");
     Path logs = Path.of(System.getProperty("chaos.logs", "target/chaos"));
@@ -41,6 +43,7 @@ public final class ChaosSuite {
             jar,
             logs,
             replay.isBlank() ? seed : null,
+            replay.isBlank() ? from : 1,
             replay.isBlank() ? schedules : 1,
             replay.isBlank() ? null : Long.parseLong(replay));
     System.exit(totals.violations() == 0 ? 0 : 1);
@@ -48,9 +51,10 @@ public final class ChaosSuite {
 
   /**
    * Runs the schedules of a run seed (or the one schedule a replay seed names), printing a line per
-   * schedule, the details of each failing one, and the totals.
+   * schedule, the details of each failing one, and the totals. {@code from} (counted from 1) goes
+   * on with a run that was stopped: its schedules are the same as in one run from the first.
    */
-  static Totals run(Path jar, Path logs, Long runSeed, int schedules, Long replay)
+  static Totals run(Path jar, Path logs, Long runSeed, int from, int schedules, Long replay)
       throws Exception {
     Files.createDirectories(logs);
     ChaosRun runner = new ChaosRun(jar, logs);
@@ -66,12 +70,17 @@ public final class ChaosSuite {
         "chaos: "
             + (replay != null
                 ? "replaying seed " + replay
-                : schedules + " schedules, run seed " + runSeed)
+                : schedules
+                    + " schedules, run seed "
+                    + runSeed
+                    + (from > 1 ? ", from schedule " + from : ""))
             + ", "
             + Runtime.getRuntime().availableProcessors()
             + " cores, started "
             + began);
-    for (int i = 0; i < schedules; i++) {
+    int ran = 0;
+    for (int i = from - 1; i < schedules; i++) {
+      ran++;
       ChaosPlan plan = replay != null ? ChaosPlan.of(replay) : ChaosPlan.draw(runSeed, i);
       ChaosRun.Result result = runner.run(plan);
       System.out.println("[" + (i + 1) + "/" + schedules + "] " + result.line());
@@ -89,13 +98,12 @@ public final class ChaosSuite {
       violations += result.violations().size();
     }
     Totals totals =
-        new Totals(
-            schedules, migrations, kills, stalls, apiFaults, poolFaults, violations, failing);
+        new Totals(ran, migrations, kills, stalls, apiFaults, poolFaults, violations, failing);
     System.out.println(
         String.format(
             "chaos totals: %d schedules, %d migrations, %d operator kills, %d leader stalls,"
                 + " %d API faults, %d pool faults, %d violations%s; %d min",
-            schedules,
+            ran,
             migrations,
             kills,
             stalls,

@@ -253,8 +253,10 @@ final class Invariants {
    */
   private void noForeignDiskDestroyed(List<LiveMigration> migrations) {
     Map<String, String> outcomeByTask = new HashMap<>();
+    Map<String, MigrationEngine.Ended> moveByTask = new HashMap<>();
     for (MigrationEngine.Ended move : cluster.simulator.engine().history()) {
       outcomeByTask.put(move.task(), move.outcome());
+      moveByTask.put(move.task(), move);
     }
     List<SimWorld.DestroyedVdi> destroyed = cluster.simulator.inWorld(SimWorld::destroyedVdis);
     for (SimWorld.DestroyedVdi vdi : destroyed) {
@@ -300,7 +302,8 @@ final class Invariants {
             .collect(Collectors.joining("\n"));
     for (Left copy : left) {
       if (!reported.contains(copy.uuid()) && !events.contains(copy.uuid())) {
-        violations.add("3 a copy was left unreported: " + copy);
+        violations.add(
+            "3 a copy was left unreported: " + copy + " by " + moveByTask.get(copy.task()));
       }
     }
   }
@@ -373,10 +376,30 @@ final class Invariants {
             });
   }
 
-  /** 6: every call that changes a pool came from the replica holding the Lease at that instant. */
+  /** How soon a start's tags follow it at the latest: a stall between the two included. */
+  private static final java.time.Duration TAGS_FOLLOW_WITHIN = java.time.Duration.ofSeconds(10);
+
+  /**
+   * 6: every call that changes a pool came from the replica holding the Lease at that instant; the
+   * one tag a replica writes on each task it has just started under its Lease (and on the subtasks
+   * it read of it) belongs to that start.
+   */
   private void onlyTheLeaderWrote() {
     LeaseHistory leases = cluster.api.leases();
+    // caller|pool|task of each task started under the Lease (and its subtasks), with the start's
+    // instant; a key leaves once its one tag is counted.
+    Map<String, java.time.Instant> startedUnderLease = new HashMap<>();
     for (CallLog.Entry call : cluster.simulator.calls().entries()) {
+      if (call.method().equals("task.get_subtasks") && call.answer() instanceof List<?> subtasks) {
+        java.time.Instant started =
+            startedUnderLease.get(call.caller() + "|" + call.pool() + "|" + call.subject());
+        if (started != null) {
+          subtasks.forEach(
+              t ->
+                  startedUnderLease.putIfAbsent(
+                      call.caller() + "|" + call.pool() + "|" + t, started));
+        }
+      }
       if (!PoolWrites.changesPool(call.method())) {
         continue;
       }
@@ -385,7 +408,20 @@ final class Invariants {
         continue;
       }
       String caller = call.caller().substring(ORIGINATOR.length());
+      if (call.method().equals("task.add_to_other_config")) {
+        java.time.Instant started =
+            startedUnderLease.remove(call.caller() + "|" + call.pool() + "|" + call.subject());
+        if (started != null && call.wall().isBefore(started.plus(TAGS_FOLLOW_WITHIN))) {
+          continue;
+        }
+      }
       String holder = leases.holderAt(ChaosCluster.NAMESPACE, ChaosCluster.LEASE, call.wall());
+      if (caller.equals(holder)
+          && call.method().startsWith("Async.VM.")
+          && call.succeeded()
+          && call.answer() instanceof String task) {
+        startedUnderLease.put(call.caller() + "|" + call.pool() + "|" + task, call.wall());
+      }
       if (!caller.equals(holder)) {
         violations.add(
             "6 "

@@ -115,14 +115,60 @@ class LeaderFenceTest {
   @Test
   void aLapsedGateReadsTheLeaseAgainAndOpensOnARecentRenewal() {
     AtomicLong nanos = new AtomicLong(0);
-    LeaderFence fence =
-        new LeaderFence(settings(true), client, clockOf(nanos), "replica-1", nanos::get);
-    fence.startedLeading();
+    LeaderFence fence = leading(nanos, nanos);
     lease("replica-1", NOW);
     // No intent was written for a while (a pre-check's receive, say): the gate reads the Lease.
     nanos.addAndGet(Duration.ofSeconds(20).toNanos());
     lease("replica-1", NOW.plusSeconds(19));
     assertThat(fence.closedBecause()).isNull();
+  }
+
+  @Test
+  void aRenewalInTheFutureOpensTheGateNoLongerThanARenewDeadline() {
+    AtomicLong nanos = new AtomicLong(0);
+    LeaderFence fence = leading(nanos, nanos);
+    lease("replica-1", Instant.parse("9999-12-31T00:00:00Z"));
+    assertThat(fence.why()).isNull();
+    nanos.addAndGet(Duration.ofMillis(9_900).toNanos());
+    lease("replica-2", NOW.plusSeconds(9));
+    assertThat(fence.closedBecause()).isNull(); // within the renew deadline of the read
+    nanos.addAndGet(Duration.ofMillis(200).toNanos());
+    assertThat(fence.closedBecause()).contains("held by replica-2");
+  }
+
+  @Test
+  void theGateClosesOnTheWallClockWhenTheMonotonicOneStoodStill() {
+    AtomicLong nanos = new AtomicLong(0);
+    AtomicLong wall = new AtomicLong(0);
+    LeaderFence fence = leading(wall, nanos);
+    lease("replica-1", NOW);
+    assertThat(fence.why()).isNull();
+    // The machine was suspended for 11 s: nanoTime did not count them, the wall clock did.
+    wall.addAndGet(Duration.ofSeconds(11).toNanos());
+    lease("replica-2", NOW.plusSeconds(10));
+    assertThat(fence.closedBecause()).contains("held by replica-2");
+  }
+
+  @Test
+  void aReplicaShuttingDownSendsNoWrite() {
+    AtomicLong nanos = new AtomicLong(0);
+    LeaderFence fence = leading(nanos, nanos);
+    lease("replica-1", NOW);
+    assertThat(fence.closedBecause()).isNull();
+    fence.shuttingDown(null);
+    assertThat(fence.closedBecause()).contains("shutting down");
+    LeaderFence single =
+        new LeaderFence(settings(false), client, clockOf(nanos), "replica-1", nanos::get);
+    single.shuttingDown(null);
+    assertThat(single.closedBecause()).contains("shutting down");
+  }
+
+  /** replica-1's fence, leading, on a fake wall clock and a fake monotonic one. */
+  private static LeaderFence leading(AtomicLong wall, AtomicLong nanos) {
+    LeaderFence fence =
+        new LeaderFence(settings(true), client, clockOf(wall), "replica-1", nanos::get);
+    fence.startedLeading();
+    return fence;
   }
 
   /** A wall clock that moves with the fake monotonic one, as a real one does. */

@@ -17,6 +17,7 @@ import io.xenmigration.xapisim.engine.SimSettings;
 import io.xenmigration.xen.CallMeter;
 import io.xenmigration.xen.PoolApi;
 import io.xenmigration.xen.PoolEndpoint;
+import io.xenmigration.xen.PoolWrites;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -117,9 +118,12 @@ final class FlowFixture implements AutoCloseable {
     final MigrationStep step;
     ActionFence fence = ActionFence.OPEN;
 
+    /** The last gate the drivers' calls that change a pool pass, asked at each such call. */
+    volatile PoolWrites.Gate writes = PoolWrites.Gate.OPEN;
+
     Operator() {
       Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
-      drivers = new PoolDrivers(new CallMeter(), clock);
+      drivers = new PoolDrivers(new CallMeter(), clock, () -> writes.closedBecause());
       services =
           new MigrationServices(drivers, inventories, ledger, TaskFollower.disabled(), START_GRACE);
       MigrationFlow flow = new MigrationFlow(services);

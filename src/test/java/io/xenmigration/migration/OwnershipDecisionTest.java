@@ -441,6 +441,31 @@ class OwnershipDecisionTest {
     LiveMigration lm = failedStorageMigration();
     pool.destroyTask(lm.getStatus().getTaskRef()); // expired in the pool while nobody looked
     nothingDestroyed(lm, "no longer there");
+    // Still, every copy xapi marked as web's that was not there before is listed, never destroyed.
+    assertThat(lm.getStatus().getRollback().getLeftovers())
+        .extracting(Leftover::getUuid)
+        .containsExactlyInAnyOrder("leaf", "snapshot", "in-use", "still-written");
+    assertThat(lm.getStatus().getRollback().getLeftovers())
+        .allSatisfy(l -> assertThat(l.getReason()).contains("no longer there"));
+  }
+
+  @Test
+  void copiesOfAnUnconfirmedStartAreListedAndNoneDestroyed() {
+    String ours = local1.uuid() + "/uuid-vdi-web";
+    disk("leaf", "web disk", ours, false, false, false, false);
+    disk("users-disk", "web disk", null, false, false, false, false);
+    LiveMigration lm = startWritten(MigrationMode.StorageMigrate);
+    MigrationStatusWriter w = new MigrationStatusWriter(lm);
+    w.intentDone();
+    w.attemptEnded(AttemptOutcome.Unconfirmed, "StartUnconfirmed", "no task carries the tag");
+    w.phase(MigrationPhase.RollingBack, "StartUnconfirmed", "no task carries the tag", T0);
+    PhaseOutcome outcome = decide(lm, T0);
+    applied(lm, outcome, T0);
+    assertThat(outcome.sideEffect()).isNull();
+    assertThat(pool.sideEffects()).isEmpty();
+    assertThat(lm.getStatus().getRollback().getLeftovers())
+        .extracting(Leftover::getUuid)
+        .containsExactly("leaf");
   }
 
   @Test
@@ -453,8 +478,15 @@ class OwnershipDecisionTest {
     w.attemptEnded(AttemptOutcome.Failed, "VM_BAD_POWER_STATE", "refused");
     w.phase(MigrationPhase.RollingBack, "VM_BAD_POWER_STATE", "refused", T0);
     PhaseOutcome outcome = decide(lm, T0);
+    applied(lm, outcome, T0);
     assertThat(outcome.sideEffect()).isNull();
     assertThat(outcome.phase()).isEqualTo(MigrationPhase.Failed);
     assertThat(pool.sideEffects()).isEmpty();
+    // A start xapi refused copied nothing: nothing is listed either.
+    assertThat(
+            lm.getStatus().getRollback() == null
+                ? List.of()
+                : lm.getStatus().getRollback().getLeftovers())
+        .isEmpty();
   }
 }

@@ -28,6 +28,7 @@ class ErrorCatalogTest {
     "TaskLost, '', false",
     "StartUnconfirmed, '', false",
     "CONNECTION_REFUSED, '', true",
+    "NOT_LEADING, Async.VM.migrate_send, false",
   })
   void anotherHostIsTriedOnlyWhenTheDestinationWasAtFault(
       String code, String param, boolean destinationFault) {

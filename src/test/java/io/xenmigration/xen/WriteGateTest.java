@@ -36,12 +36,23 @@ class WriteGateTest {
         SimFixtures.twoPools(
                 new ManualClock(Instant.parse("2026-01-01T00:00:00Z")), new SimSettings())
             .start();
-    driver =
-        new XenApiDriver(
-            PoolEndpoint.of(simulator.url("pool-a"), "root", "password", null, false),
-            new CallMeter(),
-            Clock.systemUTC(),
-            closed::get);
+    driver = driver(closed::get);
+  }
+
+  private XenApiDriver driver(PoolWrites.Gate gate) {
+    return new XenApiDriver(
+        PoolEndpoint.of(simulator.url("pool-a"), "root", "password", null, false),
+        new CallMeter(),
+        Clock.systemUTC(),
+        gate);
+  }
+
+  private String hostRef(String name) throws XenApiException {
+    return driver.inventory().hosts().stream()
+        .filter(h -> h.name().equals(name))
+        .findFirst()
+        .orElseThrow()
+        .ref();
   }
 
   @AfterEach
@@ -52,12 +63,7 @@ class WriteGateTest {
 
   @Test
   void aClosedGateSendsNoWriteAndReadsGoOn() throws Exception {
-    String host =
-        driver.inventory().hosts().stream()
-            .filter(h -> h.name().equals("a-host-2"))
-            .findFirst()
-            .orElseThrow()
-            .ref();
+    String host = hostRef("a-host-2");
     VmInfo vm = driver.resolveVm("vm-shared");
     closed.set("replica-a has not seen its Lease renewed");
 
@@ -82,6 +88,44 @@ class WriteGateTest {
     StartedTask started = driver.startPoolMigrate(vm.ref(), host, TAG);
     assertThat(started.tagged()).isTrue();
     assertThat(simulator.calls().count("Async.VM.pool_migrate")).isEqualTo(1);
+  }
+
+  @Test
+  void aStartTheGateLetThroughIsTaggedEvenWhenTheGateClosesRightAfter() throws Exception {
+    String host = hostRef("a-host-2");
+    VmInfo vm = driver.resolveVm("vm-shared");
+    XenApiDriver closing =
+        driver(
+            new PoolWrites.Gate() {
+              private boolean asked;
+
+              @Override
+              public synchronized String closedBecause() {
+                // Open for the first call asked about (the start), closed for every one after.
+                String answer = asked ? "the Lease went to replica-b" : null;
+                asked = true;
+                return answer;
+              }
+            });
+    try {
+      StartedTask started = closing.startPoolMigrate(vm.ref(), host, TAG);
+
+      // The tag went out: whoever leads next finds the running task by it.
+      assertThat(started.tagged()).isTrue();
+      assertThat(simulator.calls().count("task.add_to_other_config")).isEqualTo(1);
+      assertThat(driver.tasksTagged(TAG)).extracting(MigrationTask::ref).contains(started.ref());
+      // Any other write, a later tag of the same task included, is held back.
+      assertThatThrownBy(() -> closing.tag(started.ref(), TAG))
+          .isInstanceOfSatisfying(
+              XenApiException.class, e -> assertThat(e.code()).isEqualTo(PoolWrites.NOT_LEADING));
+      assertThatThrownBy(() -> closing.destroyTask(started.ref()))
+          .isInstanceOfSatisfying(
+              XenApiException.class, e -> assertThat(e.code()).isEqualTo(PoolWrites.NOT_LEADING));
+      assertThat(simulator.calls().count("task.add_to_other_config")).isEqualTo(1);
+      assertThat(simulator.calls().count("task.destroy")).isZero();
+    } finally {
+      closing.close();
+    }
   }
 
   @Test

@@ -15,10 +15,18 @@ public final class CallLog {
   /**
    * One answered call: when (on the simulator's clock, and on the wall clock when it was taken up),
    * which pool, which method, who called (the originator its session logged in with; empty when it
-   * gave none), and the error description if it failed.
+   * gave none), the error description if it failed, the object it named first after the session (or
+   * null), and its answer when that is a reference or a list of them (or null).
    */
   public record Entry(
-      Instant time, Instant wall, String pool, String method, String caller, List<String> error) {
+      Instant time,
+      Instant wall,
+      String pool,
+      String method,
+      String caller,
+      List<String> error,
+      String subject,
+      Object answer) {
     /** Whether the call succeeded. */
     public boolean succeeded() {
       return error == null;
@@ -53,8 +61,15 @@ public final class CallLog {
   }
 
   void record(
-      Instant time, Instant wall, String pool, String method, String caller, List<String> error) {
-    Entry entry = new Entry(time, wall, pool, method, caller, error);
+      Instant time,
+      Instant wall,
+      String pool,
+      String method,
+      String caller,
+      List<String> error,
+      String subject,
+      Object answer) {
+    Entry entry = new Entry(time, wall, pool, method, caller, error, subject, answer);
     for (Hook hook : hooks) {
       if (hook.method().equals(method)) {
         hook.action().accept(entry);

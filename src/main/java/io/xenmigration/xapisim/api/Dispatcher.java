@@ -80,7 +80,9 @@ public final class Dispatcher {
           pool.nameLabel,
           call.method(),
           caller(pool, call, answer),
-          error);
+          error,
+          call.params().size() > 1 && call.params().get(1) instanceof String named ? named : null,
+          answer instanceof String || answer instanceof List ? answer : null);
     }
   }
 
