@@ -124,12 +124,15 @@ public class MigrationServices {
     }
   }
 
-  /** Notes a task this process started. */
+  /**
+   * Notes a task this process knows to be the attempt's: it started it, or read it carrying the
+   * attempt's tag. Such a task gets its tag back when xapi overwrites it.
+   */
   void started(String taskRef, TaskTag tag) {
     startedHere.put(taskRef, tag);
   }
 
-  /** Whether this process started this task for this tag. */
+  /** Whether this process started this task for this tag, or saw it carry the tag. */
   boolean startedHere(String taskRef, TaskTag tag) {
     return tag != null && tag.equals(startedHere.get(taskRef));
   }

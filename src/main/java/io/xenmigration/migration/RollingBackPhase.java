@@ -232,19 +232,22 @@ final class RollingBackPhase implements PhaseHandler {
       if (attempt.getOutcome() != AttemptOutcome.Unconfirmed) {
         return null;
       }
-      reportUnjudged(
-          context,
-          pools,
-          steps,
-          "the attempt may have started a storage migration that could not be found, so this"
-              + " copy is not provably its");
-      return null;
+      return reportUnjudged(
+              context,
+              pools,
+              steps,
+              "the attempt may have started a storage migration that could not be found, so this"
+                  + " copy is not provably its")
+          ? null
+          : PhaseOutcome.waitForPools(MigrationPhase.RollingBack);
     }
     String unsealed = unsealed(context, proof);
     if (unsealed != null) {
       // Checked before anything the status names is looked up, so that a patched SR or host
       // cannot make it destroy anything; what is found is only reported, as best it can be.
-      reportUnjudged(context, pools, steps, "not removed: " + unsealed);
+      if (!reportUnjudged(context, pools, steps, "not removed: " + unsealed)) {
+        return PhaseOutcome.waitForPools(MigrationPhase.RollingBack);
+      }
       steps.add(CHECK_LEFTOVERS, false, "no copies are judged or removed: " + unsealed);
       return null;
     }
@@ -260,8 +263,10 @@ final class RollingBackPhase implements PhaseHandler {
             && (status.getMode() != MigrationMode.CrossPoolMigrate || !found.inDestinationPool());
     if (!home) {
       // The VM is gone or arrived: its disks cannot be told apart from copies, so none go.
-      reportUnjudged(
-          context, pools, steps, "not removed: the VM is not where it was after the attempt");
+      if (!reportUnjudged(
+          context, pools, steps, "not removed: the VM is not where it was after the attempt")) {
+        return PhaseOutcome.waitForPools(MigrationPhase.RollingBack);
+      }
       steps.add(
           CHECK_LEFTOVERS, false, "the VM is not where it was; no copies are judged or removed");
       return null;
@@ -303,23 +308,28 @@ final class RollingBackPhase implements PhaseHandler {
   /**
    * Reports, and never destroys, the copies of the VM's disks on the destination SR the status
    * names that were not there before the attempt, when they cannot be judged: a copy nobody can
-   * prove is still listed. As best it can: a VM, SR or pool that cannot be read adds nothing and
-   * holds nothing up.
+   * prove is still listed. Returns false while the source pool's inventory is not known yet (the
+   * look waits); a pool that fails for a passing reason throws, and the look is made again; an SR
+   * or VM the pool does not know (a patched status) adds nothing and holds nothing up.
    */
-  private void reportUnjudged(
-      MigrationContext context, MigrationServices.Drivers pools, Steps steps, String reason) {
+  private boolean reportUnjudged(
+      MigrationContext context, MigrationServices.Drivers pools, Steps steps, String reason)
+      throws XenApiException {
     LiveMigrationStatus status = context.status();
     PoolInventory sourceInventory =
         services.inventory(context.poolKey(context.migration().getSpec().getPool())).orElse(null);
-    if (sourceInventory == null || status.getVmUuid() == null) {
-      return;
+    if (sourceInventory == null) {
+      return false;
+    }
+    if (status.getVmUuid() == null) {
+      return true;
     }
     try {
       VmWhereabouts.Found found =
           VmWhereabouts.find(status.getVmUuid(), pools.source(), pools.destination());
       if (found.vm() == null
           || (status.getMode() == MigrationMode.CrossPoolMigrate && found.inDestinationPool())) {
-        return; // gone, or its disks are in the other pool now: nothing to tell copies by
+        return true; // gone, or its disks are in the other pool now: nothing to tell copies by
       }
       PoolApi destination = pools.destination();
       SrInfo sr = destination.sr(status.getDestinationSRUuid());
@@ -331,9 +341,13 @@ final class RollingBackPhase implements PhaseHandler {
               context.attempt().getExistingDisks(),
               reason)
           .forEach(steps::keep);
-    } catch (XenApiException | RuntimeException e) {
-      // Best effort: the step already says nothing was judged.
+    } catch (XenApiException e) {
+      if (e.isTransient()) {
+        throw e;
+      }
+      // Not known to the pool (a status patched to name another SR, say): nothing more to list.
     }
+    return true;
   }
 
   /**
@@ -345,7 +359,8 @@ final class RollingBackPhase implements PhaseHandler {
     LiveMigrationStatus status = context.status();
     TaskTag tag = context.tag();
     if (proof == null || !proof.carries(tag)) {
-      return "the attempt's task is no longer there to prove what the attempt copied";
+      return "the attempt's task is no longer there to prove what the attempt copied (gone, or"
+          + " xapi overwrote its tag)";
     }
     if (!DiskSeal.matches(
         tag.seal(),

@@ -73,6 +73,12 @@ final class RunningPhase implements PhaseHandler {
       return vanished(context, pools);
     }
     TaskTag tag = context.tag();
+    if (task.carries(tag)) {
+      // Seen carrying the attempt's tag: proof enough for this process to put the tag back should
+      // xapi overwrite it later, as for a task it started itself (a leader that took over and
+      // adopted the task would otherwise lose it to the first forwarded progress).
+      services.started(task.ref(), tag);
+    }
     if (!task.carries(tag) && services.startedHere(task.ref(), tag)) {
       // The follower's copy may predate a tag just put back: the task itself says.
       task = taskOrNull(source, status.getTaskRef());
@@ -235,6 +241,7 @@ final class RunningPhase implements PhaseHandler {
                 .orElse(found.get(0));
         services.tasks.follow(
             context.poolKey(context.migration().getSpec().getPool()), task.ref(), context.key());
+        services.started(task.ref(), tag); // found by the attempt's tag: provably its
         return PhaseOutcome.to(
                 MigrationPhase.Running,
                 "Migrating",

@@ -160,6 +160,39 @@ class OwnershipDecisionTest {
   }
 
   @Test
+  void aTaskAdoptedByItsTagGetsTheTagBackWhenXapiOverwritesIt() {
+    MigrationTask running =
+        pool.addTask("Async.VM.migrate_send", MigrationTask.Status.PENDING, true, tag());
+    LiveMigration lm = startWritten(MigrationMode.StorageMigrate);
+    applied(lm, decide(lm, T0.plusSeconds(1)), T0.plusSeconds(1));
+    assertThat(lm.getStatus().getTaskRef()).isEqualTo(running.ref());
+    pool.loseTag(running.ref());
+    PhaseOutcome next = decide(lm, T0.plusSeconds(2));
+    assertThat(next.sideEffect().action()).isEqualTo(IntentAction.TagTask);
+  }
+
+  @Test
+  void aTaskSeenWithItsTagGetsTheTagBackWhenXapiOverwritesIt() {
+    MigrationTask running =
+        pool.addTask("Async.VM.migrate_send", MigrationTask.Status.PENDING, true, tag());
+    LiveMigration lm = startWritten(MigrationMode.StorageMigrate);
+    new MigrationStatusWriter(lm).intentDone().task(running.ref(), running.uuid());
+    // A process that took over reads the task its predecessor recorded, with the tag on.
+    applied(lm, decide(lm, T0.plusSeconds(1)), T0.plusSeconds(1));
+    pool.loseTag(running.ref());
+    PhaseOutcome next = decide(lm, T0.plusSeconds(2));
+    assertThat(next.sideEffect().action()).isEqualTo(IntentAction.TagTask);
+    // A task never seen with the tag is not claimed by putting one on it.
+    MigrationTask foreign =
+        pool.addTask("Async.VM.migrate_send", MigrationTask.Status.PENDING, true, null);
+    LiveMigration other = startWritten(MigrationMode.StorageMigrate);
+    new MigrationStatusWriter(other).intentDone().task(foreign.ref(), foreign.uuid());
+    PhaseOutcome untouched = decide(other, T0.plusSeconds(3));
+    assertThat(untouched.sideEffect() == null ? null : untouched.sideEffect().action())
+        .isNotEqualTo(IntentAction.TagTask);
+  }
+
+  @Test
   void aVmBusyWithAnUntaggedTaskIsWaitedForAndItsTaskNamed() {
     MigrationTask foreign =
         pool.addTask("Async.VM.pool_migrate", MigrationTask.Status.PENDING, true, null);
@@ -447,6 +480,23 @@ class OwnershipDecisionTest {
         .containsExactlyInAnyOrder("leaf", "snapshot", "in-use", "still-written");
     assertThat(lm.getStatus().getRollback().getLeftovers())
         .allSatisfy(l -> assertThat(l.getReason()).contains("no longer there"));
+  }
+
+  @Test
+  void copiesOfATaskThatLostItsTagAreListedAndNoneDestroyed() {
+    copiesOfWeb();
+    TaskTag sealed = sealed(List.of("users-disk"));
+    // xapi overwrote the task's tag (a forwarded migrate_send mirrors a subtask whose tag could not
+    // be written), and the process that could have put it back is gone.
+    MigrationTask untagged =
+        pool.addTask("Async.VM.migrate_send", MigrationTask.Status.FAILURE, false, null);
+    LiveMigration lm = rollingBackWith(untagged, MigrationMode.StorageMigrate, sealed);
+    lm.getStatus().getAttempts().get(0).setExistingDisks(List.of("users-disk"));
+    nothingDestroyed(lm, "no longer there");
+    assertThat(lm.getStatus().getRollback().getLeftovers())
+        .extracting(Leftover::getUuid)
+        .containsExactlyInAnyOrder(untagged.uuid(), "leaf", "snapshot", "in-use", "still-written");
+    assertThat(pool.sideEffects()).isEmpty();
   }
 
   @Test

@@ -292,6 +292,24 @@ public final class FakePool implements PoolApi {
     return new StartedTask(task.ref(), null, true);
   }
 
+  /** xapi overwrites a task's tag, as a forwarded migrate_send's copy of its subtask does. */
+  public void loseTag(String taskRef) {
+    MigrationTask t = tasks.get(taskRef);
+    tasks.put(
+        taskRef,
+        new MigrationTask(
+            t.ref(),
+            t.uuid(),
+            t.name(),
+            t.status(),
+            t.progress(),
+            t.error(),
+            t.result(),
+            t.cancellable(),
+            null,
+            t.subtasks()));
+  }
+
   @Override
   public boolean tag(String taskRef, TaskTag tag) {
     sideEffects.add("tag " + taskRef);
