@@ -188,6 +188,16 @@ final class AdminEndpoint {
       simulator.setHostLive(parts[1], parts[3], body.path("live").asBoolean(true));
       return ok();
     }
+    // POST /pools/{pool}/hosts/{host}/restart-toolstack → {"reenabled": true|false}
+    if (method == HttpMethod.POST
+        && parts.length == 5
+        && parts[0].equals("pools")
+        && parts[2].equals("hosts")
+        && parts[4].equals("restart-toolstack")) {
+      requirePool(parts[1]);
+      return JSON.createObjectNode()
+          .put("reenabled", simulator.restartToolstack(parts[1], parts[3]));
+    }
     if (method == HttpMethod.POST
         && parts.length == 3
         && parts[0].equals("pools")

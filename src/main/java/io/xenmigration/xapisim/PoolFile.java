@@ -11,6 +11,7 @@ import io.xenmigration.xapisim.model.SimVm;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -23,10 +24,14 @@ import java.util.Objects;
  *     port: 8443                # a free port unless given
  *     sharedSrs: [nfs-a]        # the first is the default SR
  *     hosts:
- *       - {name: a-host-1, memoryGiB: 64, cpus: 16}
+ *       - {name: a-host-1, memoryGiB: 64, cpus: 16, xapiVersion: 25.31.0}
  *     vms:
  *       - {name: web-01, host: a-host-1, memoryGiB: 4, sr: nfs-a, diskGiB: 20}
  *       - {name: db-01, host: a-host-1, memoryGiB: 8, sr: local, dirtyMiBPerSecond: 300}
+ *       - {name: gpu-01, host: a-host-1, vgpu: true, haRestartPriority: restart}
+ *       - {name: pinned, host: a-host-1, blockedOperations: {pool_migrate: licence}}
+ *       - {name: idle, host: a-host-1, powerState: Halted}
+ *     haEnabled: false
  *     templates: [Debian Bookworm 12]
  *   - name: big
  *     generate: {hosts: 200, vms: 4000, hostMemoryGiB: 512}
@@ -49,12 +54,26 @@ public final class PoolFile {
       List<HostSpec> hosts,
       List<VmSpec> vms,
       List<String> templates,
-      Generate generate) {}
+      Generate generate,
+      Boolean haEnabled) {}
 
-  /** A host. */
-  public record HostSpec(String name, Long memoryGiB, Integer cpus, String productVersion) {}
+  /**
+   * A host; {@code xapiVersion} sets which call parameters and evacuation behaviour it has, {@code
+   * enabled: false} starts it disabled.
+   */
+  public record HostSpec(
+      String name,
+      Long memoryGiB,
+      Integer cpus,
+      String productVersion,
+      String xapiVersion,
+      Boolean enabled) {}
 
-  /** A running VM; {@code sr: local} puts its disk on its host's local SR. */
+  /**
+   * A VM, running on its host unless {@code powerState} says {@code Halted} (then it has no host);
+   * {@code sr: local} puts its disk on its host's local SR. {@code blockedOperations}, {@code
+   * pciAttached}, {@code vgpu} and {@code haRestartPriority} make VMs an evacuation cannot move.
+   */
   public record VmSpec(
       String name,
       String host,
@@ -62,7 +81,12 @@ public final class PoolFile {
       Integer vcpus,
       String sr,
       Long diskGiB,
-      Long dirtyMiBPerSecond) {}
+      Long dirtyMiBPerSecond,
+      String powerState,
+      Map<String, String> blockedOperations,
+      Boolean pciAttached,
+      Boolean vgpu,
+      String haRestartPriority) {}
 
   /** A generated pool, see {@link PoolGenerator}. */
   public record Generate(int hosts, int vms, Long hostMemoryGiB) {}
@@ -115,7 +139,12 @@ public final class PoolFile {
         if (host.productVersion() != null) {
           simHost.productVersion = host.productVersion();
         }
+        if (host.xapiVersion() != null) {
+          simHost.xapiVersion = host.xapiVersion();
+        }
+        simHost.enabled = !Boolean.FALSE.equals(host.enabled());
       }
+      simPool.haEnabled = Boolean.TRUE.equals(pool.haEnabled());
       for (VmSpec vm : Objects.requireNonNullElse(pool.vms(), List.<VmSpec>of())) {
         SimHost host = simPool.host(vm.host());
         if (host == null) {
@@ -132,13 +161,23 @@ public final class PoolFile {
         if (sr == null) {
           throw new IllegalArgumentException("VM " + vm.name() + " names unknown SR " + srName);
         }
+        long memory = Objects.requireNonNullElse(vm.memoryGiB(), 2L) * GIB;
+        long disk = Objects.requireNonNullElse(vm.diskGiB(), 20L) * GIB;
+        String power = Objects.requireNonNullElse(vm.powerState(), "Running");
         SimVm simVm =
-            builder.addVm(
-                vm.name(),
-                host,
-                Objects.requireNonNullElse(vm.memoryGiB(), 2L) * GIB,
-                sr,
-                Objects.requireNonNullElse(vm.diskGiB(), 20L) * GIB);
+            switch (power) {
+              case "Running" -> builder.addVm(vm.name(), host, memory, sr, disk);
+              case "Halted" -> builder.addHaltedVm(vm.name(), memory, sr, disk);
+              default ->
+                  throw new IllegalArgumentException(
+                      "VM " + vm.name() + ": powerState must be Running or Halted, not " + power);
+            };
+        if (vm.blockedOperations() != null) {
+          simVm.blockedOperations.putAll(vm.blockedOperations());
+        }
+        simVm.pciAttached = Boolean.TRUE.equals(vm.pciAttached());
+        simVm.vgpuAttached = Boolean.TRUE.equals(vm.vgpu());
+        simVm.haRestartPriority = Objects.requireNonNullElse(vm.haRestartPriority(), "");
         simVm.vcpusMax = Objects.requireNonNullElse(vm.vcpus(), 2);
         simVm.dirtyBytesPerSecond = Objects.requireNonNullElse(vm.dirtyMiBPerSecond(), 0L) << 20;
       }

@@ -322,6 +322,25 @@ public final class XapiSimulator implements AutoCloseable {
   }
 
   /**
+   * Restarts a host's toolstack: a host disabled without {@code auto_enable=false} comes back
+   * enabled, as xapi's start-up does. Returns whether it was enabled again.
+   */
+  public boolean restartToolstack(String pool, String host) {
+    synchronized (world) {
+      SimPool simPool = pool(pool);
+      SimHost simHost = simPool.host(host);
+      if (simHost == null) {
+        throw new IllegalArgumentException("no host " + host + " in " + pool);
+      }
+      boolean reenabled = simHost.restartToolstack();
+      if (reenabled) {
+        simPool.events.emit(simHost, "mod", world.clock.now());
+      }
+      return reenabled;
+    }
+  }
+
+  /**
    * Lets migrations stopped by a hang fault, or still on their way to it, go on to their end (those
    * of one VM, by UUID or name-label, or all when null); returns how many.
    */

@@ -25,8 +25,19 @@ public final class SimClient {
 
   public final Connection connection;
 
+  /** A connection that also sends calls the SDK has no method for, or not with these arguments. */
+  private static final class RawConnection extends Connection {
+    RawConnection(java.net.URL url) {
+      super(url);
+    }
+
+    Object call(String method, Object... params) throws Exception {
+      return dispatch(method, params).get("Value");
+    }
+  }
+
   public SimClient(XapiSimulator simulator, String pool) {
-    this.connection = new Connection(simulator.url(pool));
+    this.connection = new RawConnection(simulator.url(pool));
     try {
       Session.loginWithPassword(connection, "root", "password", "2.14");
     } catch (Exception e) {
@@ -99,6 +110,17 @@ public final class SimClient {
       clock.advance(step);
     }
     throw new AssertionError("task still pending after " + maxSteps + " steps: " + readings);
+  }
+
+  /**
+   * Calls a method with this session and the given arguments as they are (refs as strings), the
+   * answer as XML-RPC decoded it; a failure throws the SDK's exception for its code.
+   */
+  public Object call(String method, Object... params) throws Exception {
+    Object[] all = new Object[params.length + 1];
+    all[0] = connection.getSessionReference();
+    System.arraycopy(params, 0, all, 1, params.length);
+    return ((RawConnection) connection).call(method, all);
   }
 
   /** The task's error info as a list. */

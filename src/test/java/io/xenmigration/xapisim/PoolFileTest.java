@@ -47,6 +47,20 @@ class PoolFileTest {
             assertThat(db.vbds.get(0).vdi.sr.nameLabel).isEqualTo("Local storage on lab-2");
             assertThat(db.vbds.get(0).vdi.virtualSize).isEqualTo(100 * GIB);
             assertThat(lab.<SimVm>all(XClass.VM)).anyMatch(v -> v.isATemplate);
+            assertThat(lab.host("lab-2").xapiVersion).isEqualTo("25.31.0");
+            assertThat(lab.host("lab-1").xapiVersion).isEqualTo("1.249.32");
+            assertThat(lab.host("lab-3").enabled).isFalse();
+            assertThat(lab.haEnabled).isTrue();
+            assertThat(lab.vm("web-01").blockedOperations)
+                .containsExactly(java.util.Map.entry("pool_migrate", "licence pinned"));
+            SimVm gpu = lab.vm("gpu-01");
+            assertThat(gpu.vgpuAttached).isTrue();
+            assertThat(gpu.pciAttached).isTrue();
+            assertThat(gpu.haRestartPriority).isEqualTo("restart");
+            SimVm spare = lab.vm("spare-01");
+            assertThat(spare.powerState).isEqualTo("Halted");
+            assertThat(spare.residentOn).isNull();
+            assertThat(lab.host("lab-1").residentVms).doesNotContain(spare);
             return null;
           });
     }

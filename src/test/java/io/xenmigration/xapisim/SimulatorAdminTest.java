@@ -87,6 +87,19 @@ class SimulatorAdminTest {
   }
 
   @Test
+  void aToolstackRestartFromJsonEnablesAHostDisabledTheOldWay() throws Exception {
+    a.host("a-host-2").disable(a.connection);
+    HttpResponse<String> restart =
+        send("POST", "pools/pool-a/hosts/a-host-2/restart-toolstack", "");
+    assertThat(JSON.readTree(restart.body()).path("reenabled").asBoolean()).isTrue();
+    assertThat(a.host("a-host-2").getEnabled(a.connection)).isTrue();
+    restart = send("POST", "pools/pool-a/hosts/a-host-2/restart-toolstack", "");
+    assertThat(JSON.readTree(restart.body()).path("reenabled").asBoolean()).isFalse();
+    assertThat(send("POST", "pools/pool-a/hosts/nope/restart-toolstack", "").statusCode())
+        .isEqualTo(400);
+  }
+
+  @Test
   void callFaultsCountAndClear() throws Exception {
     send(
         "POST",

@@ -28,6 +28,33 @@ public final class CallContext {
     this.task = task;
   }
 
+  /** The method called, as sent (with {@code Async.} when it was). */
+  String method() {
+    return method;
+  }
+
+  /**
+   * Refuses optional arguments the pool's master does not know yet: optional argument {@code i}
+   * (after the {@code required} ones) exists from xapi version {@code since[i]} on. An older master
+   * answers as its own method table would, with MESSAGE_PARAMETER_COUNT_MISMATCH.
+   */
+  void allowOptional(int required, String... since) {
+    String version = pool.master.xapiVersion;
+    int known = required;
+    while (known - required < since.length
+        && Versions.compare(version, since[known - required]) >= 0) {
+      known++;
+    }
+    if (args.size() > known) {
+      throw new XapiError("MESSAGE_PARAMETER_COUNT_MISMATCH", method, known, args.size());
+    }
+  }
+
+  /** Whether the pool's master runs xapi {@code version} or later. */
+  boolean masterAtLeast(String version) {
+    return Versions.compare(pool.master.xapiVersion, version) >= 0;
+  }
+
   SimWorld world() {
     return pool.world;
   }
@@ -72,6 +99,22 @@ public final class CallContext {
     Map<String, String> strings = new LinkedHashMap<>();
     map.forEach((k, v) -> strings.put(String.valueOf(k), String.valueOf(v)));
     return strings;
+  }
+
+  /** Argument {@code index} as an integer (XML-RPC sends int64 values as strings). */
+  long number(int index) {
+    Object value = args.get(index);
+    if (value instanceof Number n) {
+      return n.longValue();
+    }
+    if (value instanceof String text) {
+      try {
+        return Long.parseLong(text);
+      } catch (NumberFormatException e) {
+        // falls through to the type error
+      }
+    }
+    throw new XapiError("FIELD_TYPE_ERROR", "argument " + (index + 1));
   }
 
   /** Argument {@code index} as a boolean. */

@@ -174,7 +174,7 @@ public final class Dispatcher {
     return result;
   }
 
-  private static void finish(CallContext context, SimTask task, Object result, XapiError error) {
+  static void finish(CallContext context, SimTask task, Object result, XapiError error) {
     task.progress = 1.0;
     task.finished = context.now();
     task.cancellable = false;

@@ -8,20 +8,27 @@ import io.xenmigration.xapisim.model.XClass;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Host calls: free memory, enabling and disabling, and receiving a storage migration. */
+/**
+ * Host calls: free memory, taking a host out of service and back ({@code xapi_host.ml}), its
+ * evacuation, and receiving a storage migration.
+ */
 final class HostCalls {
+
+  /** The first xapi that takes {@code auto_enable} on {@code host.disable}. */
+  static final String AUTO_ENABLE_SINCE = "25.31.0";
 
   private HostCalls() {}
 
   static void register(Dispatcher dispatcher) {
-    dispatcher.add("host.compute_free_memory", 1, 0, true, c -> reachable(c).freeMemory());
-    dispatcher.add("host.disable", 1, 0, true, c -> setEnabled(c, false));
-    dispatcher.add("host.enable", 1, 0, true, c -> setEnabled(c, true));
+    dispatcher.add("host.compute_free_memory", 1, 0, true, c -> reachable(c).squeezedFreeMemory());
+    dispatcher.add("host.disable", 1, 1, true, HostCalls::disable);
+    dispatcher.add("host.enable", 1, 0, true, HostCalls::enable);
     dispatcher.add("host.migrate_receive", 3, 0, true, HostCalls::migrateReceive);
+    Evacuation.register(dispatcher);
   }
 
   /** The host argument, which must be up to answer: calls to a dead host fail. */
-  private static SimHost reachable(CallContext context) {
+  static SimHost reachable(CallContext context) {
     SimHost host = context.resolve(XClass.HOST, 0);
     if (!host.metrics.live) {
       throw new XapiError("HOST_OFFLINE", host.ref);
@@ -29,10 +36,35 @@ final class HostCalls {
     return host;
   }
 
-  private static Object setEnabled(CallContext context, boolean enabled) {
+  /**
+   * Stops VMs starting on or arriving at the host. With {@code auto_enable=false} it stays disabled
+   * across toolstack restarts; without it (or before xapi 25.31) a restart enables it again. A host
+   * already disabled is left as it is.
+   */
+  private static Object disable(CallContext context) {
+    context.allowOptional(1, AUTO_ENABLE_SINCE);
     SimHost host = reachable(context);
-    if (host.enabled != enabled) {
-      host.enabled = enabled;
+    boolean autoEnable = context.args.size() < 2 || context.bool(1);
+    if (host.enabled) {
+      host.enabled = false;
+      host.autoEnable = autoEnable;
+      context.emit(host, "mod");
+    }
+    return "";
+  }
+
+  /** Puts the host back in service, with xapi's refusals in xapi's order. */
+  private static Object enable(CallContext context) {
+    SimHost host = reachable(context);
+    if (host.booting) {
+      throw new XapiError("HOST_STILL_BOOTING");
+    }
+    if (host.disabledUntilReboot) {
+      throw new XapiError("HOST_DISABLED_UNTIL_REBOOT", host.ref);
+    }
+    host.autoEnable = true;
+    if (!host.enabled) {
+      host.enabled = true;
       context.emit(host, "mod");
     }
     return "";

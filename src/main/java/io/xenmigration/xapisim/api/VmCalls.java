@@ -7,6 +7,7 @@ import io.xenmigration.xapisim.model.SimNetwork;
 import io.xenmigration.xapisim.model.SimPool;
 import io.xenmigration.xapisim.model.SimSession;
 import io.xenmigration.xapisim.model.SimSr;
+import io.xenmigration.xapisim.model.SimTask;
 import io.xenmigration.xapisim.model.SimVbd;
 import io.xenmigration.xapisim.model.SimVdi;
 import io.xenmigration.xapisim.model.SimVif;
@@ -14,6 +15,7 @@ import io.xenmigration.xapisim.model.SimVm;
 import io.xenmigration.xapisim.model.XClass;
 import io.xenmigration.xapisim.model.XObject;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -120,8 +122,15 @@ final class VmCalls {
     return "";
   }
 
-  /** {@code assert_can_boot_here}: can this host run this VM now? */
   private static void checkBoot(SimVm vm, SimHost host, boolean checkStorage) {
+    checkBoot(vm, host, checkStorage, true);
+  }
+
+  /**
+   * {@code assert_can_boot_here}: can this host run this VM now? The evacuation planner asks it
+   * without the memory check, which its own bin-packing does.
+   */
+  static void checkBoot(SimVm vm, SimHost host, boolean checkStorage, boolean checkMemory) {
     if (!host.metrics.live) {
       throw new XapiError("HOST_NOT_LIVE");
     }
@@ -141,7 +150,11 @@ final class VmCalls {
         throw new XapiError("VM_REQUIRES_NET", vm.ref, vif.network.ref);
       }
     }
-    checkMemoryAndCpus(vm, host);
+    if (checkMemory) {
+      checkMemoryAndCpus(vm, host);
+    } else {
+      checkCpus(vm, host);
+    }
   }
 
   private static void checkHardwareVersion(SimVm vm, SimHost host) {
@@ -159,6 +172,10 @@ final class VmCalls {
     if (vm.residentOn != host && host.freeMemory() < vm.memoryFootprint()) {
       throw new XapiError("HOST_NOT_ENOUGH_FREE_MEMORY", vm.memoryFootprint(), host.freeMemory());
     }
+    checkCpus(vm, host);
+  }
+
+  private static void checkCpus(SimVm vm, SimHost host) {
     if (vm.vcpusMax > host.cpuCount) {
       throw new XapiError("HOST_NOT_ENOUGH_PCPUS", vm.vcpusMax, host.cpuCount);
     }
@@ -167,20 +184,7 @@ final class VmCalls {
   /** Rolling-upgrade rule: never move a VM to a host running older software. */
   private static boolean olderThan(SimHost destination, SimHost source) {
     return source != null
-        && compareVersions(destination.platformVersion, source.platformVersion) < 0;
-  }
-
-  private static int compareVersions(String a, String b) {
-    String[] left = a.split("\\.");
-    String[] right = b.split("\\.");
-    for (int i = 0; i < Math.max(left.length, right.length); i++) {
-      int l = i < left.length ? Integer.parseInt(left[i]) : 0;
-      int r = i < right.length ? Integer.parseInt(right[i]) : 0;
-      if (l != r) {
-        return Integer.compare(l, r);
-      }
-    }
-    return 0;
+        && Versions.compare(destination.platformVersion, source.platformVersion) < 0;
   }
 
   /** {@code assert_can_migrate}: the checks of a storage or cross-pool migration. */
@@ -237,25 +241,62 @@ final class VmCalls {
     return "";
   }
 
+  /**
+   * The rest of the VM's operation check for a move ({@code check_operation_error}, after power
+   * state and running operations): passed-through devices pin a VM to its host.
+   */
+  static void assertMovable(SimVm vm) {
+    if (vm.pciAttached) {
+      throw new XapiError("VM_HAS_PCI_ATTACHED", vm.ref);
+    }
+    if (vm.vgpuAttached) {
+      throw new XapiError("VM_HAS_VGPU", vm.ref);
+    }
+  }
+
+  /** The VM-side check of {@code pool_migrate}, which the evacuation planner runs too. */
+  static void assertCanPoolMigrate(SimVm vm) {
+    assertOperationAllowed(vm, "pool_migrate", "running");
+    assertMovable(vm);
+  }
+
+  /** The destination must allow {@code vm_migrate}: not while it is being evacuated. */
+  private static void assertHostAllows(SimHost host, String operation) {
+    List<String> error = host.operationError(operation);
+    if (error != null) {
+      throw new XapiError(error.get(0), error.subList(1, error.size()).toArray());
+    }
+  }
+
   private static Object poolMigrate(CallContext context, MigrationEngine engine) {
     SimVm vm = context.resolve(XClass.VM, 0);
     SimHost destination = context.resolve(XClass.HOST, 1);
     context.stringMap(2);
-    assertOperationAllowed(vm, "pool_migrate", "running");
+    return startPoolMigrate(context.task(), vm, destination, engine);
+  }
+
+  /** Checks and starts a {@code pool_migrate} in a task: the call's own, or an evacuation's. */
+  static Object startPoolMigrate(
+      SimTask task, SimVm vm, SimHost destination, MigrationEngine engine) {
+    assertCanPoolMigrate(vm);
     if (olderThan(destination, vm.residentOn)) {
       throw new XapiError("NOT_SUPPORTED_DURING_UPGRADE");
     }
     checkBoot(vm, destination, true);
+    assertHostAllows(destination, "vm_migrate");
     return engine.start(
-        new MigrationEngine.Request(
-            Kind.POOL_MIGRATE, context.task(), vm, destination, Map.of(), Map.of()));
+        new MigrationEngine.Request(Kind.POOL_MIGRATE, task, vm, destination, Map.of(), Map.of()));
   }
 
   private static Object migrateSend(CallContext context, MigrationEngine engine) {
     Plan plan = plan(context);
     // The simulator moves running VMs only; xapi also copies halted and suspended ones.
     assertOperationAllowed(plan.vm, "migrate_send", "running");
+    assertMovable(plan.vm);
     assertCanMigrate(context, plan);
+    if (plan.intraPool) {
+      assertHostAllows(plan.destination, "vm_migrate");
+    }
     int limit = engine.settings().maxStorageMigrationsPerHost;
     if (engine.storageMigrationsFrom(plan.vm.residentOn) >= limit) {
       throw new XapiError("TOO_MANY_STORAGE_MIGRATES", limit);

@@ -210,16 +210,16 @@ public final class MigrationEngine {
   }
 
   /**
-   * Starts a checked migration under the world's lock: marks the VM and both hosts busy, reserves
-   * memory on the destination and schedules the progress. The future completes with the task's
-   * result, or fails with the task's error.
+   * Starts a checked migration under the world's lock: marks the VM and the destination busy,
+   * reserves memory on the destination and schedules the progress. The future completes with the
+   * task's result, or fails with the task's error.
    */
   public CompletableFuture<Object> start(Request request) {
     Migration migration = new Migration(request, world.clock.now());
     SimVm vm = request.vm;
     SimHost source = vm.residentOn;
     vm.currentOperations.put(request.task, request.kind.operation);
-    source.currentOperations.put(request.task, "vm_migrate");
+    // xapi marks only the destination host (with_host_operation vm_migrate), not the source.
     request.destination.currentOperations.put(request.task, "vm_migrate");
     request.destination.reservations.put(request.task, vm.memoryFootprint());
     migration.source = source;
@@ -524,7 +524,6 @@ public final class MigrationEngine {
     SimTask task = migration.request.task;
     running.remove(task);
     migration.request.vm.currentOperations.remove(task);
-    migration.source.currentOperations.remove(task);
     migration.request.destination.currentOperations.remove(task);
     migration.request.destination.reservations.remove(task);
   }

@@ -24,6 +24,25 @@ public final class SimHost extends XObject {
   public int cpuCount = 16;
   public String productVersion = "8.2.1";
   public String platformVersion = "3.2.1";
+
+  /**
+   * The version of xapi itself ({@code software_version["xapi_build"]}): which parameters and
+   * behaviours the host's calls have. 1.249 is XCP-ng 8.2's.
+   */
+  public String xapiVersion = "1.249.32";
+
+  /**
+   * Whether a toolstack restart enables this host again: true unless it was disabled with {@code
+   * auto_enable=false}, which xapi 25.31.0 and later accept.
+   */
+  public boolean autoEnable = true;
+
+  /** Disabled until the next reboot (after an update that needs one): enable refuses. */
+  public boolean disabledUntilReboot;
+
+  /** Still starting up: enable refuses with HOST_STILL_BOOTING. */
+  public boolean booting;
+
   public final Map<String, String> otherConfig = new LinkedHashMap<>();
   public final SimHostMetrics metrics;
   public SimVm controlDomain;
@@ -50,6 +69,91 @@ public final class SimHost extends XObject {
   @Override
   public String nameLabel() {
     return nameLabel;
+  }
+
+  /**
+   * What {@code host.compute_free_memory} answers: free memory if every resident guest were
+   * squeezed to its dynamic minimum, the figure xapi's evacuation planner packs against.
+   */
+  public long squeezedFreeMemory() {
+    long squeezable = 0;
+    for (SimVm vm : residentVms) {
+      squeezable += Math.max(0, vm.memoryDynamicMax - vm.memoryDynamicMin);
+    }
+    return Math.min(memoryTotal, freeMemory() + squeezable);
+  }
+
+  /**
+   * Host operations, as xapi's {@code host_allowed_operations}: those that bring VMs in
+   * ("creating") and those that empty or stop the host ("removing") exclude each other.
+   */
+  public static final List<String> OPERATIONS =
+      List.of(
+          "provision",
+          "evacuate",
+          "shutdown",
+          "reboot",
+          "power_on",
+          "vm_start",
+          "vm_resume",
+          "vm_migrate",
+          "apply_updates",
+          "enable");
+
+  private static final Set<String> CREATING = Set.of("provision", "vm_resume", "vm_migrate");
+  private static final Set<String> REMOVING = Set.of("evacuate", "reboot", "shutdown");
+  private static final Set<String> EXCLUSIVE = Set.of("reboot", "shutdown", "apply_updates");
+
+  /**
+   * Why an operation may not start on this host now, as xapi's {@code valid_operations} says it
+   * (the code and its parameters), or null when it may.
+   */
+  public List<String> operationError(String operation) {
+    List<String> running = new ArrayList<>(new LinkedHashSet<>(currentOperations.values()));
+    if (CREATING.contains(operation)) {
+      for (String op : running) {
+        if (REMOVING.contains(op)) {
+          return List.of("OTHER_OPERATION_IN_PROGRESS", "host", ref, op);
+        }
+      }
+    }
+    if (REMOVING.contains(operation)) {
+      for (String op : running) {
+        if (CREATING.contains(op)) {
+          return List.of("OTHER_OPERATION_IN_PROGRESS", "host", ref, op);
+        }
+      }
+    }
+    if (EXCLUSIVE.contains(operation)) {
+      if (!running.isEmpty()) {
+        return List.of("OTHER_OPERATION_IN_PROGRESS", "host", ref, running.get(0));
+      }
+      if (enabled) {
+        return List.of("HOST_NOT_DISABLED");
+      }
+    }
+    if (operation.equals("provision") && running.contains("provision")) {
+      return List.of("OTHER_OPERATION_IN_PROGRESS", "host", ref, "provision");
+    }
+    if (operation.equals("power_on")) {
+      if (metrics.live) {
+        return List.of("HOST_IS_LIVE", ref);
+      }
+      return List.of("HOST_POWER_ON_MODE_DISABLED");
+    }
+    return null;
+  }
+
+  /**
+   * A toolstack restart: the host comes back enabled unless it was disabled for good ({@code
+   * auto_enable=false}) or until a reboot. Returns whether it was enabled again.
+   */
+  public boolean restartToolstack() {
+    if (enabled || !autoEnable || disabledUntilReboot) {
+      return false;
+    }
+    enabled = true;
+    return true;
   }
 
   /** Memory free for a new guest: total less Xen, resident guests and reservations. */
@@ -92,6 +196,7 @@ public final class SimHost extends XObject {
     software.put("platform_name", "XCP");
     software.put("platform_version", platformVersion);
     software.put("xapi", "1.20");
+    software.put("xapi_build", xapiVersion);
     software.put("xen", "4.13.5");
     software.put("build_number", "release/yangtze/master/58");
     software.put("hostname", nameLabel);
@@ -103,9 +208,10 @@ public final class SimHost extends XObject {
     cpuInfo.put("modelname", "Intel(R) Xeon(R) CPU E5-2650 v2 @ 2.60GHz");
     cpuInfo.put("features", "1fbee3ff-bfebfbff-00000001-2c100800");
     List<String> allowed = new ArrayList<>();
-    if (currentOperations.isEmpty()) {
-      allowed.addAll(List.of("provision", "evacuate", "reboot", "shutdown", "vm_start"));
-      allowed.addAll(List.of("vm_resume", "vm_migrate"));
+    for (String operation : OPERATIONS) {
+      if (operationError(operation) == null) {
+        allowed.add(operation);
+      }
     }
     return fields(
         "uuid", uuid,

@@ -23,6 +23,10 @@ public final class SimPool extends XObject {
   public SimHost master;
   public SimSr defaultSr;
   public SimNetwork managementNetwork;
+
+  /** High availability on: evacuations keep to HA-protected VMs' plans. */
+  public boolean haEnabled;
+
   public final EventLog events = new EventLog();
   private final Map<String, XObject> objects = new HashMap<>();
   private final Map<XClass, Map<String, XObject>> byClass = new EnumMap<>(XClass.class);
@@ -125,7 +129,7 @@ public final class SimPool extends XObject {
     record.put("suspend_image_SR", refOf(defaultSr));
     record.put("crash_dump_SR", refOf(defaultSr));
     record.put("other_config", Map.of());
-    record.put("ha_enabled", false);
+    record.put("ha_enabled", haEnabled);
     record.put("ha_configuration", Map.of());
     record.put("ha_statefiles", List.of());
     record.put("ha_host_failures_to_tolerate", 0L);
@@ -146,7 +150,8 @@ public final class SimPool extends XObject {
     record.put("restrictions", Map.of("restrict_xen_motion", "false"));
     record.put("metadata_VDIs", List.of());
     record.put("ha_cluster_stack", "xhad");
-    record.put("allowed_operations", List.of("ha_enable", "cluster_create"));
+    record.put(
+        "allowed_operations", List.of(haEnabled ? "ha_disable" : "ha_enable", "cluster_create"));
     record.put("current_operations", Map.of());
     record.put("guest_agent_config", Map.of());
     record.put("cpu_info", Map.of("cpu_count", "0", "vendor", "GenuineIntel"));

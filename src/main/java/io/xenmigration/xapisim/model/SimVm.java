@@ -44,6 +44,18 @@ public final class SimVm extends XObject {
 
   public final Map<String, String> otherConfig = new LinkedHashMap<>();
 
+  /** HA restart priority: {@code restart} protects the VM, "" and {@code best-effort} do not. */
+  public String haRestartPriority = "";
+
+  /**
+   * A PCI device passed through to the guest: it cannot move (VM_HAS_PCI_ATTACHED). The simulator
+   * has no PCI objects, so {@code attached_PCIs} stays empty.
+   */
+  public boolean pciAttached;
+
+  /** A virtual GPU: the VM cannot move (VM_HAS_VGPU); no VGPU objects are modelled. */
+  public boolean vgpuAttached;
+
   public SimVm(SimPool pool) {
     super(pool);
   }
@@ -106,6 +118,7 @@ public final class SimVm extends XObject {
         case "Paused" -> allowed.addAll(List.of("unpause", "hard_shutdown", "hard_reboot"));
         default -> {}
       }
+      allowed.removeAll(blockedOperations.keySet());
     }
     Map<String, String> current = Records.byRef(currentOperations);
     return fields(
@@ -212,9 +225,9 @@ public final class SimVm extends XObject {
         "xenstore_data",
         Map.of(),
         "ha_always_run",
-        false,
+        "restart".equals(haRestartPriority),
         "ha_restart_priority",
-        "",
+        haRestartPriority,
         "is_a_snapshot",
         isASnapshot,
         "snapshot_of",
