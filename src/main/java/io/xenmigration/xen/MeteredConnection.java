@@ -68,6 +68,19 @@ final class MeteredConnection extends Connection {
   }
 
   /**
+   * Sends a call with this connection's session and the arguments as given (refs as strings), for
+   * what the SDK has no method for or sends only in an older form; answers the call's value as
+   * XML-RPC decoded it. A failure throws the SDK's exception for its code, as its own methods do.
+   */
+  public Object callRaw(String method, Object... params)
+      throws XmlRpcException, Types.XenAPIException {
+    Object[] all = new Object[params.length + 1];
+    all[0] = getSessionReference();
+    System.arraycopy(params, 0, all, 1, params.length);
+    return dispatch(method, all).get("Value");
+  }
+
+  /**
    * The SDK keeps its XML-RPC client private and uses the JVM's HTTP defaults (its own transport
    * follows redirects, and the library deserializes a fault's Java object); the client's transport
    * is replaced so this connection alone gets the pool's trust, with the guards of {@link

@@ -38,6 +38,29 @@ public interface PoolApi extends AutoCloseable {
   /** A host's liveness and whether it is enabled, read fresh. */
   HostState host(String hostRef) throws XenApiException;
 
+  /**
+   * The VMs running (or paused) on a host now, read fresh: their refs, without the control domain.
+   * Two calls however many VMs the host runs.
+   */
+  List<String> residentVms(String hostRef) throws XenApiException;
+
+  /**
+   * XenAPI's own verdict on emptying a host ({@code host.get_vms_which_prevent_evacuation}): VM ref
+   * → the error code and its parameters, in xapi's order, for each VM its evacuation plan cannot
+   * move. It reads only; nothing is reserved or moved.
+   */
+  Map<String, List<String>> evacuationBlockers(String hostRef) throws XenApiException;
+
+  /**
+   * Side effect: stops VMs starting on or arriving at the host ({@code host.disable}). Where xapi
+   * has it (25.31 and later) the host stays disabled across toolstack restarts ({@code
+   * auto_enable=false}); older hosts come back enabled after one, so the caller re-asserts it.
+   */
+  void disableHost(String hostRef) throws XenApiException;
+
+  /** Side effect: puts the host back in service ({@code host.enable}). */
+  void enableHost(String hostRef) throws XenApiException;
+
   /** The network to migrate over: the one with this name-label, or the management network. */
   String migrationNetwork(String nameLabel) throws XenApiException;
 

@@ -30,6 +30,8 @@ public final class PoolWrites {
   private static final Set<String> METHODS =
       Set.of(
           "host.migrate_receive",
+          "host.disable",
+          "host.enable",
           "VM.pool_migrate",
           "Async.VM.pool_migrate",
           "VM.migrate_send",

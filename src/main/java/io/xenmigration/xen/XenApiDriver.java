@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -289,6 +290,84 @@ public final class XenApiDriver implements PoolApi {
               record.metrics != null && Boolean.TRUE.equals(record.metrics.getLive(connection));
           return new HostState(
               hostRef, record.uuid, record.nameLabel, live, Boolean.TRUE.equals(record.enabled));
+        });
+  }
+
+  @Override
+  public List<String> residentVms(String hostRef) throws XenApiException {
+    return call(
+        "residentVms",
+        connection -> {
+          Host host = Types.toHost(hostRef);
+          String controlDomain = ref(host.getControlDomain(connection));
+          List<String> running = new ArrayList<>();
+          for (VM vm : host.getResidentVMs(connection)) {
+            String vmRef = vm.toWireString();
+            if (!vmRef.equals(controlDomain)) {
+              running.add(vmRef);
+            }
+          }
+          return running;
+        });
+  }
+
+  /**
+   * Read raw: the SDK reads each VM's answer as a set, which loses the order of the code and its
+   * parameters.
+   */
+  @Override
+  public Map<String, List<String>> evacuationBlockers(String hostRef) throws XenApiException {
+    return call(
+        "evacuationBlockers",
+        connection -> {
+          Object answer =
+              ((MeteredConnection) connection)
+                  .callRaw("host.get_vms_which_prevent_evacuation", hostRef);
+          Map<String, List<String>> blockers = new LinkedHashMap<>();
+          if (answer instanceof Map<?, ?> map) {
+            map.forEach((vm, error) -> blockers.put(String.valueOf(vm), strings(error)));
+          }
+          return blockers;
+        });
+  }
+
+  private static List<String> strings(Object array) {
+    List<String> list = new ArrayList<>();
+    if (array instanceof Object[] items) {
+      for (Object item : items) {
+        list.add(String.valueOf(item));
+      }
+    } else if (array instanceof java.util.Collection<?> items) {
+      items.forEach(item -> list.add(String.valueOf(item)));
+    }
+    return List.copyOf(list);
+  }
+
+  /**
+   * With {@code auto_enable=false} first; a host whose xapi predates it answers
+   * MESSAGE_PARAMETER_COUNT_MISMATCH before doing anything, and gets the one-parameter form.
+   */
+  @Override
+  public void disableHost(String hostRef) throws XenApiException {
+    call(
+        "disableHost",
+        connection -> {
+          try {
+            ((MeteredConnection) connection).callRaw("host.disable", hostRef, false);
+          } catch (Types.MessageParameterCountMismatch e) {
+            Types.toHost(hostRef).disable(connection);
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public void enableHost(String hostRef) throws XenApiException {
+    call(
+        "enableHost",
+        connection -> {
+          Types.toHost(hostRef).enable(connection);
+          return null;
         });
   }
 

@@ -41,6 +41,7 @@ public final class FakePool implements PoolApi {
   private final Map<String, DiskRecord> disks = new LinkedHashMap<>();
   private final List<SrInfo> srs = new ArrayList<>();
   private final List<String> sideEffects = new ArrayList<>();
+  private final Map<String, List<String>> blockers = new LinkedHashMap<>();
   private int next;
 
   public FakePool(String uuid) {
@@ -72,6 +73,25 @@ public final class FakePool implements PoolApi {
 
   /** Marks a host down (or up again). */
   public void live(HostInfo host, boolean live) {
+    set(host, host.enabled(), live);
+  }
+
+  /** Disables a host (or enables it), as an administrator or a toolstack restart would. */
+  public void enabled(HostInfo host, boolean enabled) {
+    HostInfo now = hosts.get(host.ref());
+    set(now, enabled, now.live());
+  }
+
+  /** What {@link #evacuationBlockers} answers for a VM: its code and parameters, or none. */
+  public void blocker(VmInfo vm, String... error) {
+    if (error.length == 0) {
+      blockers.remove(vm.ref());
+    } else {
+      blockers.put(vm.ref(), List.of(error));
+    }
+  }
+
+  private void set(HostInfo host, boolean enabled, boolean live) {
     hosts.put(
         host.ref(),
         new HostInfo(
@@ -79,7 +99,7 @@ public final class FakePool implements PoolApi {
             host.uuid(),
             host.name(),
             host.address(),
-            host.enabled(),
+            enabled,
             live,
             host.platformName(),
             host.platformVersion(),
@@ -239,6 +259,39 @@ public final class FakePool implements PoolApi {
       throw error("HANDLE_INVALID", "host", hostRef);
     }
     return new HostState(host.ref(), host.uuid(), host.name(), host.live(), host.enabled());
+  }
+
+  @Override
+  public List<String> residentVms(String hostRef) throws XenApiException {
+    host(hostRef);
+    return vms.values().stream().filter(vm -> vm.runsOn(hostRef)).map(VmInfo::ref).toList();
+  }
+
+  @Override
+  public Map<String, List<String>> evacuationBlockers(String hostRef) throws XenApiException {
+    host(hostRef);
+    Map<String, List<String>> answer = new LinkedHashMap<>();
+    blockers.forEach(
+        (vm, error) -> {
+          if (vms.containsKey(vm) && vms.get(vm).runsOn(hostRef)) {
+            answer.put(vm, error);
+          }
+        });
+    return answer;
+  }
+
+  @Override
+  public void disableHost(String hostRef) throws XenApiException {
+    HostInfo host = hosts.get(host(hostRef).ref());
+    sideEffects.add("disableHost " + host.name());
+    set(host, false, host.live());
+  }
+
+  @Override
+  public void enableHost(String hostRef) throws XenApiException {
+    HostInfo host = hosts.get(host(hostRef).ref());
+    sideEffects.add("enableHost " + host.name());
+    set(host, true, host.live());
   }
 
   @Override
