@@ -42,13 +42,17 @@ hold finalizers on them, read pool credentials, and record events.
 */}}
 {{- define "xmo.namespacedRules" -}}
 - apiGroups: ["xenmigration.io"]
-  resources: ["xenpools", "livemigrations"]
+  resources: ["xenpools", "livemigrations", "hostmaintenances"]
   verbs: ["get", "list", "watch", "patch", "update"]
+# A HostMaintenance drains its host through LiveMigrations it creates.
 - apiGroups: ["xenmigration.io"]
-  resources: ["xenpools/status", "livemigrations/status"]
+  resources: ["livemigrations"]
+  verbs: ["create"]
+- apiGroups: ["xenmigration.io"]
+  resources: ["xenpools/status", "livemigrations/status", "hostmaintenances/status"]
   verbs: ["get", "patch", "update"]
 - apiGroups: ["xenmigration.io"]
-  resources: ["xenpools/finalizers", "livemigrations/finalizers"]
+  resources: ["xenpools/finalizers", "livemigrations/finalizers", "hostmaintenances/finalizers"]
   verbs: ["update"]
 - apiGroups: [""]
   resources: ["secrets"]

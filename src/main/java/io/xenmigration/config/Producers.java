@@ -33,6 +33,14 @@ public class Producers {
     return new MigrationStep(flow, ledger, services, fence);
   }
 
+  /** One look at a maintenance: decide, write, act; only while leading. */
+  @Produces
+  @Singleton
+  io.xenmigration.maintenance.MaintenanceStep maintenanceStep(LeaderFence fence) {
+    return new io.xenmigration.maintenance.MaintenanceStep(
+        new io.xenmigration.maintenance.MaintenanceFlow(), fence);
+  }
+
   /** Follows running migrations' XenAPI tasks through event.from. */
   @Produces
   @Singleton

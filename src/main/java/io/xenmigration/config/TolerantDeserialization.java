@@ -18,6 +18,9 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.quarkus.kubernetes.client.KubernetesClientObjectMapperCustomizer;
+import io.xenmigration.api.v1alpha1.HostMaintenance;
+import io.xenmigration.api.v1alpha1.HostMaintenanceSpec;
+import io.xenmigration.api.v1alpha1.HostMaintenanceStatus;
 import io.xenmigration.api.v1alpha1.LiveMigration;
 import io.xenmigration.api.v1alpha1.LiveMigrationSpec;
 import io.xenmigration.api.v1alpha1.LiveMigrationStatus;
@@ -37,10 +40,10 @@ import java.util.logging.Logger;
 /**
  * Keeps one object from stopping the operator. The Kubernetes client's mapper (the one the Operator
  * SDK's informers use) ignores fields it does not know, a typo or a newer CRD after a rollback, and
- * logs each such field once; and a LiveMigration or XenPool that cannot be read at all (a field of
- * the wrong type, a phase this version does not know) is kept with its metadata and what did read,
- * marked {@link Unreadable}, instead of failing the list or watch that carries it, which would stop
- * the informer and every migration with it.
+ * logs each such field once; and a LiveMigration, XenPool or HostMaintenance that cannot be read at
+ * all (a field of the wrong type, a phase this version does not know) is kept with its metadata and
+ * what did read, marked {@link Unreadable}, instead of failing the list or watch that carries it,
+ * which would stop the informer and every migration with it.
  */
 @Singleton
 public class TolerantDeserialization implements KubernetesClientObjectMapperCustomizer {
@@ -69,6 +72,13 @@ public class TolerantDeserialization implements KubernetesClientObjectMapperCust
                   LiveMigration::new,
                   LiveMigrationSpec.class,
                   LiveMigrationStatus.class);
+            }
+            if (type == HostMaintenance.class) {
+              return new Tolerant<>(
+                  deserializer,
+                  HostMaintenance::new,
+                  HostMaintenanceSpec.class,
+                  HostMaintenanceStatus.class);
             }
             if (type == XenPool.class) {
               return new Tolerant<>(

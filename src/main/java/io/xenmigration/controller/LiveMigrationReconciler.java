@@ -14,6 +14,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.xenmigration.api.v1alpha1.HostMaintenance;
 import io.xenmigration.api.v1alpha1.LiveMigration;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
 import io.xenmigration.api.v1alpha1.XenPool;
@@ -21,6 +22,7 @@ import io.xenmigration.config.UnreadableResources;
 import io.xenmigration.events.EventReason;
 import io.xenmigration.events.EventRecorder;
 import io.xenmigration.metrics.MigrationMetrics;
+import io.xenmigration.migration.HostsInMaintenance;
 import io.xenmigration.migration.MigrationContext;
 import io.xenmigration.migration.MigrationFlow;
 import io.xenmigration.migration.MigrationStatusWriter;
@@ -57,6 +59,7 @@ public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Clean
   private final UnreadableResources unreadable;
   private final Clock clock;
   private InformerEventSource<XenPool, LiveMigration> pools;
+  private InformerEventSource<HostMaintenance, LiveMigration> maintenances;
 
   @Inject
   public LiveMigrationReconciler(
@@ -92,7 +95,15 @@ public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Clean
                             .collect(Collectors.toSet()))
                 .build(),
             context);
-    return List.of(pools, new MigrationWakeups(context, flow));
+    // The hosts maintenances hold; a migration reads them when it places its VM, and the
+    // controller waits for this cache to fill before its first look, so none is missed.
+    maintenances =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(HostMaintenance.class, LiveMigration.class)
+                .withSecondaryToPrimaryMapper(hm -> java.util.Set.of())
+                .build(),
+            context);
+    return List.of(pools, maintenances, new MigrationWakeups(context, flow));
   }
 
   @Override
@@ -169,15 +180,17 @@ public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Clean
   private MigrationStep.Report look(
       LiveMigration migration, Context<LiveMigration> context, boolean deleting) {
     String namespace = migration.getMetadata().getNamespace();
+    PoolIndex index = PoolIndex.of(pools.list().toList());
     MigrationContext look =
         new MigrationContext(
             migration,
             pool(namespace, migration.getSpec().getPool()),
             pool(namespace, migration.getSpec().getDestinationPool()),
             new CachedMigrations(context.getPrimaryCache(), clock.instant()),
-            PoolIndex.of(pools.list().toList()),
+            index,
             deleting,
-            clock.instant());
+            clock.instant(),
+            HostsInMaintenance.of(maintenances.list().toList(), index));
     MigrationStep.Report report = step.run(look, new ReconcileStatusStore(context));
     for (MigrationStep.Written written : report.written()) {
       announce(migration, written);

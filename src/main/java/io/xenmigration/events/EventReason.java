@@ -42,7 +42,38 @@ public enum EventReason {
   /** Another XenPool describes the same pool; the older one's limits apply to both. */
   PoolDuplicate(true),
   /** A deleted XenPool waits for its active migrations before it goes. */
-  PoolDeletionWaiting(false);
+  PoolDeletionWaiting(false),
+  /** A HostMaintenance made its plan: where each VM goes and which cannot move. */
+  MaintenancePlanned(false),
+  /** Another HostMaintenance holds the host; this one waits for it to end. */
+  HostBusy(true),
+  /** A VM cannot leave the host under maintenance; the message says why and how to clear it. */
+  VmBlocked(true),
+  /** The host under maintenance was disabled: nothing starts on it or arrives. */
+  HostDisabled(false),
+  /**
+   * The host under maintenance came back enabled (a toolstack restart, a person) and is disabled
+   * again.
+   */
+  HostReenabled(true),
+  /** The host is disabled and runs no VM. */
+  InMaintenance(false),
+  /** A VM ran on the host in maintenance again; it is drained again. */
+  DrainResumed(true),
+  /** The maintenance ends: its moves are stopped and the host is put back in service. */
+  MaintenanceExiting(false),
+  /** The host is in service again. */
+  HostEnabled(false),
+  /** The host could not be put back in service; the message says why. */
+  HostNotEnabled(true),
+  /** A VM moved off for the maintenance was moved back. */
+  VmReturned(false),
+  /** A VM moved off for the maintenance was not moved back; the message says why. */
+  VmNotReturned(true),
+  /** The maintenance ended without completing; the host is in service again. */
+  MaintenanceFailed(true),
+  /** The maintenance was cancelled or deleted; the host is in service again. */
+  MaintenanceCancelled(false);
 
   private final boolean warning;
 

@@ -19,6 +19,7 @@ import java.util.List;
  * @param pools every XenPool, by the pool it describes
  * @param deleting whether the LiveMigration is being deleted (which cancels it)
  * @param now the time of this reconcile
+ * @param maintenance the hosts HostMaintenances hold, never destinations
  */
 public record MigrationContext(
     LiveMigration migration,
@@ -27,7 +28,28 @@ public record MigrationContext(
     MigrationView migrations,
     PoolIndex pools,
     boolean deleting,
-    Instant now) {
+    Instant now,
+    HostsInMaintenance maintenance) {
+
+  /** A look while no host is under maintenance. */
+  public MigrationContext(
+      LiveMigration migration,
+      XenPool sourcePool,
+      XenPool destinationPool,
+      MigrationView migrations,
+      PoolIndex pools,
+      boolean deleting,
+      Instant now) {
+    this(
+        migration,
+        sourcePool,
+        destinationPool,
+        migrations,
+        pools,
+        deleting,
+        now,
+        HostsInMaintenance.NONE);
+  }
 
   /** namespace/name, the key of this migration in slots and reservations. */
   public String key() {

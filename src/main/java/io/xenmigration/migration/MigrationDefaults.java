@@ -60,6 +60,11 @@ public final class MigrationDefaults {
         : spec.getStorageMigration();
   }
 
+  /** Whether the migration only plans (spec.dryRun). */
+  public static boolean dryRun(LiveMigrationSpec spec) {
+    return Boolean.TRUE.equals(spec.getDryRun());
+  }
+
   public static boolean cancelled(LiveMigrationSpec spec) {
     return Boolean.TRUE.equals(spec.getCancel());
   }

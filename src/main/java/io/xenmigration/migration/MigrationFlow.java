@@ -37,7 +37,7 @@ public class MigrationFlow {
             case Preparing -> new PreparingPhase(services);
             case Running -> running;
             case RollingBack -> new RollingBackPhase(services);
-            case Completed, Failed, Cancelled -> null;
+            case Completed, Failed, Cancelled, Planned -> null;
           };
       if (handler != null) {
         handlers.put(phase, handler);

@@ -84,6 +84,10 @@ public final class MigrationStatusWriter {
             now));
     if (next.isTerminal() && (current != next || status.getCompletionTime() == null)) {
       status.setCompletionTime(now.toString());
+      // A dry run neither succeeded nor failed at moving anything: it has no Succeeded condition.
+      if (next == MigrationPhase.Planned) {
+        return this;
+      }
       status.setConditions(
           Conditions.set(
               status.getConditions(),
@@ -144,6 +148,14 @@ public final class MigrationStatusWriter {
     }
     placement.setRejected(listed);
     status.setPlacement(placement);
+    return this;
+  }
+
+  /** Records a dry run's verdict on each candidate host, with the placement already written. */
+  public MigrationStatusWriter verdicts(List<io.xenmigration.api.v1alpha1.HostVerdict> verdicts) {
+    if (status.getPlacement() != null) {
+      status.getPlacement().setVerdicts(new ArrayList<>(verdicts));
+    }
     return this;
   }
 

@@ -134,19 +134,33 @@ final class PreparingPhase implements PhaseHandler {
 
     List<HostFacts> hosts = new ArrayList<>();
     for (HostInfo host : destinationInventory.hosts()) {
-      hosts.add(hostFacts(host));
+      hosts.add(SchedulerFacts.host(host));
     }
-    VmNeeds needs =
-        new VmNeeds(
-            vm.uuid(),
-            vm.name(),
-            sourceHost.uuid(),
-            sourceHost.platformName(),
-            sourceHost.platformVersion(),
-            vm.memoryBytes(),
-            facts.vcpus(),
-            facts.storage(),
-            facts.networks());
+    Map<String, String> held =
+        context
+            .maintenance()
+            .held(destinationInventory.uuid(), destinationInventory.hosts(), context.migration());
+    if (spec.getDestinationHost() != null) {
+      for (HostInfo host : destinationInventory.hosts()) {
+        String holder = held.get(host.uuid());
+        boolean named =
+            spec.getDestinationHost().equals(host.uuid())
+                || spec.getDestinationHost().equals(host.name());
+        if (named && holder != null) {
+          // Nothing has moved: the user asked for a host that is being emptied.
+          return fail(
+              "DestinationInMaintenance",
+              "host "
+                  + host.name()
+                  + " is under maintenance (HostMaintenance "
+                  + holder
+                  + "); name another host, leave spec.destinationHost empty, or wait for the"
+                  + " maintenance to end",
+              known);
+        }
+      }
+    }
+    VmNeeds needs = SchedulerFacts.needs(vm, sourceHost, facts);
     Set<String> excluded = excludedHosts(context);
     int maxAttempts = MigrationDefaults.maxAttempts(spec);
     List<Consumer<MigrationStatusWriter>> tried = new ArrayList<>();
@@ -166,7 +180,8 @@ final class PreparingPhase implements PhaseHandler {
                   spec.getDestinationHost(),
                   crossPool || policy != StorageMigrationPolicy.Never,
                   crossPool,
-                  limits.getMaxInboundPerHost()),
+                  limits.getMaxInboundPerHost(),
+                  held),
               pools,
               copyAll,
               sourceLimits.getMaxParallelPerHost(),
@@ -443,7 +458,7 @@ final class PreparingPhase implements PhaseHandler {
   /**
    * Where copied disks go: the SR asked for, the default SR if the host sees it, else one it sees.
    */
-  private static SrInfo targetSr(SrInfo requested, PoolInventory inventory, HostInfo host) {
+  static SrInfo targetSr(SrInfo requested, PoolInventory inventory, HostInfo host) {
     if (requested != null) {
       return requested;
     }
@@ -456,19 +471,5 @@ final class PreparingPhase implements PhaseHandler {
   private static SrInfo srOf(PoolInventory inventory, String ref) {
     SrInfo sr = inventory.sr(ref);
     return sr != null ? sr : new SrInfo(ref, null, null);
-  }
-
-  private static HostFacts hostFacts(HostInfo host) {
-    return new HostFacts(
-        host.uuid(),
-        host.name(),
-        host.enabled(),
-        host.live(),
-        host.platformName(),
-        host.platformVersion(),
-        host.memoryFreeBytes(),
-        host.cpuCount(),
-        host.storage(),
-        host.networks());
   }
 }

@@ -9,6 +9,7 @@ import io.xenmigration.pool.PoolStatusWriter;
 import io.xenmigration.xen.HostInfo;
 import io.xenmigration.xen.PoolInventory;
 import io.xenmigration.xen.VmInfo;
+import io.xenmigration.xen.XenApiException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ final class QueuedPhase implements PhaseHandler {
   }
 
   @Override
-  public PhaseOutcome handle(MigrationContext context) {
+  public PhaseOutcome handle(MigrationContext context) throws XenApiException {
     LiveMigrationSpec spec = context.migration().getSpec();
     List<String> problems = SpecValidation.problems(spec);
     if (!problems.isEmpty()) {
@@ -91,6 +92,10 @@ final class QueuedPhase implements PhaseHandler {
             .event(EventReason.Failed);
       }
       pools.add(destinationPool);
+    }
+    if (MigrationDefaults.dryRun(spec)) {
+      // A dry run moves nothing: it takes no slot, and plans as soon as its pools are read.
+      return new DryRunPlacement(services).plan(context);
     }
     VmLookup vms = VmLookup.of(inventory);
     VmLookup own = vms;

@@ -64,7 +64,7 @@ public final class PoolSecrets {
     }
     return new SecretBuilder()
         .withMetadata(labelled(namespace, name).withAnnotations(annotations).build())
-        .withStringData(Map.of("username", username, "password", password))
+        .withData(Map.of("username", base64(username), "password", base64(password)))
         .build();
   }
 
@@ -72,8 +72,17 @@ public final class PoolSecrets {
   public static Secret ca(String namespace, String name, String certificatePem) {
     return new SecretBuilder()
         .withMetadata(labelled(namespace, name).build())
-        .withStringData(Map.of("ca.crt", certificatePem))
+        .withData(Map.of("ca.crt", base64(certificatePem)))
         .build();
+  }
+
+  /**
+   * Values as {@code data} holds them: an API server stores {@code stringData} so and never gives
+   * it back, so these Secrets read back as the ones a person creates.
+   */
+  private static String base64(String value) {
+    return java.util.Base64.getEncoder()
+        .encodeToString(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   private static ObjectMetaBuilder labelled(String namespace, String name) {

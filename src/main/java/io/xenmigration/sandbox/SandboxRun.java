@@ -103,7 +103,12 @@ public final class SandboxRun {
           kubectl get lm -n sandbox -w
 
         Then: kubectl describe lm move-vm-01 -n sandbox; kubectl delete lm NAME -n sandbox to roll
-        one back.
+        one back. Empty a host for maintenance, and put it back:
+
+          kubectl apply -f deploy/examples/host-maintenance.yaml
+          kubectl wait --for=condition=InMaintenance hm/maintain-a-host-1 -n sandbox
+          kubectl delete hm maintain-a-host-1 -n sandbox
+
         Inject faults into the simulated pools (docs/sandbox.md), for example:
 
           curl -X POST %s/faults/migrations -d '{"vm":"vm-03","atProgress":0.5,"code":"VM_MIGRATE_FAILED"}'

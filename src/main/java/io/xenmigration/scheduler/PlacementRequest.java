@@ -1,6 +1,7 @@
 package io.xenmigration.scheduler;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -17,6 +18,8 @@ import java.util.Set;
  * @param networksMapped whether the VM's networks are mapped to others (cross-pool), so a host need
  *     not have them
  * @param maxInboundPerHost migrations arriving at one host at once
+ * @param heldHosts hosts (UUIDs) a HostMaintenance holds, never a destination, with the maintenance
+ *     that holds each (namespace/name)
  */
 public record PlacementRequest(
     String migration,
@@ -26,10 +29,34 @@ public record PlacementRequest(
     String requestedHost,
     boolean storageMigrationAllowed,
     boolean networksMapped,
-    int maxInboundPerHost) {
+    int maxInboundPerHost,
+    Map<String, String> heldHosts) {
 
   public PlacementRequest {
     hosts = List.copyOf(hosts);
     excluded = Set.copyOf(excluded);
+    heldHosts = Map.copyOf(heldHosts);
+  }
+
+  /** A request while no host is under maintenance. */
+  public PlacementRequest(
+      String migration,
+      VmNeeds vm,
+      List<HostFacts> hosts,
+      Set<String> excluded,
+      String requestedHost,
+      boolean storageMigrationAllowed,
+      boolean networksMapped,
+      int maxInboundPerHost) {
+    this(
+        migration,
+        vm,
+        hosts,
+        excluded,
+        requestedHost,
+        storageMigrationAllowed,
+        networksMapped,
+        maxInboundPerHost,
+        Map.of());
   }
 }

@@ -19,6 +19,8 @@ public record Rejection(String host, Reason reason, long needed, long available)
     NotRequested,
     /** The host is where the VM runs now. */
     IsSource,
+    /** A HostMaintenance holds the host: it is being emptied, or kept empty. */
+    InMaintenance,
     /** An earlier attempt of this migration failed on the host. */
     ExcludedByEarlierAttempt,
     /** The host is disabled. */
@@ -46,6 +48,7 @@ public record Rejection(String host, Reason reason, long needed, long available)
     return switch (reason) {
       case NotRequested -> "another host was requested";
       case IsSource -> "the VM runs on this host";
+      case InMaintenance -> "the host is under maintenance (a HostMaintenance holds it)";
       case ExcludedByEarlierAttempt -> "an earlier attempt of this migration failed here";
       case Disabled -> "the host is disabled";
       case NotLive -> "the host is not live";

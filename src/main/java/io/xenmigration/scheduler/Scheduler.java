@@ -90,6 +90,9 @@ public final class Scheduler {
     if (host.uuid().equals(vm.sourceHost())) {
       return reject(host, Reason.IsSource, 0, 0);
     }
+    if (request.heldHosts().containsKey(host.uuid())) {
+      return reject(host, Reason.InMaintenance, 0, 0);
+    }
     if (request.excluded().contains(host.uuid())) {
       return reject(host, Reason.ExcludedByEarlierAttempt, 0, 0);
     }

@@ -51,7 +51,36 @@ public final class ErrorCatalog {
   private static final Set<String> NOT_SENT_CODES =
       Set.of(XenApiException.CONNECTION_REFUSED, PoolWrites.NOT_LEADING);
 
+  /**
+   * Evacuation-plan verdicts that do not pin a VM to its host when it moves on its own: they are
+   * about xapi's all-or-nothing plan (its memory packing, its HA rule, no host at all) or a passing
+   * state, and a LiveMigration, with its own placement and checks, may still move the VM.
+   */
+  private static final Set<String> PLAN_ONLY_CODES =
+      Set.of(
+          "HOST_NOT_ENOUGH_FREE_MEMORY",
+          "NO_HOSTS_AVAILABLE",
+          "HOST_EVACUATE_VM_NOT_HA_PROTECTED",
+          "OTHER_OPERATION_IN_PROGRESS",
+          "VM_REQUIRES_NETWORK",
+          "VM_REQUIRES_NET");
+
+  /** The blocker of a VM whose disks only its host sees: a storage migration can move it. */
+  public static final String LOCAL_STORAGE = "VM_REQUIRES_SR";
+
   private ErrorCatalog() {}
+
+  /**
+   * Whether an entry of {@code host.get_vms_which_prevent_evacuation} keeps the VM on its host
+   * whatever moves it: a blocked operation, a passed-through device, a paused VM, or (unless its
+   * disks may be copied) storage only that host sees.
+   */
+  public static boolean pinsVmToHost(String code, boolean disksMayMove) {
+    if (LOCAL_STORAGE.equals(code)) {
+      return !disksMayMove;
+    }
+    return !PLAN_ONLY_CODES.contains(code);
+  }
 
   /** Whether a retry of the same call may succeed. */
   public static XenApiException.Kind kind(String code) {

@@ -25,7 +25,10 @@ class CrdDriftTest {
   void committedCrdsEqualTheGeneratedOnes() throws IOException {
     SortedMap<String, String> generated = CrdGeneration.render();
     assertThat(generated)
-        .containsOnlyKeys("livemigrations.xenmigration.io.yaml", "xenpools.xenmigration.io.yaml");
+        .containsOnlyKeys(
+            "hostmaintenances.xenmigration.io.yaml",
+            "livemigrations.xenmigration.io.yaml",
+            "xenpools.xenmigration.io.yaml");
     assertThat(yamlFilesIn(ProjectFiles.crds()))
         .as(HOW_TO_FIX)
         .isEqualTo(List.copyOf(generated.keySet()));

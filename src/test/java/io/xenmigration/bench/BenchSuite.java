@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The benchmark suite: B1 to B6 against the packaged operator, the embedded API and the simulator,
+ * The benchmark suite: B1 to B7 against the packaged operator, the embedded API and the simulator,
  * ending with one table. Its output is also written to {@code target/bench/suite-<time>.txt}.
  *
  * <pre>
@@ -54,7 +54,7 @@ public final class BenchSuite {
             new PrintStream(new Tee(System.out, file), true, StandardCharsets.UTF_8)) {
       Set<String> chosen =
           only.isBlank()
-              ? Set.of("B1", "B2", "B3", "B4", "B5", "B6")
+              ? Set.of("B1", "B2", "B3", "B4", "B5", "B6", "B7")
               : Set.copyOf(Arrays.asList(only.toUpperCase(Locale.ROOT).split("\\s*,\\s*")));
       out.printf(
           Locale.ROOT,
@@ -81,6 +81,9 @@ public final class BenchSuite {
       }
       if (chosen.contains("B5")) {
         table.add(placement(out));
+      }
+      if (chosen.contains("B7")) {
+        table.addAll(MaintenanceBench.run(paths, out));
       }
       if (chosen.contains("B6")) {
         table.addAll(StartupBench.run(paths, out));

@@ -47,7 +47,7 @@ abstract class MigrationHarness {
   @BeforeEach
   void start() {
     // Twenty simulated seconds a second: a 4 GiB VM moves in about a quarter of a second.
-    simulator = SimFixtures.twoPools(new ScaledClock(20.0), new SimSettings()).start();
+    simulator = simulator().start();
     namespace = "lm-" + UUID.randomUUID().toString().substring(0, 8);
     client
         .secrets()
@@ -86,6 +86,11 @@ abstract class MigrationHarness {
                           var ready = PoolStatusWriter.readyCondition(pool.getStatus());
                           return ready != null && "True".equals(ready.getStatus());
                         }));
+  }
+
+  /** The pools {@code pool-a} and {@code pool-b} to test against. */
+  XapiSimulator.Builder simulator() {
+    return SimFixtures.twoPools(new ScaledClock(20.0), new SimSettings());
   }
 
   @AfterEach

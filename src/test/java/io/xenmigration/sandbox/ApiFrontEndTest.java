@@ -291,7 +291,10 @@ class ApiFrontEndTest {
       KubernetesClient client = empty.createClient();
       assertThat(client.apiextensions().v1().customResourceDefinitions().list().getItems())
           .extracting(c -> c.getMetadata().getName())
-          .containsExactlyInAnyOrder("livemigrations.xenmigration.io", "xenpools.xenmigration.io");
+          .containsExactlyInAnyOrder(
+              "hostmaintenances.xenmigration.io",
+              "livemigrations.xenmigration.io",
+              "xenpools.xenmigration.io");
       assertThat(client.apps().deployments().inNamespace("xmo-system").list().getItems())
           .hasSize(1);
       assertThat(
@@ -317,7 +320,7 @@ class ApiFrontEndTest {
           .isEmpty();
       // Helm leaves CRDs behind on uninstall, as it does on a real cluster.
       assertThat(client.apiextensions().v1().customResourceDefinitions().list().getItems())
-          .hasSize(2);
+          .hasSize(3);
     } finally {
       empty.destroy();
     }

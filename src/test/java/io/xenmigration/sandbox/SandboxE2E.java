@@ -103,6 +103,114 @@ class SandboxE2E {
             });
   }
 
+  /**
+   * Whether a host of the sandbox's pool-a is enabled, asked over XenAPI by a client of its own
+   * (Python's XML-RPC) with the pool's URL and CA as the cluster has them.
+   */
+  private static boolean enabledOverXenApi(String host) throws Exception {
+    String url =
+        ok(sandbox.kubectl(
+                "get", "xenpool", "pool-a", "-n", "sandbox", "-o", "jsonpath={.spec.url}"))
+            .out()
+            .trim();
+    String ca =
+        ok(sandbox.kubectl(
+                "get",
+                "secret",
+                "sandbox-pool-ca",
+                "-n",
+                "sandbox",
+                "-o",
+                "jsonpath={.data.ca\\.crt}"))
+            .out()
+            .trim();
+    Path caFile = Path.of("target", "e2e", "sandbox-pool-ca.crt");
+    java.nio.file.Files.createDirectories(caFile.getParent());
+    java.nio.file.Files.write(caFile, java.util.Base64.getDecoder().decode(ca));
+    String script =
+        String.join(
+            "\n",
+            "import ssl, sys, xmlrpc.client",
+            "context = ssl.create_default_context(cafile=sys.argv[2])",
+            "context.check_hostname = False",
+            "api = xmlrpc.client.ServerProxy(sys.argv[1], context=context)",
+            "session = api.session.login_with_password('root', 'password', '2.14', 'e2e')['Value']",
+            "host = api.host.get_by_name_label(session, sys.argv[3])['Value'][0]",
+            "print(api.host.get_enabled(session, host)['Value'])",
+            "api.session.logout(session)");
+    Process python =
+        new ProcessBuilder("python3", "-c", script, url, caFile.toString(), host)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(python.getInputStream().readAllBytes()).trim();
+    assertThat(python.waitFor()).as(out).isZero();
+    return Boolean.parseBoolean(out.toLowerCase(java.util.Locale.ROOT));
+  }
+
+  @Test
+  void theMaintenanceExampleEmptiesTheHostAndDeletingItPutsItBack() throws Exception {
+    apply("host-maintenance-dry-run.yaml");
+    ok(
+        sandbox.kubectl(
+            "wait",
+            "--for=jsonpath={.status.phase}=Planned",
+            "hm/what-if-a-host-2",
+            "-n",
+            "sandbox",
+            "--timeout=60s"));
+    assertThat(enabledOverXenApi("a-host-2")).isTrue();
+
+    apply("host-maintenance.yaml");
+    ok(
+        sandbox.kubectl(
+            "wait",
+            "--for=condition=InMaintenance",
+            "hm/maintain-a-host-1",
+            "-n",
+            "sandbox",
+            "--timeout=180s"));
+    assertThat(enabledOverXenApi("a-host-1")).isFalse();
+    // Other tests move VMs about: the plan says which VMs this maintenance moved.
+    List<String> onHost1 =
+        List.of(
+            ok(sandbox.kubectl(
+                    "get",
+                    "hm",
+                    "maintain-a-host-1",
+                    "-n",
+                    "sandbox",
+                    "-o",
+                    "jsonpath={.status.plan[*].vm}"))
+                .out()
+                .trim()
+                .split("\\s+"));
+    assertThat(onHost1).isNotEmpty();
+    String count = Integer.toString(onHost1.size());
+    List<String> lines = ok(sandbox.kubectl("get", "hm", "-n", "sandbox")).out().lines().toList();
+    assertThat(lines.get(0).split("\\s+"))
+        .containsExactly("NAME", "PHASE", "HOST", "MOVED", "TOTAL", "BLOCKED", "AGE");
+    assertThat(lines)
+        .anySatisfy(
+            line ->
+                assertThat(line.split("\\s+"))
+                    .startsWith(
+                        "maintain-a-host-1", "InMaintenance", "a-host-1", count, count, "0"))
+        .anySatisfy(
+            line ->
+                assertThat(line.split("\\s+"))
+                    .startsWith("what-if-a-host-2", "Planned", "a-host-2"));
+    for (String vm : onHost1) {
+      assertThat(sandbox.hostOf("pool-a", vm)).as(vm).isNotEqualTo("a-host-1");
+    }
+
+    ok(sandbox.kubectl("delete", "hm", "maintain-a-host-1", "-n", "sandbox", "--timeout=180s"));
+    assertThat(enabledOverXenApi("a-host-1")).isTrue();
+    for (String vm : onHost1) {
+      assertThat(sandbox.hostOf("pool-a", vm)).as(vm).isEqualTo("a-host-1");
+    }
+    ok(sandbox.kubectl("delete", "hm", "what-if-a-host-2", "-n", "sandbox"));
+  }
+
   @Test
   void watchingShowsThePhasesInOrder() throws Exception {
     Process watch =

@@ -86,6 +86,13 @@ import io.fabric8.generator.annotation.ValidationRule;
     fieldPath = ".timeouts",
     reason = "FieldValueForbidden")
 @ValidationRule(
+    value =
+        "has(self.dryRun) == has(oldSelf.dryRun) && (!has(self.dryRun)"
+            + " || self.dryRun == oldSelf.dryRun)",
+    message = "spec.dryRun" + LiveMigrationSpec.CREATE_NEW,
+    fieldPath = ".dryRun",
+    reason = "FieldValueForbidden")
+@ValidationRule(
     value = "!has(oldSelf.cancel) || !oldSelf.cancel || (has(self.cancel) && self.cancel)",
     message = "spec.cancel cannot go back to false: a cancelled migration stays cancelled",
     fieldPath = ".cancel",
@@ -150,6 +157,12 @@ public class LiveMigrationSpec {
   @Default("{}")
   @JsonPropertyDescription("When to give up on a running migration.")
   private MigrationTimeouts timeouts;
+
+  @Default("false")
+  @JsonPropertyDescription(
+      "Plan only: choose hosts and run XenAPI's pre-check against each candidate (up to 10),"
+          + " record the verdicts in status.placement, move nothing, and end in Planned.")
+  private Boolean dryRun;
 
   @Default("false")
   @JsonPropertyDescription(
@@ -229,6 +242,14 @@ public class LiveMigrationSpec {
 
   public void setTimeouts(MigrationTimeouts timeouts) {
     this.timeouts = timeouts;
+  }
+
+  public Boolean getDryRun() {
+    return dryRun;
+  }
+
+  public void setDryRun(Boolean dryRun) {
+    this.dryRun = dryRun;
   }
 
   public Boolean getCancel() {

@@ -13,7 +13,7 @@ public enum MigrationPhase {
   /**
    * Accepted and waiting: for a valid spec, a Ready pool, the VM to be free of other migrations,
    * and a slot under the pool's and the source host's limits. Nothing has touched the pool yet.
-   * Next: Preparing, Failed (invalid spec), Cancelled.
+   * Next: Preparing, Failed (invalid spec), Cancelled, Planned (a dry run).
    */
   Queued,
   /**
@@ -38,7 +38,12 @@ public enum MigrationPhase {
   /** The migration did not happen; the VM runs where it was; the reason says why. Terminal. */
   Failed,
   /** Cancelled through {@code spec.cancel}; the VM runs where it was. Terminal. */
-  Cancelled;
+  Cancelled,
+  /**
+   * A dry run ({@code spec.dryRun}): the placement and XenAPI's pre-check against each candidate
+   * host are in {@code status.placement}; nothing moved. Terminal.
+   */
+  Planned;
 
   /** Whether nothing follows this phase. */
   public boolean isTerminal() {
@@ -53,11 +58,11 @@ public enum MigrationPhase {
   /** The phases that may follow this one. */
   public Set<MigrationPhase> next() {
     return switch (this) {
-      case Queued -> EnumSet.of(Preparing, Failed, Cancelled);
+      case Queued -> EnumSet.of(Preparing, Failed, Cancelled, Planned);
       case Preparing -> EnumSet.of(Running, Queued, Failed, Cancelled);
       case Running -> EnumSet.of(Completed, RollingBack);
       case RollingBack -> EnumSet.of(Preparing, Failed, Cancelled, Completed);
-      case Completed, Failed, Cancelled -> Collections.emptySet();
+      case Completed, Failed, Cancelled, Planned -> Collections.emptySet();
     };
   }
 

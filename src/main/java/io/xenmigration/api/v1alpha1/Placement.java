@@ -18,6 +18,19 @@ public class Placement {
   @JsonPropertyDescription("Hosts turned down, each with why.")
   private List<HostRejection> rejected = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "A dry run's verdict on each candidate host, best first (at most 10): XenAPI's pre-check"
+          + " made against it.")
+  private List<HostVerdict> verdicts;
+
+  public List<HostVerdict> getVerdicts() {
+    return verdicts;
+  }
+
+  public void setVerdicts(List<HostVerdict> verdicts) {
+    this.verdicts = verdicts;
+  }
+
   public String getChosen() {
     return chosen;
   }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class MigrationPhaseTest {
 
   @Test
-  void terminalPhasesAreExactlyTheThreeOutcomes() {
+  void terminalPhasesAreTheThreeOutcomesAndADryRunsPlan() {
     Set<MigrationPhase> terminal = EnumSet.noneOf(MigrationPhase.class);
     for (MigrationPhase phase : MigrationPhase.values()) {
       if (phase.isTerminal()) {
@@ -21,7 +21,14 @@ class MigrationPhaseTest {
     }
     assertThat(terminal)
         .containsExactlyInAnyOrder(
-            MigrationPhase.Completed, MigrationPhase.Failed, MigrationPhase.Cancelled);
+            MigrationPhase.Completed,
+            MigrationPhase.Failed,
+            MigrationPhase.Cancelled,
+            MigrationPhase.Planned);
+    // Only a dry run plans, and it does so from the queue, having touched nothing.
+    for (MigrationPhase phase : MigrationPhase.values()) {
+      assertThat(phase.canGoTo(MigrationPhase.Planned)).isEqualTo(phase == MigrationPhase.Queued);
+    }
   }
 
   @Test
