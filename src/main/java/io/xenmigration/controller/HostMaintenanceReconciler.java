@@ -200,6 +200,14 @@ public class HostMaintenanceReconciler
             || (maintenance.getStatus() != null && maintenance.getStatus().getIntent() != null);
     List<LiveMigration> owned =
         children.list(namespace, m -> isOwnedBy(m, maintenance)).collect(Collectors.toList());
+    String prefix = maintenance.getMetadata().getName() + "-";
+    java.util.Set<String> taken =
+        children
+            .list(
+                namespace,
+                m -> m.getMetadata().getName().startsWith(prefix) && !isOwnedBy(m, maintenance))
+            .map(m -> m.getMetadata().getName())
+            .collect(Collectors.toSet());
     MaintenanceLook look =
         new MaintenanceLook(
             maintenance,
@@ -209,6 +217,7 @@ public class HostMaintenanceReconciler
             PoolIndex.of(pools.list().toList()),
             owned,
             context.getPrimaryCache().list().toList(),
+            taken,
             deleting,
             due,
             now);

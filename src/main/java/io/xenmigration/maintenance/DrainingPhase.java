@@ -167,6 +167,21 @@ final class DrainingPhase implements MaintenanceHandler {
         gone++; // powered off, or moved by someone else: done
       } else if (waiting.containsKey(uuid)) {
         blocked.add(waiting.get(uuid));
+      } else if (look.taken().contains(childName(look, uuid))) {
+        // Another object has the name this VM's child must have: never touched, reported.
+        BlockedVm b = new BlockedVm();
+        b.setVm(vm.getVm());
+        b.setUuid(vm.getUuid());
+        b.setCode("NameTaken");
+        b.setParams(List.of(childName(look, uuid)));
+        b.setMessage(
+            "a LiveMigration named "
+                + childName(look, uuid)
+                + " exists and is not this maintenance's; delete or rename it to let "
+                + vm.getVm()
+                + " move");
+        b.setSince(look.now().toString());
+        blocked.add(b);
       } else {
         candidates.add(vm);
       }
@@ -298,6 +313,10 @@ final class DrainingPhase implements MaintenanceHandler {
                       error.code(),
                       "could not disable " + name + " again: " + error.getMessage());
                 }));
+  }
+
+  private static String childName(MaintenanceLook look, String uuid) {
+    return ChildMigrations.name(look.maintenance(), uuid, ChildMigrations.DRAIN);
   }
 
   /** Whether a child ended because its VM no longer runs (or exists): the VM is done. */

@@ -56,15 +56,17 @@ final class ExitingPhase implements MaintenanceHandler {
           .act(new MaintenanceOutcome.CancelChildren(toCancel))
           .requeue(WHILE_EXITING);
     }
-    if (moving > 0) {
-      return stay("StoppingMoves", "waiting for " + moving + " cancelled moves to end")
-          .requeue(WHILE_EXITING);
-    }
+    // The host goes back in service while the cancelled moves end: they only take VMs off it,
+    // and a move that never ends (its pool unreachable) must not keep the host out of service.
     if (Boolean.TRUE.equals(look.status().getDisabledHere())) {
       MaintenanceOutcome enabling = enable(look);
       if (enabling != null) {
         return enabling;
       }
+    }
+    if (moving > 0) {
+      return stay("StoppingMoves", "waiting for " + moving + " cancelled moves to end")
+          .requeue(WHILE_EXITING);
     }
     if (Boolean.TRUE.equals(look.spec().getReturnVMs())) {
       MaintenanceOutcome returning = returnVms(look);

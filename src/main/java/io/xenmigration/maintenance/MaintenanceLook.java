@@ -22,6 +22,7 @@ import java.util.List;
  * @param pools every XenPool, by the pool it describes (for the limits)
  * @param children the LiveMigrations this maintenance owns
  * @param maintenances every HostMaintenance the operator knows, this one among them
+ * @param taken names this maintenance gives its children that other objects already have
  * @param deleting whether the HostMaintenance is being deleted (which ends it)
  * @param hostCheckDue whether the host's state is due to be read fresh rather than from the
  *     inventory
@@ -35,6 +36,7 @@ public record MaintenanceLook(
     PoolIndex pools,
     List<LiveMigration> children,
     List<HostMaintenance> maintenances,
+    java.util.Set<String> taken,
     boolean deleting,
     boolean hostCheckDue,
     Instant now) {

@@ -71,6 +71,17 @@ final class Planner {
     sorted.sort(LARGEST_FIRST);
     List<PlannedVm> planned = new ArrayList<>();
     List<BlockedVm> blocked = new ArrayList<>();
+    List<String> placeable = new ArrayList<>();
+    for (VmInfo vm : sorted) {
+      List<String> error = xapi.get(vm.ref());
+      if (error == null
+          || error.isEmpty()
+          || !ErrorCatalog.pinsVmToHost(error.get(0), disksMayMove)) {
+        placeable.add(vm.ref());
+      }
+    }
+    // One read for all of them: a plan costs the pool a few calls, not a few per VM.
+    Map<String, VmFacts> allFacts = look.driver().vmFacts(placeable);
     for (VmInfo vm : sorted) {
       List<String> error = xapi.get(vm.ref());
       if (error != null
@@ -82,7 +93,10 @@ final class Planner {
         blocked.add(blocked(vm, error.get(0), params, message, since(earlier, vm, look.now())));
         continue;
       }
-      VmFacts facts = look.driver().vmFacts(vm.ref());
+      VmFacts facts = allFacts.get(vm.ref());
+      if (facts == null) {
+        continue; // gone since the inventory was read: nothing to move
+      }
       VmNeeds needs = SchedulerFacts.needs(vm, host, facts);
       Placement placement =
           scheduler.place(

@@ -35,6 +35,19 @@ public interface PoolApi extends AutoCloseable {
   /** A VM's state, disks and interfaces, read fresh. */
   VmFacts vmFacts(String vmRef) throws XenApiException;
 
+  /**
+   * The facts of several VMs at once, by ref; those that no longer exist are left out. The driver
+   * reads them in a few calls whatever their number; this default, one VM at a time, is for
+   * stand-ins.
+   */
+  default Map<String, VmFacts> vmFacts(Collection<String> vmRefs) throws XenApiException {
+    Map<String, VmFacts> facts = new java.util.LinkedHashMap<>();
+    for (String ref : vmRefs) {
+      facts.put(ref, vmFacts(ref));
+    }
+    return facts;
+  }
+
   /** A host's liveness and whether it is enabled, read fresh. */
   HostState host(String hostRef) throws XenApiException;
 

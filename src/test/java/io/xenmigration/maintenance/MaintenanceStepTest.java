@@ -41,6 +41,7 @@ class MaintenanceStepTest {
   private final List<String> writes = new ArrayList<>();
   private final Map<String, LiveMigration> cluster = new LinkedHashMap<>();
   private boolean createFails;
+  private final java.util.Set<String> taken = new java.util.HashSet<>();
   private Instant now = Instant.parse("2026-01-01T00:00:00Z");
   private boolean mayAct = true;
 
@@ -153,6 +154,7 @@ class MaintenanceStepTest {
             PoolIndex.of(List.of(xenPool)),
             cluster.values().stream().map(Serialization::clone).toList(),
             List.of(stored),
+            taken,
             false,
             true,
             now);
@@ -219,6 +221,22 @@ class MaintenanceStepTest {
     look(step());
     assertThat(cluster.keySet()).containsExactly("hm-uuid-vm-1", "hm-uuid-vm-2", "hm-uuid-vm-3");
     assertThat(stored.getStatus().getProgress().getMoved()).isEqualTo(1);
+  }
+
+  @Test
+  void aChildNameSomeoneElseHasIsReportedAndNeverCreatedOver() {
+    taken.add("hm-uuid-vm-1");
+    look(step());
+    look(step());
+    look(step());
+    assertThat(cluster.keySet()).containsExactly("hm-uuid-vm-2", "hm-uuid-vm-3");
+    assertThat(stored.getStatus().getBlocked())
+        .singleElement()
+        .satisfies(
+            b -> {
+              assertThat(b.getVm()).isEqualTo("vm-1");
+              assertThat(b.getCode()).isEqualTo("NameTaken");
+            });
   }
 
   @Test

@@ -119,6 +119,20 @@ class XenApiDriverHostServiceTest {
   }
 
   @Test
+  void theFactsOfManyVmsComeInFourCallsAndMatchThoseReadOneByOne() throws Exception {
+    List<String> refs = List.of(vmRef("vm-shared"), vmRef("vm-local"), vmRef("vm-busy"));
+    driver.connect(); // the login is not the read's
+    long before = simulator.calls().entries().size();
+    Map<String, VmFacts> all = driver.vmFacts(refs);
+    assertThat(simulator.calls().entries().size() - before).isEqualTo(4);
+    assertThat(all).containsOnlyKeys(refs);
+    for (String ref : refs) {
+      assertThat(all.get(ref)).isEqualTo(driver.vmFacts(ref));
+    }
+    assertThat(driver.vmFacts(List.of())).isEmpty();
+  }
+
+  @Test
   void aClosedGateSendsNeitherDisableNorEnable() {
     try (XenApiDriver fenced = driver(() -> "not the leader")) {
       assertThatThrownBy(() -> fenced.disableHost(ref("a-host-1")))
