@@ -62,10 +62,7 @@ final class Planner {
     PoolInventory inventory = look.inventory();
     boolean disksMayMove = look.spec().getStorageMigration() == StorageMigrationPolicy.Auto;
     Map<String, List<String>> xapi = look.driver().evacuationBlockers(host.ref());
-    List<HostFacts> hosts = new ArrayList<>();
-    for (HostInfo candidate : inventory.hosts()) {
-      hosts.add(SchedulerFacts.host(candidate));
-    }
+    List<HostFacts> hosts = SchedulerFacts.hosts(inventory);
     Scheduler scheduler = new Scheduler(new Reservations());
     List<VmInfo> sorted = new ArrayList<>(vms);
     sorted.sort(LARGEST_FIRST);

@@ -79,10 +79,7 @@ final class DryRunPlacement {
     }
     StorageMigrationPolicy policy = MigrationDefaults.storagePolicy(spec);
     boolean copyAll = crossPool || policy == StorageMigrationPolicy.Always;
-    List<HostFacts> hosts = new ArrayList<>();
-    for (HostInfo host : destinationInventory.hosts()) {
-      hosts.add(SchedulerFacts.host(host));
-    }
+    List<HostFacts> hosts = SchedulerFacts.hosts(destinationInventory);
     Map<String, String> held =
         context
             .maintenance()

@@ -132,10 +132,7 @@ final class PreparingPhase implements PhaseHandler {
     SrInfo requestedSr =
         spec.getDestinationSR() == null ? null : destination.sr(spec.getDestinationSR());
 
-    List<HostFacts> hosts = new ArrayList<>();
-    for (HostInfo host : destinationInventory.hosts()) {
-      hosts.add(SchedulerFacts.host(host));
-    }
+    List<HostFacts> hosts = SchedulerFacts.hosts(destinationInventory);
     Map<String, String> held =
         context
             .maintenance()

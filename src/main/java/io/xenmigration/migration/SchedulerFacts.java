@@ -11,6 +11,15 @@ public final class SchedulerFacts {
 
   private SchedulerFacts() {}
 
+  /** Every host of a pool as the scheduler weighs it. */
+  public static java.util.List<HostFacts> hosts(io.xenmigration.xen.PoolInventory inventory) {
+    java.util.List<HostFacts> hosts = new java.util.ArrayList<>();
+    for (HostInfo host : inventory.hosts()) {
+      hosts.add(host(host));
+    }
+    return hosts;
+  }
+
   /** A host as the scheduler weighs it. */
   public static HostFacts host(HostInfo host) {
     return new HostFacts(

@@ -84,8 +84,18 @@ class MaintenanceStepTest {
         }
       };
 
+  /** Writes let through before {@link #refuseWrites} are refused. */
+  private int skipWrites;
+
+  /** How many writes, after the skipped ones, are refused with a 409. */
+  private int refuseWrites;
+
   private final MaintenanceStore store =
       maintenance -> {
+        if (refuseWrites > 0 && skipWrites-- <= 0) {
+          refuseWrites--;
+          throw new StatusStore.WriteRefused("HTTP 409", true, null);
+        }
         if (!maintenance
             .getMetadata()
             .getResourceVersion()
@@ -178,6 +188,56 @@ class MaintenanceStepTest {
     pool.place(vm, pool.inventory().hostByUuid("uuid-h2"), Map.of());
   }
 
+  /** Sets spec.cancel and looks until the maintenance ends, its children ending as cancelled. */
+  private void cancelUntilEnded() {
+    stored.getSpec().setCancel(true);
+    for (int i = 0; i < 8 && !stored.getStatus().getPhase().isTerminal(); i++) {
+      for (LiveMigration child : cluster.values()) {
+        LiveMigrationStatus status = new LiveMigrationStatus();
+        status.setPhase(MigrationPhase.Cancelled);
+        child.setStatus(status);
+      }
+      look(step());
+    }
+  }
+
+  @Test
+  void aDisableMadeWhoseRecordIsRefusedOrLostIsNeitherMadeTwiceNorUndoneAtTheEnd() {
+    look(step());
+    // The intent lands, the disable is made, the write of its result is refused (a 409 for one
+    // writer, a timeout for another: the store answers as if nothing landed).
+    refuseWrites = 1;
+    skipWrites = 1;
+    look(step());
+    assertThat(pool.sideEffects()).containsExactly("disableHost h1");
+    assertThat(stored.getStatus().getIntent().getAction()).isEqualTo("DisableHost");
+    assertThat(stored.getStatus().getDisabledHere()).isNull();
+    look(step());
+    assertThat(stored.getStatus().getPhase()).isEqualTo(MaintenancePhase.Draining);
+    assertThat(stored.getStatus().getIntent()).isNull();
+    assertThat(pool.sideEffects()).containsExactly("disableHost h1");
+    cancelUntilEnded();
+    assertThat(stored.getStatus().getPhase()).isEqualTo(MaintenancePhase.Cancelled);
+    // Not provably this maintenance's disable: left as it is, and said so.
+    assertThat(pool.sideEffects()).containsExactly("disableHost h1");
+    assertThat(writes).anyMatch(w -> w.startsWith("Draining/"));
+  }
+
+  @Test
+  void anEnableWhoseRecordIsLostIsNotMadeTwice() {
+    look(step());
+    look(step());
+    stored.getSpec().setCancel(true);
+    look(step()); // Exiting
+    refuseWrites = 1;
+    skipWrites = 1; // the enable's intent lands; the record of its result does not
+    look(step());
+    assertThat(pool.sideEffects()).containsExactly("disableHost h1", "enableHost h1");
+    cancelUntilEnded();
+    assertThat(stored.getStatus().getPhase()).isEqualTo(MaintenancePhase.Cancelled);
+    assertThat(pool.sideEffects()).containsExactly("disableHost h1", "enableHost h1");
+  }
+
   @Test
   void theDisableIsWrittenAsAnIntentBeforeItIsMadeAndChildrenAreNamedBeforeTheyExist() {
     MaintenanceStep step = step();
@@ -260,19 +320,7 @@ class MaintenanceStepTest {
     assertThat(stored.getStatus().getPhase()).isEqualTo(MaintenancePhase.Draining);
     assertThat(pool.sideEffects()).isEmpty();
     assertThat(stored.getStatus().getDisabledHere()).isNull();
-    stored.getSpec().setCancel(true);
-    for (int i = 0; i < 6 && !stored.getStatus().getPhase().isTerminal(); i++) {
-      // Children created meanwhile are cancelled and end.
-      cluster
-          .values()
-          .forEach(
-              c -> {
-                LiveMigrationStatus status = new LiveMigrationStatus();
-                status.setPhase(MigrationPhase.Cancelled);
-                c.setStatus(status);
-              });
-      look(step());
-    }
+    cancelUntilEnded();
     assertThat(stored.getStatus().getPhase()).isEqualTo(MaintenancePhase.Cancelled);
     assertThat(pool.sideEffects()).doesNotContain("enableHost h1");
   }
@@ -291,18 +339,7 @@ class MaintenanceStepTest {
     assertThat(stored.getStatus().getIntent()).isNull();
     assertThat(stored.getStatus().getDisabledHere()).isNull();
     assertThat(stored.getStatus().getMessage()).contains("left disabled");
-    stored.getSpec().setCancel(true);
-    for (int i = 0; i < 8 && !stored.getStatus().getPhase().isTerminal(); i++) {
-      cluster
-          .values()
-          .forEach(
-              c -> {
-                LiveMigrationStatus status = new LiveMigrationStatus();
-                status.setPhase(MigrationPhase.Cancelled);
-                c.setStatus(status);
-              });
-      look(step());
-    }
+    cancelUntilEnded();
     assertThat(stored.getStatus().getPhase()).isEqualTo(MaintenancePhase.Cancelled);
     assertThat(pool.sideEffects()).noneMatch(e -> e.startsWith("enableHost"));
   }
@@ -311,10 +348,7 @@ class MaintenanceStepTest {
   void aMaintenanceWeDisabledEnablesItsHostWhenCancelled() {
     look(step());
     look(step());
-    stored.getSpec().setCancel(true);
-    for (int i = 0; i < 6 && !stored.getStatus().getPhase().isTerminal(); i++) {
-      look(step());
-    }
+    cancelUntilEnded();
     assertThat(stored.getStatus().getPhase()).isEqualTo(MaintenancePhase.Cancelled);
     assertThat(pool.sideEffects()).containsExactly("disableHost h1", "enableHost h1");
     assertThat(writes).contains("Exiting/Enabling+EnableHost");
