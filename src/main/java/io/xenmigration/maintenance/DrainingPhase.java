@@ -2,6 +2,7 @@ package io.xenmigration.maintenance;
 
 import io.xenmigration.api.v1alpha1.BlockedPolicy;
 import io.xenmigration.api.v1alpha1.BlockedVm;
+import io.xenmigration.api.v1alpha1.HostMaintenance;
 import io.xenmigration.api.v1alpha1.LiveMigration;
 import io.xenmigration.api.v1alpha1.MaintenancePhase;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
@@ -140,6 +141,7 @@ final class DrainingPhase implements MaintenanceHandler {
     int moved = 0;
     int gone = 0;
     int active = 0;
+    int queued = 0;
     List<PlannedVm> candidates = new ArrayList<>();
     List<String> gaveUp = new ArrayList<>();
     for (PlannedVm vm : plan) {
@@ -153,6 +155,9 @@ final class DrainingPhase implements MaintenanceHandler {
           gone++;
         } else if (!childPhase.isTerminal()) {
           active++;
+          if (childPhase == MigrationPhase.Queued) {
+            queued++;
+          }
         } else if (there && !stopped(child)) {
           // The child tried its attempts and gave up: reported, never tried again.
           BlockedVm b = gaveUp(vm, child, look.now(), waiting.get(uuid));
@@ -202,18 +207,30 @@ final class DrainingPhase implements MaintenanceHandler {
     }
 
     if (!gaveUp.isEmpty() && look.spec().getOnBlocked() == BlockedPolicy.Fail) {
-      MaintenanceOutcome failing =
-          ExitingPhase.begin(
-              look,
-              MaintenancePhase.Failed,
-              "Blocked",
-              gaveUp.size() + " VMs could not be moved and onBlocked is Fail: " + gaveUp.get(0));
-      outcome.edits().forEach(failing::edit);
-      outcome.events().forEach(e -> failing.event(e.reason(), e.message()));
-      return failing;
+      return failing(
+          outcome,
+          look,
+          "Blocked",
+          gaveUp.size() + " VMs could not be moved and onBlocked is Fail: " + gaveUp.get(0));
     }
 
-    int room = maxParallel(look) - active;
+    HostMaintenance rival =
+        candidates.isEmpty() ? null : PlanningPhase.rival(look, look.inventory().uuid(), host);
+    if (rival != null) {
+      return failing(
+          outcome,
+          look,
+          "HostBusy",
+          "HostMaintenance "
+              + rival.getMetadata().getNamespace()
+              + "/"
+              + rival.getMetadata().getName()
+              + " holds "
+              + host.name()
+              + " too and is older; this one stops moving VMs");
+    }
+    int room = maxParallel(look) + ahead(look) - active;
+    int waitingCount = queued;
     if (!candidates.isEmpty() && room > 0) {
       List<LiveMigration> create = new ArrayList<>();
       for (PlannedVm vm : candidates.subList(0, Math.min(room, candidates.size()))) {
@@ -228,7 +245,12 @@ final class DrainingPhase implements MaintenanceHandler {
               outcome,
               MaintenancePhase.Draining,
               "Draining",
-              progress(movedCount, total, active + create.size(), blockedCount))
+              progress(
+                  movedCount,
+                  total,
+                  active - waitingCount,
+                  waitingCount + create.size(),
+                  blockedCount))
           .act(new MaintenanceOutcome.CreateChildren(create))
           .requeue(WHILE_DRAINING);
     }
@@ -237,7 +259,7 @@ final class DrainingPhase implements MaintenanceHandler {
               outcome,
               MaintenancePhase.Draining,
               "Draining",
-              progress(movedCount, total, active, blockedCount))
+              progress(movedCount, total, active - waitingCount, waitingCount, blockedCount))
           .requeue(WHILE_DRAINING);
     }
     if (blockedCount > 0) {
@@ -368,14 +390,37 @@ final class DrainingPhase implements MaintenanceHandler {
         : limits.getMaxParallelPerHost();
   }
 
-  private static String progress(int moved, int total, int active, int blocked) {
+  /**
+   * How many children may wait in the LiveMigration queue beyond {@code maxParallel}: one per slot
+   * when the pool's per-host limit (which the queue enforces on every move off this host) is no
+   * more than {@code maxParallel}, so that the queue starts the next move the moment one ends
+   * rather than a round trip later; none otherwise, as the queue would let them all run.
+   */
+  static int ahead(MaintenanceLook look) {
+    int limit = maxParallel(look);
+    PoolLimits limits = look.pools().poolLimits(look.inventory().uuid());
+    Integer perHost = limits == null ? null : limits.getMaxParallelPerHost();
+    return perHost != null && perHost <= limit ? limit : 0;
+  }
+
+  private static String progress(int moved, int total, int moving, int queued, int blocked) {
     return moved
         + " of "
         + total
         + " VMs moved, "
-        + active
+        + moving
         + " moving"
+        + (queued == 0 ? "" : ", " + queued + " queued")
         + (blocked == 0 ? "" : ", " + blocked + " cannot move");
+  }
+
+  /** The decision to end as Failed, with this look's edits and events kept. */
+  private static MaintenanceOutcome failing(
+      MaintenanceOutcome outcome, MaintenanceLook look, String reason, String message) {
+    MaintenanceOutcome failing = ExitingPhase.begin(look, MaintenancePhase.Failed, reason, message);
+    outcome.edits().forEach(failing::edit);
+    outcome.events().forEach(e -> failing.event(e.reason(), e.message()));
+    return failing;
   }
 
   /** The outcome with its final phase and words, its edits and events kept. */

@@ -156,24 +156,46 @@ final class PlanningPhase implements MaintenanceHandler {
    */
   static HostMaintenance holder(MaintenanceLook look, String poolUuid, HostInfo host) {
     HostMaintenance self = look.maintenance();
+    for (HostMaintenance other : sameHostOthers(look, poolUuid, host)) {
+      MaintenancePhase phase = other.getStatus() == null ? null : other.getStatus().getPhase();
+      boolean planning = phase == null || phase == MaintenancePhase.Planning;
+      if (!planning || (HostsInMaintenance.holdsHost(other) && older(other, self))) {
+        return other;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * An older maintenance of the same host that is past planning too, or null. Two can get there
+   * only when each planned before the other reached this process's cache (created at the same
+   * moment in namespaces watched apart); the younger then stops before it moves anything.
+   */
+  static HostMaintenance rival(MaintenanceLook look, String poolUuid, HostInfo host) {
+    HostMaintenance self = look.maintenance();
+    for (HostMaintenance other : sameHostOthers(look, poolUuid, host)) {
+      MaintenancePhase phase = other.getStatus() == null ? null : other.getStatus().getPhase();
+      if (phase != null && phase != MaintenancePhase.Planning && older(other, self)) {
+        return other;
+      }
+    }
+    return null;
+  }
+
+  /** The other maintenances of this host that have not ended, dry runs left out. */
+  private static List<HostMaintenance> sameHostOthers(
+      MaintenanceLook look, String poolUuid, HostInfo host) {
+    List<HostMaintenance> found = new ArrayList<>();
     for (HostMaintenance other : others(look)) {
       if (other.getSpec() == null || Boolean.TRUE.equals(other.getSpec().getDryRun())) {
         continue;
       }
       MaintenancePhase phase = other.getStatus() == null ? null : other.getStatus().getPhase();
-      if (phase != null && phase.isTerminal()) {
-        continue;
+      if ((phase == null || !phase.isTerminal()) && sameHost(look, other, poolUuid, host)) {
+        found.add(other);
       }
-      if (!sameHost(look, other, poolUuid, host)) {
-        continue;
-      }
-      boolean planning = phase == null || phase == MaintenancePhase.Planning;
-      if (planning && (!HostsInMaintenance.holdsHost(other) || !older(other, self))) {
-        continue;
-      }
-      return other;
     }
-    return null;
+    return found;
   }
 
   private static boolean sameHost(

@@ -477,6 +477,9 @@ final class ApiFrontEnd implements AutoCloseable {
    * server's admission does; {@code old} is the stored object on update. Built-in kinds pass.
    */
   private List<CustomResourceValidator.Problem> admit(Resource r, ObjectNode object, JsonNode old) {
+    if (r.group().isEmpty() && r.plural().equals("secrets")) {
+      foldStringData(object);
+    }
     if (r.crd() == null) {
       return List.of();
     }
@@ -493,6 +496,30 @@ final class ApiFrontEnd implements AutoCloseable {
       oldDefaulted = copy;
     }
     return validator.admit(object, oldDefaulted);
+  }
+
+  /**
+   * A Secret's {@code stringData} is write-only on a real API server: each key is stored in {@code
+   * data}, base64-encoded, over any value {@code data} gives it, and {@code stringData} is never
+   * stored or read back. Clients that only read {@code data} then see what kubectl wrote.
+   */
+  static void foldStringData(ObjectNode secret) {
+    JsonNode plain = secret.remove("stringData");
+    if (plain == null || !plain.isObject()) {
+      return;
+    }
+    ObjectNode data = secret.with("data");
+    plain
+        .fields()
+        .forEachRemaining(
+            e ->
+                data.put(
+                    e.getKey(),
+                    java.util.Base64.getEncoder()
+                        .encodeToString(
+                            e.getValue()
+                                .asText()
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
   }
 
   // --- the store ---

@@ -23,7 +23,7 @@ class ChaosE2E {
     long seed = Long.getLong("chaos.seed", SEED);
     ChaosSuite.Totals totals =
         ChaosSuite.run(
-            Path.of(System.getProperty("application.jar", "target/quarkus-app/quarkus-run.jar")),
+            io.xenmigration.testing.OperatorProcess.packagedJar(),
             Path.of("target", "chaos"),
             seed,
             1,

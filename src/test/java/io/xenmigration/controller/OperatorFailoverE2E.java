@@ -104,9 +104,6 @@ class OperatorFailoverE2E {
 
   private OperatorProcess operator(String name, boolean leaderElection) throws Exception {
     Map<String, String> settings = new LinkedHashMap<>();
-    settings.put("kubernetes.namespace", NAMESPACE);
-    // A start lost with a killed process is given up on after twice this (and not before).
-    settings.put("xenmigration.pools.reply-timeout", "5s");
     if (leaderElection) {
       settings.put("xenmigration.leader-election.enabled", "true");
       settings.put("xenmigration.leader-election.lease-duration", "4s");
@@ -114,12 +111,7 @@ class OperatorFailoverE2E {
       settings.put("xenmigration.leader-election.retry-period", "1s");
     }
     OperatorProcess operator =
-        OperatorProcess.start(
-            Path.of(System.getProperty("application.jar", "target/quarkus-app/quarkus-run.jar")),
-            api.url(),
-            logs.resolve(name + ".log"),
-            settings,
-            Map.of("HOSTNAME", name));
+        OperatorProcess.replica(api.url(), logs.resolve(name + ".log"), NAMESPACE, name, settings);
     operators.add(operator);
     return operator;
   }

@@ -10,6 +10,7 @@ import io.xenmigration.api.v1alpha1.LiveMigration;
 import io.xenmigration.api.v1alpha1.LiveMigrationStatus;
 import io.xenmigration.api.v1alpha1.MaintenancePhase;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
+import io.xenmigration.api.v1alpha1.PoolLimits;
 import io.xenmigration.api.v1alpha1.XenPool;
 import io.xenmigration.api.v1alpha1.XenPoolSpec;
 import io.xenmigration.api.v1alpha1.XenPoolStatus;
@@ -41,6 +42,16 @@ class MaintenanceStepTest {
   private final List<String> writes = new ArrayList<>();
   private final Map<String, LiveMigration> cluster = new LinkedHashMap<>();
   private boolean createFails;
+
+  /**
+   * The pool's per-host limit: above {@code maxParallel} (2) unless a test lowers it, so that no
+   * child waits in the queue ahead of its turn.
+   */
+  private int perHost = 3;
+
+  /** Other maintenances the informer holds. */
+  private final List<HostMaintenance> rivals = new ArrayList<>();
+
   private final java.util.Set<String> taken = new java.util.HashSet<>();
   private Instant now = Instant.parse("2026-01-01T00:00:00Z");
   private boolean mayAct = true;
@@ -145,7 +156,11 @@ class MaintenanceStepTest {
   private XenPool xenPool() {
     XenPool xenPool = new XenPool();
     xenPool.setMetadata(new ObjectMetaBuilder().withName("p").withNamespace("ns").build());
-    xenPool.setSpec(new XenPoolSpec());
+    XenPoolSpec spec = new XenPoolSpec();
+    PoolLimits limits = new PoolLimits();
+    limits.setMaxParallelPerHost(perHost);
+    spec.setLimits(limits);
+    xenPool.setSpec(spec);
     XenPoolStatus status = new XenPoolStatus();
     status.setPoolUuid("pool-uuid");
     xenPool.setStatus(status);
@@ -163,7 +178,8 @@ class MaintenanceStepTest {
             pool.inventory(),
             PoolIndex.of(List.of(xenPool)),
             cluster.values().stream().map(Serialization::clone).toList(),
-            List.of(stored),
+            java.util.stream.Stream.concat(java.util.stream.Stream.of(stored), rivals.stream())
+                .toList(),
             taken,
             false,
             true,
@@ -281,6 +297,72 @@ class MaintenanceStepTest {
     look(step());
     assertThat(cluster.keySet()).containsExactly("hm-uuid-vm-1", "hm-uuid-vm-2", "hm-uuid-vm-3");
     assertThat(stored.getStatus().getProgress().getMoved()).isEqualTo(1);
+  }
+
+  @Test
+  void withTheHostsLimitAtMaxParallelAsManyChildrenAgainWaitInTheQueue() {
+    // The queue lets no more than two leave h1, whatever is created (with a limit above
+    // maxParallel, as in the other tests, only maxParallel children exist at once).
+    perHost = 2;
+    look(step());
+    look(step());
+    look(step());
+    assertThat(cluster.keySet())
+        .containsExactly("hm-uuid-vm-1", "hm-uuid-vm-2", "hm-uuid-vm-3", "hm-uuid-vm-4");
+    assertThat(stored.getStatus().getMessage()).isEqualTo("0 of 5 VMs moved, 0 moving, 4 queued");
+    LiveMigrationStatus running = new LiveMigrationStatus();
+    running.setPhase(MigrationPhase.Running);
+    cluster.get("hm-uuid-vm-1").setStatus(running);
+    finish("hm-uuid-vm-2");
+    look(step());
+    assertThat(cluster).hasSize(5);
+    assertThat(stored.getStatus().getMessage()).isEqualTo("1 of 5 VMs moved, 1 moving, 3 queued");
+  }
+
+  /** Another maintenance of h1, in phase Draining, created a second before or after this one. */
+  private HostMaintenance rival(int secondsLater) {
+    HostMaintenance other = new HostMaintenance();
+    other.setMetadata(
+        new ObjectMetaBuilder()
+            .withName("first")
+            .withNamespace("other")
+            .withUid("first-uid")
+            .withCreationTimestamp(now.plusSeconds(secondsLater).toString())
+            .build());
+    HostMaintenanceSpec spec = new HostMaintenanceSpec();
+    spec.setPool("p");
+    spec.setHost("h1");
+    other.setSpec(spec);
+    var status = new io.xenmigration.api.v1alpha1.HostMaintenanceStatus();
+    status.setPhase(MaintenancePhase.Draining);
+    status.setHostUuid("uuid-h1");
+    status.setPoolUuid("pool-uuid");
+    other.setStatus(status);
+    return other;
+  }
+
+  @Test
+  void anOlderMaintenanceOfTheSameHostPastPlanningStopsThisOneBeforeItMovesAnything() {
+    look(step());
+    look(step());
+    assertThat(stored.getStatus().getPhase()).isEqualTo(MaintenancePhase.Draining);
+    // Created a second earlier in a namespace watched apart, it reached the cache only now.
+    rivals.add(rival(-1));
+    look(step());
+    assertThat(cluster).isEmpty();
+    assertThat(stored.getStatus().getPhase()).isEqualTo(MaintenancePhase.Exiting);
+    assertThat(stored.getStatus().getExitReason()).isEqualTo("HostBusy");
+    assertThat(stored.getStatus().getExitMessage()).contains("other/first", "h1");
+  }
+
+  @Test
+  void aYoungerMaintenanceOfTheSameHostPastPlanningDoesNotStopThisOne() {
+    look(step());
+    look(step());
+    rivals.add(rival(1));
+    look(step());
+    assertThat(cluster).hasSize(2);
+    assertThat(stored.getStatus().getPhase()).isEqualTo(MaintenancePhase.Draining);
   }
 
   @Test

@@ -404,6 +404,40 @@ class ApiFrontEndTest {
   }
 
   @Test
+  void aSecretsStringDataIsStoredBase64InDataAndNeverReadBack() throws Exception {
+    String secrets = "/api/v1/namespaces/ns/secrets";
+    HttpResponse<String> created =
+        call(
+            "POST",
+            secrets,
+            "application/json",
+            "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"creds\"},"
+                + "\"data\":{\"username\":\"b2xk\",\"keep\":\"eA==\"},"
+                + "\"stringData\":{\"username\":\"root\",\"password\":\"s3cr\u00e9t\"}}");
+    assertThat(created.statusCode()).isEqualTo(201);
+    JsonNode read = JSON.readTree(call("GET", secrets + "/creds", null, null).body());
+    assertThat(read.has("stringData")).isFalse();
+    // stringData wins over data for the same key; the other keys of data stay.
+    assertThat(read.at("/data/username").asText()).isEqualTo("cm9vdA==");
+    assertThat(read.at("/data/password").asText()).isEqualTo("czNjcsOpdA==");
+    assertThat(read.at("/data/keep").asText()).isEqualTo("eA==");
+
+    // An apply that gives stringData only changes the keys it names.
+    HttpResponse<String> applied =
+        call(
+            "PATCH",
+            secrets + "/creds?fieldManager=kubectl",
+            "application/apply-patch+yaml",
+            "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"creds\"},"
+                + "\"stringData\":{\"password\":\"new\"}}");
+    assertThat(applied.statusCode()).isEqualTo(200);
+    read = JSON.readTree(call("GET", secrets + "/creds", null, null).body());
+    assertThat(read.has("stringData")).isFalse();
+    assertThat(read.at("/data/password").asText()).isEqualTo("bmV3");
+    assertThat(read.at("/data/username").asText()).isEqualTo("cm9vdA==");
+  }
+
+  @Test
   void aProtobufSecretAsHelmWritesItReadsAsJson() throws Exception {
     byte[] typeMeta =
         message(

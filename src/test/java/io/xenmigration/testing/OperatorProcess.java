@@ -43,6 +43,26 @@ public final class OperatorProcess implements AutoCloseable {
     this.startNanos = startNanos;
   }
 
+  /** The operator the build packaged ({@code application.jar}, as the end-to-end run sets it). */
+  public static Path packagedJar() {
+    return Path.of(System.getProperty("application.jar", "target/quarkus-app/quarkus-run.jar"));
+  }
+
+  /**
+   * The packaged operator as a pod named {@code name} (its {@code HOSTNAME}) watching one
+   * namespace, ready to be killed: a start it made and could not record is given up on after twice
+   * a reply timeout of 5 s (and not before). {@code extra} adds settings.
+   */
+  public static OperatorProcess replica(
+      String apiUrl, Path log, String namespace, String name, Map<String, String> extra)
+      throws IOException {
+    Map<String, String> settings = new java.util.LinkedHashMap<>();
+    settings.put("kubernetes.namespace", namespace);
+    settings.put("xenmigration.pools.reply-timeout", "5s");
+    settings.putAll(extra);
+    return start(packagedJar(), apiUrl, log, settings, Map.of("HOSTNAME", name));
+  }
+
   public static OperatorProcess start(Path jar, String apiUrl, Path log) throws IOException {
     return start(jar, apiUrl, log, Map.of(), Map.of());
   }
