@@ -67,6 +67,7 @@ public final class ChildMigrations {
             .withName(name(maintenance, vmUuid, role))
             .withNamespace(maintenance.getMetadata().getNamespace())
             .withLabels(labels)
+            .withAnnotations(annotations(maintenance, role))
             .withOwnerReferences(
                 new OwnerReferenceBuilder()
                     .withApiVersion(maintenance.getApiVersion())
@@ -79,6 +80,14 @@ public final class ChildMigrations {
             .build());
     child.setSpec(spec);
     return child;
+  }
+
+  /** A drain child moves its VM off the maintenance's host only, never from anywhere else. */
+  private static Map<String, String> annotations(HostMaintenance maintenance, String role) {
+    String host = maintenance.getStatus() == null ? null : maintenance.getStatus().getHostUuid();
+    return DRAIN.equals(role) && host != null
+        ? Map.of(io.xenmigration.migration.HostsInMaintenance.FROM_HOST_ANNOTATION, host)
+        : Map.of();
   }
 
   /** Whether a LiveMigration is this maintenance's child in a role. */

@@ -86,6 +86,12 @@ final class DrainingPhase implements MaintenanceHandler {
         arrived.add(vm);
       }
     }
+    if (!arrived.isEmpty()) {
+      // The inventory may still show a VM that left a moment ago: only one XenAPI says runs
+      // here now has arrived.
+      Set<String> there = new HashSet<>(look.driver().residentVms(host.ref()));
+      arrived.removeIf(vm -> !there.contains(vm.ref()));
+    }
     MaintenanceOutcome outcome = null;
     List<BlockedVm> blocked = new ArrayList<>();
     Map<String, BlockedVm> waiting = new HashMap<>();
@@ -214,8 +220,7 @@ final class DrainingPhase implements MaintenanceHandler {
           gaveUp.size() + " VMs could not be moved and onBlocked is Fail: " + gaveUp.get(0));
     }
 
-    HostMaintenance rival =
-        candidates.isEmpty() ? null : PlanningPhase.rival(look, look.inventory().uuid(), host);
+    HostMaintenance rival = PlanningPhase.rival(look, look.inventory().uuid(), host);
     if (rival != null) {
       return failing(
           outcome,
@@ -241,6 +246,8 @@ final class DrainingPhase implements MaintenanceHandler {
         String name = child.getMetadata().getName();
         outcome.edit(w -> w.child(name));
       }
+      // Those within maxParallel start at once; the rest wait in the queue.
+      int starting = Math.min(create.size(), Math.max(0, maxParallel(look) - active));
       return retitle(
               outcome,
               MaintenancePhase.Draining,
@@ -248,8 +255,8 @@ final class DrainingPhase implements MaintenanceHandler {
               progress(
                   movedCount,
                   total,
-                  active - waitingCount,
-                  waitingCount + create.size(),
+                  active - waitingCount + starting,
+                  waitingCount + create.size() - starting,
                   blockedCount))
           .act(new MaintenanceOutcome.CreateChildren(create))
           .requeue(WHILE_DRAINING);
@@ -344,7 +351,9 @@ final class DrainingPhase implements MaintenanceHandler {
   /** Whether a child ended because its VM no longer runs (or exists): the VM is done. */
   private static boolean stopped(LiveMigration child) {
     String reason = child.getStatus() == null ? null : child.getStatus().getReason();
-    return "VMNotRunning".equals(reason) || "VM_NOT_FOUND".equals(reason);
+    return "VMNotRunning".equals(reason)
+        || "VM_NOT_FOUND".equals(reason)
+        || "VMLeftHost".equals(reason);
   }
 
   /** A VM whose child ended without moving it. */
@@ -392,15 +401,13 @@ final class DrainingPhase implements MaintenanceHandler {
 
   /**
    * How many children may wait in the LiveMigration queue beyond {@code maxParallel}: one per slot
-   * when the pool's per-host limit (which the queue enforces on every move off this host) is no
-   * more than {@code maxParallel}, so that the queue starts the next move the moment one ends
-   * rather than a round trip later; none otherwise, as the queue would let them all run.
+   * when {@code maxParallel} is left to its default, the pool's per-host limit, which the queue
+   * enforces on every move off this host, so that the queue starts the next move the moment one
+   * ends rather than a round trip later. Never with a {@code maxParallel} of the spec's: should the
+   * pool's limit be raised above it, queued children would start beyond it.
    */
   static int ahead(MaintenanceLook look) {
-    int limit = maxParallel(look);
-    PoolLimits limits = look.pools().poolLimits(look.inventory().uuid());
-    Integer perHost = limits == null ? null : limits.getMaxParallelPerHost();
-    return perHost != null && perHost <= limit ? limit : 0;
+    return look.spec().getMaxParallel() == null ? maxParallel(look) : 0;
   }
 
   private static String progress(int moved, int total, int moving, int queued, int blocked) {

@@ -71,7 +71,16 @@ final class PlanningPhase implements MaintenanceHandler {
     }
     Map<String, String> held =
         HostsInMaintenance.of(others(look), look.pools()).held(inventory.uuid(), inventory.hosts());
-    List<VmInfo> residents = residents(inventory, host);
+    // The inventory may still place a VM that has just left (its move ended a moment ago) on the
+    // host: only those XenAPI says run there now are planned. One that arrived and is not in the
+    // inventory yet is planned once it is, as the drain plans every VM that arrives.
+    java.util.Set<String> there = new java.util.HashSet<>(look.driver().residentVms(host.ref()));
+    List<VmInfo> residents = new ArrayList<>();
+    for (VmInfo vm : residents(inventory, host)) {
+      if (there.contains(vm.ref())) {
+        residents.add(vm);
+      }
+    }
     List<BlockedVm> earlier = look.status() == null ? List.of() : look.status().getBlocked();
     Planner.Plan plan = Planner.plan(look, host, residents, earlier, held);
     Instant now = look.now();
@@ -167,15 +176,19 @@ final class PlanningPhase implements MaintenanceHandler {
   }
 
   /**
-   * An older maintenance of the same host that is past planning too, or null. Two can get there
-   * only when each planned before the other reached this process's cache (created at the same
-   * moment in namespaces watched apart); the younger then stops before it moves anything.
+   * An older maintenance of the same host that is past planning too and not ending, or null. Two
+   * can get there only when each planned before the other reached this process's cache (created at
+   * the same moment in namespaces watched apart); the younger then stops. One that is exiting stops
+   * nobody: it is leaving the host to the other.
    */
   static HostMaintenance rival(MaintenanceLook look, String poolUuid, HostInfo host) {
     HostMaintenance self = look.maintenance();
     for (HostMaintenance other : sameHostOthers(look, poolUuid, host)) {
       MaintenancePhase phase = other.getStatus() == null ? null : other.getStatus().getPhase();
-      if (phase != null && phase != MaintenancePhase.Planning && older(other, self)) {
+      if (phase != null
+          && phase != MaintenancePhase.Planning
+          && phase != MaintenancePhase.Exiting
+          && older(other, self)) {
         return other;
       }
     }

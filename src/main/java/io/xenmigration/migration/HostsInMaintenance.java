@@ -26,6 +26,18 @@ public final class HostsInMaintenance {
    */
   public static final String MAINTENANCE_LABEL = "xenmigration.io/maintenance";
 
+  /**
+   * Annotation on a maintenance's drain child naming, by UUID, the host it empties: a child whose
+   * VM no longer runs there (moved by someone else while the child waited) ends without moving it.
+   */
+  public static final String FROM_HOST_ANNOTATION = "xenmigration.io/from-host";
+
+  /** The host a migration may move its VM off only, by UUID, or null for any. */
+  public static String fromHost(LiveMigration migration) {
+    Map<String, String> annotations = migration.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(FROM_HOST_ANNOTATION);
+  }
+
   /** One holding maintenance: its pool and host as resolved, or as its spec names them. */
   private record Hold(
       String key,

@@ -115,6 +115,19 @@ final class PreparingPhase implements PhaseHandler {
       return stay("InventoryStale", "the pool's inventory does not know the host of " + vm.name())
           .requeue(QueuedPhase.WAIT.multipliedBy(5));
     }
+    String onlyFrom = HostsInMaintenance.fromHost(context.migration());
+    if (onlyFrom != null && !onlyFrom.equalsIgnoreCase(sourceHost.uuid())) {
+      // Made to empty a host the VM has left since (someone else moved it): moving it again
+      // would move it twice.
+      return fail(
+          "VMLeftHost",
+          "VM "
+              + vm.name()
+              + " no longer runs on the host this move was to empty (it runs on "
+              + sourceHost.name()
+              + "); it is not moved",
+          known);
+    }
     if (!sourceHost.live() && !source.host(sourceHost.ref()).live()) {
       return fail(
           "SourceHostDown",

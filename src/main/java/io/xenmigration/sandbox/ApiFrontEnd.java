@@ -478,7 +478,10 @@ final class ApiFrontEnd implements AutoCloseable {
    */
   private List<CustomResourceValidator.Problem> admit(Resource r, ObjectNode object, JsonNode old) {
     if (r.group().isEmpty() && r.plural().equals("secrets")) {
-      foldStringData(object);
+      List<CustomResourceValidator.Problem> problems = foldStringData(object);
+      if (!problems.isEmpty()) {
+        return problems;
+      }
     }
     if (r.crd() == null) {
       return List.of();
@@ -503,23 +506,35 @@ final class ApiFrontEnd implements AutoCloseable {
    * data}, base64-encoded, over any value {@code data} gives it, and {@code stringData} is never
    * stored or read back. Clients that only read {@code data} then see what kubectl wrote.
    */
-  static void foldStringData(ObjectNode secret) {
+  static List<CustomResourceValidator.Problem> foldStringData(ObjectNode secret) {
     JsonNode plain = secret.remove("stringData");
-    if (plain == null || !plain.isObject()) {
-      return;
+    if (plain == null || plain.isNull()) {
+      return List.of();
     }
-    ObjectNode data = secret.with("data");
+    if (!plain.isObject()) {
+      return List.of(new CustomResourceValidator.Problem("stringData", "must be an object"));
+    }
+    List<CustomResourceValidator.Problem> problems = new ArrayList<>();
+    ObjectNode data =
+        secret.get("data") instanceof ObjectNode given ? given : secret.putObject("data");
     plain
         .fields()
         .forEachRemaining(
-            e ->
-                data.put(
-                    e.getKey(),
-                    java.util.Base64.getEncoder()
-                        .encodeToString(
-                            e.getValue()
-                                .asText()
-                                .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+            e -> {
+              JsonNode value = e.getValue();
+              if (!value.isTextual() && !value.isNull()) {
+                problems.add(
+                    new CustomResourceValidator.Problem(
+                        "stringData." + e.getKey(), "must be a string"));
+                return;
+              }
+              String text = value.isNull() ? "" : value.asText();
+              data.put(
+                  e.getKey(),
+                  java.util.Base64.getEncoder()
+                      .encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            });
+    return problems;
   }
 
   // --- the store ---

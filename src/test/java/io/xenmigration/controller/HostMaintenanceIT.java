@@ -278,7 +278,7 @@ class HostMaintenanceIT extends MigrationHarness {
     for (int i = 1; i <= 10; i++) {
       simulator.faults().hangMigration(String.format("hm-%02d", i), 0.5);
     }
-    String hm = maintain("a-host-1", s -> s.setMaxParallel(2));
+    String hm = maintain("a-host-1", s -> {}); // maxParallel: the pool's per-host limit, 2
     await()
         .atMost(Duration.ofSeconds(60))
         .until(

@@ -40,8 +40,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The packaged operator killed ({@code kill -9}) twice while it drains a host, each time right
  * after it tagged a move's task and before it could record the start: each replacement resumes the
- * drain from the maintenance's status, every VM gets exactly one child LiveMigration and moves
- * once, the host stays disabled, and deleting the maintenance enables it again.
+ * drain from the maintenance's status, every VM gets exactly one child LiveMigration and moves once
+ * (or, when a kill also fell between another move's start intent and its call, stays where it was
+ * and is reported), the host stays disabled, and deleting the maintenance enables it again.
  */
 class MaintenanceFailoverE2E {
 
@@ -134,7 +135,7 @@ class MaintenanceFailoverE2E {
     spec.setPool("drain");
     spec.setHost(HOST);
     spec.setReason("BIOS update");
-    spec.setMaxParallel(2);
+    // maxParallel left to the pool's per-host limit (2): two more children wait in the queue.
     hm.setSpec(spec);
     client.resources(HostMaintenance.class).inNamespace(NAMESPACE).resource(hm).create();
 
@@ -147,22 +148,29 @@ class MaintenanceFailoverE2E {
     assertThat(maintenance().getStatus().getPhase()).isEqualTo(MaintenancePhase.Draining);
     operator("third");
 
+    // The drain ends when every VM has moved, or has been reported: a kill can also fall between
+    // another move's start intent and its call, and that move then ends StartUnconfirmed with its
+    // VM where it was (nothing is started twice), the VM listed as blocked.
     await()
         .atMost(Duration.ofSeconds(180))
         .pollInterval(Duration.ofMillis(200))
         .untilAsserted(
-            () ->
-                assertThat(maintenance().getStatus().getPhase())
-                    .as("%s", maintenance().getStatus().getMessage())
-                    .isEqualTo(MaintenancePhase.InMaintenance));
+            () -> {
+              HostMaintenanceStatus now = maintenance().getStatus();
+              assertThat(
+                      now.getPhase() == MaintenancePhase.InMaintenance
+                          || ("Blocked".equals(now.getReason())
+                              && now.getProgress().getMoved() + now.getProgress().getBlocked()
+                                  == VMS))
+                  .as("%s: %s", now.getPhase(), now.getMessage())
+                  .isTrue();
+            });
     HostMaintenanceStatus status = maintenance().getStatus();
-    assertThat(status.getProgress().getMoved()).isEqualTo(VMS);
     assertThat(status.getProgress().getTotal()).isEqualTo(VMS);
-    assertThat(status.getBlocked()).isEmpty();
     assertThat(enabled()).isFalse();
     assertThat(status.getDisabledHere()).isTrue();
 
-    // One child per VM, each by the deterministic name the status lists, each Completed.
+    // One child per VM, each by the deterministic name the status lists.
     HostMaintenance held = maintenance();
     List<LiveMigration> children =
         client.resources(LiveMigration.class).inNamespace(NAMESPACE).list().getItems().stream()
@@ -173,26 +181,43 @@ class MaintenanceFailoverE2E {
         children.stream()
             .collect(Collectors.groupingBy(m -> m.getSpec().getVm(), Collectors.counting()));
     assertThat(perVm).hasSize(VMS).allSatisfy((vm, n) -> assertThat(n).as(vm).isEqualTo(1));
-    assertThat(children)
-        .allSatisfy(
-            m ->
-                assertThat(m.getStatus().getPhase())
-                    .as(m.getMetadata().getName())
-                    .isEqualTo(MigrationPhase.Completed));
     assertThat(status.getChildren())
         .containsExactlyInAnyOrderElementsOf(
             children.stream().map(m -> m.getMetadata().getName()).toList());
+    List<String> unconfirmed = new java.util.ArrayList<>();
+    for (LiveMigration child : children) {
+      if (child.getStatus().getPhase() != MigrationPhase.Completed) {
+        assertThat(child.getStatus().getPhase())
+            .as(child.getMetadata().getName())
+            .isEqualTo(MigrationPhase.Failed);
+        assertThat(child.getStatus().getAttempts().get(0).getReason())
+            .isEqualTo("StartUnconfirmed");
+        unconfirmed.add(child.getStatus().getVmName());
+      }
+    }
+    assertThat(status.getProgress().getMoved()).isEqualTo(VMS - unconfirmed.size());
+    assertThat(status.getBlocked())
+        .allSatisfy(b -> assertThat(b.getCode()).isEqualTo("StartUnconfirmed"))
+        .extracting(io.xenmigration.api.v1alpha1.BlockedVm::getVm)
+        .containsExactlyInAnyOrderElementsOf(unconfirmed);
+    assertThat(status.getPhase())
+        .isEqualTo(
+            unconfirmed.isEmpty() ? MaintenancePhase.InMaintenance : MaintenancePhase.Draining);
 
-    // What the pool saw: each VM moved once, never onto the host, never more than two at once.
+    // What the pool saw: each VM moved once or not at all, never onto the host, two at most.
     MigrationEngine engine = simulator.engine();
     Map<String, Long> moves =
         engine.history().stream()
             .filter(e -> e.outcome().equals("success"))
             .collect(Collectors.groupingBy(MigrationEngine.Ended::vm, Collectors.counting()));
-    assertThat(moves).hasSize(VMS).allSatisfy((vm, n) -> assertThat(n).as(vm).isEqualTo(1));
+    assertThat(moves)
+        .hasSize(VMS - unconfirmed.size())
+        .allSatisfy((vm, n) -> assertThat(n).as(vm).isEqualTo(1));
+    assertThat(moves).doesNotContainKeys(unconfirmed.toArray(String[]::new));
     assertThat(engine.history()).noneMatch(e -> e.destination().equals(HOST));
     assertThat(engine.peakBySourceHost().get(HOST)).isBetween(1, 2);
-    assertThat(simulator.calls().count("Async.VM.pool_migrate")).isEqualTo(VMS);
+    assertThat(simulator.calls().count("Async.VM.pool_migrate"))
+        .isBetween((long) VMS - unconfirmed.size(), (long) VMS);
     // Disabled once, however many processes drained it (xapi 1.249 has no auto_enable: the first
     // form is refused, the second one taken).
     assertThat(
@@ -210,7 +235,7 @@ class MaintenanceFailoverE2E {
                 w.pool(POOL).host(HOST).residentVms.stream()
                     .filter(v -> !v.isControlDomain)
                     .count());
-    assertThat(left).as("VMs left on the host").isZero();
+    assertThat(left).as("VMs left on the host").isEqualTo(unconfirmed.size());
 
     // Deleting it ends it: the host is back in service and the object goes.
     client.resources(HostMaintenance.class).inNamespace(NAMESPACE).withName("drain").delete();

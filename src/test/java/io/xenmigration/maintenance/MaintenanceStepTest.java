@@ -15,6 +15,7 @@ import io.xenmigration.api.v1alpha1.XenPool;
 import io.xenmigration.api.v1alpha1.XenPoolSpec;
 import io.xenmigration.api.v1alpha1.XenPoolStatus;
 import io.xenmigration.migration.ActionFence;
+import io.xenmigration.migration.HostsInMaintenance;
 import io.xenmigration.migration.PoolIndex;
 import io.xenmigration.migration.StatusStore;
 import io.xenmigration.testing.FakePool;
@@ -304,12 +305,15 @@ class MaintenanceStepTest {
     // The queue lets no more than two leave h1, whatever is created (with a limit above
     // maxParallel, as in the other tests, only maxParallel children exist at once).
     perHost = 2;
+    stored.getSpec().setMaxParallel(null); // the pool's per-host limit, then
     look(step());
     look(step());
     look(step());
     assertThat(cluster.keySet())
         .containsExactly("hm-uuid-vm-1", "hm-uuid-vm-2", "hm-uuid-vm-3", "hm-uuid-vm-4");
-    assertThat(stored.getStatus().getMessage()).isEqualTo("0 of 5 VMs moved, 0 moving, 4 queued");
+    assertThat(stored.getStatus().getMessage()).isEqualTo("0 of 5 VMs moved, 2 moving, 2 queued");
+    assertThat(cluster.get("hm-uuid-vm-1").getMetadata().getAnnotations())
+        .containsEntry(HostsInMaintenance.FROM_HOST_ANNOTATION, "uuid-h1");
     LiveMigrationStatus running = new LiveMigrationStatus();
     running.setPhase(MigrationPhase.Running);
     cluster.get("hm-uuid-vm-1").setStatus(running);
@@ -353,6 +357,43 @@ class MaintenanceStepTest {
     assertThat(stored.getStatus().getPhase()).isEqualTo(MaintenancePhase.Exiting);
     assertThat(stored.getStatus().getExitReason()).isEqualTo("HostBusy");
     assertThat(stored.getStatus().getExitMessage()).contains("other/first", "h1");
+  }
+
+  @Test
+  void aMaxParallelOfTheSpecsHasNoChildWaitInTheQueue() {
+    perHost = 2; // a limit someone may raise above maxParallel: queued children would then run
+    look(step());
+    look(step());
+    look(step());
+    assertThat(cluster.keySet()).containsExactly("hm-uuid-vm-1", "hm-uuid-vm-2");
+    assertThat(stored.getStatus().getMessage()).isEqualTo("0 of 5 VMs moved, 2 moving");
+  }
+
+  @Test
+  void aRivalSeenOnlyOnceEveryChildExistsStillStopsThisOne() {
+    stored.getSpec().setMaxParallel(null); // three, and three queued: all five at once
+    look(step());
+    look(step());
+    look(step());
+    assertThat(cluster).hasSize(5);
+    rivals.add(rival(-1));
+    look(step());
+    assertThat(stored.getStatus().getPhase()).isEqualTo(MaintenancePhase.Exiting);
+    assertThat(stored.getStatus().getExitReason()).isEqualTo("HostBusy");
+    look(step());
+    assertThat(cluster.values()).allMatch(c -> Boolean.TRUE.equals(c.getSpec().getCancel()));
+  }
+
+  @Test
+  void anOlderMaintenanceThatIsExitingStopsNobody() {
+    look(step());
+    look(step());
+    HostMaintenance leaving = rival(-1);
+    leaving.getStatus().setPhase(MaintenancePhase.Exiting);
+    rivals.add(leaving);
+    look(step());
+    assertThat(cluster).hasSize(2);
+    assertThat(stored.getStatus().getPhase()).isEqualTo(MaintenancePhase.Draining);
   }
 
   @Test

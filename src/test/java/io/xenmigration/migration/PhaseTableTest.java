@@ -265,6 +265,19 @@ class PhaseTableTest extends FlowTest {
                 "Cancelled",
                 all(noMigrateCall(), (f, lm, r) -> assertThat(holdings(f)).isEmpty())),
             new Row(
+                "Preparing: a maintenance's move whose VM has left the host it empties",
+                NOTHING,
+                in(MigrationPhase.Preparing),
+                NO_CHANGE,
+                MigrationPhase.Failed,
+                "VMLeftHost",
+                all(
+                    noMigrateCall(),
+                    (f, lm, r) -> {
+                      assertThat(lm.getStatus().getMessage()).contains("vm-shared", "a-host-1");
+                      assertThat(holdings(f)).isEmpty();
+                    })),
+            new Row(
                 "Preparing: the VM was shut down; its source host is still recorded",
                 NOTHING,
                 in(MigrationPhase.Preparing),
@@ -710,6 +723,13 @@ class PhaseTableTest extends FlowTest {
   /** The migration a row moves: vm-shared to a-host-2, unless the row needs another VM. */
   private static LiveMigration subject(Row row) {
     LiveMigration lm = FlowFixture.migration();
+    if (row.name().contains("has left the host it empties")) {
+      // Made to empty a host vm-shared does not run on (it runs on a-host-1).
+      lm.getMetadata()
+          .setAnnotations(
+              java.util.Map.of(
+                  HostsInMaintenance.FROM_HOST_ANNOTATION, "00000000-0000-4000-8000-00000000dead"));
+    }
     if (row.name().contains(": a cross-pool migration")) {
       lm.getSpec().setDestinationHost(null);
       lm.getSpec().setDestinationPool("pool-b");

@@ -435,6 +435,29 @@ class ApiFrontEndTest {
     assertThat(read.has("stringData")).isFalse();
     assertThat(read.at("/data/password").asText()).isEqualTo("bmV3");
     assertThat(read.at("/data/username").asText()).isEqualTo("cm9vdA==");
+
+    // With data null, and a null value: stored as an empty string. A number is refused.
+    HttpResponse<String> nulls =
+        call(
+            "POST",
+            secrets,
+            "application/json",
+            "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"nulls\"},"
+                + "\"data\":null,\"stringData\":{\"empty\":null,\"user\":\"u\"}}");
+    assertThat(nulls.statusCode()).isEqualTo(201);
+    read = JSON.readTree(call("GET", secrets + "/nulls", null, null).body());
+    assertThat(read.at("/data/empty").asText()).isEmpty();
+    assertThat(read.at("/data/user").asText()).isEqualTo("dQ==");
+    HttpResponse<String> number =
+        call(
+            "POST",
+            secrets,
+            "application/json",
+            "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"num\"},"
+                + "\"stringData\":{\"port\":443}}");
+    assertThat(number.statusCode()).isEqualTo(422);
+    assertThat(number.body()).contains("stringData.port");
+    assertThat(call("GET", secrets + "/num", null, null).statusCode()).isEqualTo(404);
   }
 
   @Test
