@@ -17,13 +17,17 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One pool's XML-RPC endpoint on {@code /} and {@code /RPC2}. A member endpoint answers logins with
- * HOST_IS_SLAVE and the master's address, as a pool member does.
+ * One pool's XML-RPC endpoint on every POST path but {@code /jsonrpc} (xapi serves XML-RPC on any
+ * path its handler table does not name: {@code /}, {@code /RPC2}, {@code /xmlrpc}). A member
+ * endpoint answers logins with HOST_IS_SLAVE and the master's address, as a pool member does.
  */
 final class XapiEndpoint {
 
   /** Request bodies are small; this bounds what a broken client can make us buffer. */
   private static final int MAX_BODY_BYTES = 16 << 20;
+
+  /** The path xapi answers JSON-RPC on; every other POST path is XML-RPC, as on xapi. */
+  private static final String JSON_RPC = "/jsonrpc";
 
   private final SimPool pool;
   private final Dispatcher dispatcher;
@@ -53,7 +57,8 @@ final class XapiEndpoint {
 
   private void handle(HttpServerRequest request) {
     String path = request.path();
-    if (!path.equals("/") && !path.equals("/RPC2")) {
+    if (path.equals(JSON_RPC) || path.startsWith(JSON_RPC + "/")) {
+      // xapi's JSON-RPC path: not XML-RPC there, and not served here yet.
       request.response().setStatusCode(404).end();
       return;
     }

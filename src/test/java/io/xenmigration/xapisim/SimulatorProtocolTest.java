@@ -162,6 +162,31 @@ class SimulatorProtocolTest {
   }
 
   @Test
+  void xmlRpcIsAnsweredOnEveryPathXapiDoesNotClaim() throws Exception {
+    for (String path : java.util.List.of("/xmlrpc", "/RPC2", "/any/path")) {
+      HttpResponse<String> answer = call(path, "VM.get_all", session);
+      assertThat(answer.statusCode()).as(path).isEqualTo(200);
+      assertThat(answer.body()).as(path).contains("<name>Status</name>", "Success", "OpaqueRef:");
+    }
+    assertThat(call("/jsonrpc/", "VM.get_all", session).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void systemListMethodsNamesEveryMethodServedWithTheAsyncForms() throws Exception {
+    for (String[] params : new String[][] {{}, {session}}) {
+      String body = call("/", "system.listMethods", params).body();
+      assertThat(body)
+          .contains(
+              "<value>VM.pool_migrate</value>",
+              "<value>Async.VM.pool_migrate</value>",
+              "<value>event.from</value>",
+              "<value>session.login_with_password</value>",
+              "<value>system.listMethods</value>")
+          .doesNotContain("<value>Async.VM.get_all</value>");
+    }
+  }
+
+  @Test
   void otherPathsAndMethodsAreRefused() throws Exception {
     assertThat(call("/jsonrpc", "VM.get_all", session).statusCode()).isEqualTo(404);
     URI uri = simulator.url("pool-a").toURI();

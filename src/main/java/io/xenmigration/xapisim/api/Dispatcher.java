@@ -44,6 +44,21 @@ public final class Dispatcher {
     VmCalls.register(this);
     TaskCalls.register(this);
     EventCalls.register(this);
+    // Clients such as Xen Orchestra's discover the classes this way, with or without a session.
+    addWithoutSession("system.listMethods", 0, 1, context -> listMethods());
+  }
+
+  /** Every method served, {@code Async.} forms of the asynchronous ones included, sorted. */
+  private List<String> listMethods() {
+    List<String> names = new java.util.ArrayList<>();
+    for (Method method : methods.values()) {
+      names.add(method.name());
+      if (method.async()) {
+        names.add("Async." + method.name());
+      }
+    }
+    names.sort(null);
+    return names;
   }
 
   void add(String name, int required, int optional, boolean async, Handler handler) {
