@@ -3,6 +3,7 @@ package io.xenmigration.xapisim;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.xenmigration.xapisim.model.CpuFeatures;
 import io.xenmigration.xapisim.model.PoolBuilder;
 import io.xenmigration.xapisim.model.SimHost;
 import io.xenmigration.xapisim.model.SimPool;
@@ -25,6 +26,7 @@ import java.util.Objects;
  *     sharedSrs: [nfs-a]        # the first is the default SR
  *     hosts:
  *       - {name: a-host-1, memoryGiB: 64, cpus: 16, xapiVersion: 25.31.0}
+ *       - {name: a-host-2, cpuVendor: GenuineIntel, cpuFeatures: 1fcbfbff-f7fa3223-2d93fbff}
  *     vms:
  *       - {name: web-01, host: a-host-1, memoryGiB: 4, sr: nfs-a, diskGiB: 20}
  *       - {name: db-01, host: a-host-1, memoryGiB: 8, sr: local, dirtyMiBPerSecond: 300}
@@ -32,6 +34,8 @@ import java.util.Objects;
  *       - {name: pinned, host: a-host-1, blockedOperations: {pool_migrate: licence}}
  *       - {name: idle, host: a-host-1, powerState: Halted}
  *     haEnabled: false
+ *     restrictions: {restrict_xen_motion: "true"}   # the licence refuses pool_migrate
+ *     smFeatures: {nfs: [VDI_CREATE, VDI_SNAPSHOT]}  # this driver cannot mirror
  *     templates: [Debian Bookworm 12]
  *   - name: big
  *     generate: {hosts: 200, vms: 4000, hostMemoryGiB: 512}
@@ -55,11 +59,14 @@ public final class PoolFile {
       List<VmSpec> vms,
       List<String> templates,
       Generate generate,
-      Boolean haEnabled) {}
+      Boolean haEnabled,
+      Map<String, String> restrictions,
+      Map<String, List<String>> smFeatures) {}
 
   /**
    * A host; {@code xapiVersion} sets which call parameters and evacuation behaviour it has, {@code
-   * enabled: false} starts it disabled.
+   * enabled: false} starts it disabled; {@code cpuVendor} ({@code GenuineIntel} unless given) and
+   * {@code cpuFeatures} (xapi's hex words) decide which VMs may move to it.
    */
   public record HostSpec(
       String name,
@@ -67,12 +74,16 @@ public final class PoolFile {
       Integer cpus,
       String productVersion,
       String xapiVersion,
-      Boolean enabled) {}
+      Boolean enabled,
+      String cpuVendor,
+      String cpuFeatures) {}
 
   /**
    * A VM, running on its host unless {@code powerState} says {@code Halted} (then it has no host);
    * {@code sr: local} puts its disk on its host's local SR. {@code blockedOperations}, {@code
    * pciAttached}, {@code vgpu} and {@code haRestartPriority} make VMs an evacuation cannot move.
+   * {@code cpuFeatures} are the features it last booted with (the pool's level unless given: a VM
+   * that booted before a host with fewer features joined).
    */
   public record VmSpec(
       String name,
@@ -86,7 +97,8 @@ public final class PoolFile {
       Map<String, String> blockedOperations,
       Boolean pciAttached,
       Boolean vgpu,
-      String haRestartPriority) {}
+      String haRestartPriority,
+      String cpuFeatures) {}
 
   /** A generated pool, see {@link PoolGenerator}. */
   public record Generate(int hosts, int vms, Long hostMemoryGiB) {}
@@ -143,6 +155,18 @@ public final class PoolFile {
           simHost.xapiVersion = host.xapiVersion();
         }
         simHost.enabled = !Boolean.FALSE.equals(host.enabled());
+        if (host.cpuVendor() != null) {
+          simHost.cpuVendor = host.cpuVendor();
+        }
+        if (host.cpuFeatures() != null) {
+          simHost.cpuFeatures = features(host.cpuFeatures(), "host " + host.name());
+        }
+      }
+      if (pool.restrictions() != null) {
+        simPool.restrictions.putAll(pool.restrictions());
+      }
+      if (pool.smFeatures() != null) {
+        pool.smFeatures().forEach((type, features) -> driverFeatures(simPool, type, features));
       }
       simPool.haEnabled = Boolean.TRUE.equals(pool.haEnabled());
       for (VmSpec vm : Objects.requireNonNullElse(pool.vms(), List.<VmSpec>of())) {
@@ -180,10 +204,42 @@ public final class PoolFile {
         simVm.haRestartPriority = Objects.requireNonNullElse(vm.haRestartPriority(), "");
         simVm.vcpusMax = Objects.requireNonNullElse(vm.vcpus(), 2);
         simVm.dirtyBytesPerSecond = Objects.requireNonNullElse(vm.dirtyMiBPerSecond(), 0L) << 20;
+        if (vm.cpuFeatures() != null) {
+          simVm.lastBootCpuFlags.put("features", features(vm.cpuFeatures(), "VM " + vm.name()));
+        }
       }
       for (String template : Objects.requireNonNullElse(pool.templates(), List.<String>of())) {
         builder.addTemplate(template);
       }
     };
+  }
+
+  /** Replaces a driver's features: {@code VDI_MIRROR} or, with a version, {@code VDI_MIRROR/2}. */
+  private static void driverFeatures(SimPool pool, String type, List<String> features) {
+    var driver = pool.sm(type);
+    driver.features.clear();
+    for (String feature : features) {
+      int slash = feature.indexOf('/');
+      long version = 1;
+      if (slash >= 0) {
+        try {
+          version = Long.parseLong(feature.substring(slash + 1));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(
+              "smFeatures." + type + ": " + feature + " is not NAME or NAME/VERSION");
+        }
+      }
+      driver.features.put(slash < 0 ? feature : feature.substring(0, slash), version);
+    }
+  }
+
+  private static String features(String text, String owner) {
+    if (!CpuFeatures.valid(text)) {
+      throw new IllegalArgumentException(
+          owner
+              + ": cpuFeatures must be hex words joined by dashes, as xapi writes them, not "
+              + text);
+    }
+    return text.toLowerCase(java.util.Locale.ROOT);
   }
 }

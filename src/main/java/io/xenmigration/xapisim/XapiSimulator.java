@@ -356,6 +356,7 @@ public final class XapiSimulator implements AutoCloseable {
       for (SimSession session : pool(pool).<SimSession>all(XClass.SESSION)) {
         session.valid = false;
       }
+      pool(pool).events.wake(); // calls waiting for events end with SESSION_INVALID, as in xapi
     }
   }
 

@@ -39,7 +39,8 @@ public final class ErrorCatalog {
           "MIRROR_FAILED",
           "VDI_COPY_FAILED",
           "TOO_MANY_STORAGE_MIGRATES",
-          "VM_NOT_ON_DESTINATION");
+          "VM_NOT_ON_DESTINATION",
+          "VM_INCOMPATIBLE_WITH_THIS_HOST");
 
   /** Codes naming a host that is down; the blame goes to whichever host they name. */
   private static final Set<String> HOST_DOWN_CODES = Set.of("HOST_OFFLINE", "HOST_NOT_LIVE");

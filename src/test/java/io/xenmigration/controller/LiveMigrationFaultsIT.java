@@ -12,6 +12,7 @@ import io.xenmigration.api.v1alpha1.LiveMigrationStatus;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
 import io.xenmigration.api.v1alpha1.RollbackStep;
 import io.xenmigration.testing.EmbeddedApiResource;
+import io.xenmigration.xapisim.model.CpuFeatures;
 import io.xenmigration.xapisim.model.SimVm;
 import java.time.Duration;
 import java.util.List;
@@ -231,6 +232,26 @@ class LiveMigrationFaultsIT extends MigrationHarness {
     assertThat(status.getDestinationHost()).isNotEqualTo(status.getAttempts().get(0).getHost());
     assertOnExactlyOneHost("vm-shared");
     assertReleased(name);
+  }
+
+  @Test
+  void aHostWhoseCpuLacksTheVmsFeaturesIsRefusedAndAnotherIsChosen() {
+    simulator.inWorld(
+        w ->
+            w.pool("pool-a").host("a-host-2").cpuFeatures =
+                "0" + CpuFeatures.INTEL_DEFAULT.substring(1));
+    String pinned = migrate("vm-shared", s -> s.setDestinationHost("a-host-2"));
+    LiveMigrationStatus refused = awaitPhase(pinned, MigrationPhase.Failed);
+    assertThat(refused.getMessage()).contains("VM_INCOMPATIBLE_WITH_THIS_HOST");
+    assertThat(migrateCalls()).isZero();
+    assertThat(residentHost("pool-a", "vm-shared")).isEqualTo("Running@a-host-1");
+    assertReleased(pinned);
+
+    String anywhere = migrate("vm-shared", s -> {});
+    awaitPhase(anywhere, MigrationPhase.Completed);
+    assertThat(residentHost("pool-a", "vm-shared")).isEqualTo("Running@a-host-3");
+    assertOnExactlyOneHost("vm-shared");
+    assertReleased(anywhere);
   }
 
   // --- faults while Preparing and RollingBack ---

@@ -3,6 +3,7 @@ package io.xenmigration.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.xenmigration.testing.ThirdPartyClients;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Path;
@@ -52,6 +53,69 @@ class SandboxE2E {
   private static String field(String name, String jsonPath) {
     return ok(sandbox.kubectl("get", "lm", name, "-n", "sandbox", "-o", "jsonpath=" + jsonPath))
         .out();
+  }
+
+  /** The host a VM runs on, as the simulator's admin endpoint shows it. */
+  private static String hostOf(String pool, String vm) throws Exception {
+    java.net.http.HttpResponse<String> pools =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(sandbox.adminUrl + "/pools"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    for (com.fasterxml.jackson.databind.JsonNode entry :
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(pools.body())) {
+      if (entry.get("name").asText().equals(pool)) {
+        for (com.fasterxml.jackson.databind.JsonNode host : entry.get("hosts")) {
+          if (host.get("vms").toString().contains("\"" + vm + "\"")) {
+            return host.get("name").asText();
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String secret(String key) {
+    String encoded =
+        ok(sandbox.kubectl(
+                "get",
+                "secret",
+                "sandbox-pool-credentials",
+                "-n",
+                "sandbox",
+                "-o",
+                "jsonpath={.data." + key + "}"))
+            .out();
+    return new String(java.util.Base64.getDecoder().decode(encoded.trim()));
+  }
+
+  @Test
+  void thirdPartyClientsDriveTheSandboxPoolsOverTls() throws Exception {
+    String user = secret("username");
+    String password = secret("password");
+    for (String pool : List.of("pool-a", "pool-b")) {
+      String url =
+          ok(sandbox.kubectl("get", "xenpool", pool, "-n", "sandbox", "-o", "jsonpath={.spec.url}"))
+              .out()
+              .trim();
+      assertThat(url).startsWith("https://");
+      var cached = ThirdPartyClients.xenOrchestra(url, user, password, "auto", "-", "-");
+      assertThat(cached.get("pool").asText()).isEqualTo(pool);
+      assertThat(cached.get("cached").get("host").asInt()).isGreaterThanOrEqualTo(2);
+      if (!pool.equals("pool-a")) {
+        continue;
+      }
+      for (String transport : List.of("auto", "xml-rpc")) {
+        var moved = ThirdPartyClients.xenOrchestra(url, user, password, transport, "vm-10", "-");
+        assertThat(moved.get("to").asText()).isNotEqualTo(moved.get("from").asText());
+        assertThat(hostOf(pool, "vm-10")).as(transport).isEqualTo(moved.get("to").asText());
+      }
+      var python = ThirdPartyClients.python(url, user, password, "vm-11", "-");
+      assertThat(python.get("status").asText()).isEqualTo("success");
+      assertThat(hostOf(pool, "vm-11")).isEqualTo(python.get("to").asText());
+    }
   }
 
   @Test

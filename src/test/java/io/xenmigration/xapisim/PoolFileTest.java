@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.xensource.xenapi.Connection;
+import com.xensource.xenapi.Host;
 import com.xensource.xenapi.Session;
 import com.xensource.xenapi.Types;
+import com.xensource.xenapi.VM;
 import io.xenmigration.xapisim.model.SimPool;
 import io.xenmigration.xapisim.model.SimVm;
 import io.xenmigration.xapisim.model.XClass;
@@ -61,8 +63,24 @@ class PoolFileTest {
             assertThat(spare.powerState).isEqualTo("Halted");
             assertThat(spare.residentOn).isNull();
             assertThat(lab.host("lab-1").residentVms).doesNotContain(spare);
+            // The pool's CPU level is what every host offers; VMs boot with it unless told.
+            assertThat(lab.cpuInfo().get("features_hvm")).isEqualTo("1fcbfbff-f7fa3223");
+            assertThat(db.lastBootCpuFlags)
+                .containsEntry("vendor", "GenuineIntel")
+                .containsEntry("features", "1fcbfbff-f7fa3223");
+            assertThat(lab.restrictions).containsEntry("restrict_storage_xen_motion", "true");
+            assertThat(lab.sm("nfs").features)
+                .containsExactly(
+                    java.util.Map.entry("VDI_CREATE", 1L), java.util.Map.entry("VDI_SNAPSHOT", 2L));
             return null;
           });
+      // A VM that booted with features lab-2 lacks cannot go there; one with the pool's level can.
+      VM legacy = VM.getByNameLabel(connection, "legacy-01").iterator().next();
+      Host lab2 = Host.getByNameLabel(connection, "lab-2").iterator().next();
+      assertThatThrownBy(() -> legacy.assertCanBootHere(connection, lab2))
+          .isInstanceOf(Types.VmIncompatibleWithThisHost.class);
+      VM web = VM.getByNameLabel(connection, "web-01").iterator().next();
+      web.assertCanBootHere(connection, lab2);
     }
   }
 
@@ -95,6 +113,12 @@ class PoolFileTest {
     Path badHost = dir.resolve("bad.yaml");
     Files.writeString(badHost, "pools:\n  - name: x\n    vms:\n      - {name: v, host: nowhere}\n");
     assertThatThrownBy(() -> start(badHost)).hasMessageContaining("nowhere");
+    Path badCpu = dir.resolve("cpu.yaml");
+    Files.writeString(
+        badCpu, "pools:\n  - name: x\n    hosts:\n      - {name: h, cpuFeatures: 'sse4,avx'}\n");
+    assertThatThrownBy(() -> start(badCpu))
+        .hasMessageContaining("host h")
+        .hasMessageContaining("hex");
   }
 
   private static List<String> placement(XapiSimulator simulator) {

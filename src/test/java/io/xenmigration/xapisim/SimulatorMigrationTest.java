@@ -273,7 +273,7 @@ class SimulatorMigrationTest {
                         "MAP_DUPLICATE_KEY",
                         "task",
                         "other_config",
-                        task.getUuid(a.connection),
+                        task.toWireString(),
                         "xenmigration.io/attempt"));
     a.runToEnd(task, clock, STEP, 200);
     assertThat(task.getOtherConfig(a.connection))

@@ -8,6 +8,7 @@ import io.xenmigration.testing.SimClient;
 import io.xenmigration.testing.SimFixtures;
 import io.xenmigration.testing.XenErrors;
 import io.xenmigration.xapisim.engine.SimSettings;
+import io.xenmigration.xapisim.model.CpuFeatures;
 import io.xenmigration.xapisim.model.PoolBuilder;
 import io.xenmigration.xapisim.model.SimHost;
 import io.xenmigration.xapisim.model.SimNetwork;
@@ -111,6 +112,28 @@ class SimulatorPreCheckTest {
       (w, refs) -> poolA(w).vm("vm-local").vbds.get(0).vdi.cbtEnabled = true;
   private static final Setup SMALL_REMOTE_HOST =
       (w, refs) -> w.pool("pool-b").host("b-host-1").memoryTotal = 4L << 30;
+
+  /** a-host-2's CPU lacks a feature of the pool's level, which vm-shared booted with. */
+  private static final Setup OLDER_CPU =
+      (w, refs) -> host2(w).cpuFeatures = "0" + CpuFeatures.INTEL_DEFAULT.substring(1);
+
+  private static final Setup AMD_HOST = (w, refs) -> host2(w).cpuVendor = "AuthenticAMD";
+  private static final Setup REMOTE_OLDER_CPU =
+      (w, refs) ->
+          w.pool("pool-b").host("b-host-1").cpuFeatures =
+              "0" + CpuFeatures.INTEL_DEFAULT.substring(1);
+  private static final Setup NO_XEN_MOTION =
+      (w, refs) -> poolA(w).restrictions.put("restrict_xen_motion", "true");
+  private static final Setup NO_STORAGE_MOTION =
+      (w, refs) -> poolA(w).restrictions.put("restrict_storage_xen_motion", "true");
+  private static final Setup LVM_CANNOT_MIRROR =
+      (w, refs) -> poolA(w).sm("lvm").features.remove("VDI_MIRROR");
+  private static final Setup REMOTE_NFS_CANNOT_MIRROR =
+      (w, refs) -> {
+        var driver = w.pool("pool-b").sm("nfs");
+        driver.features.remove("VDI_MIRROR");
+        driver.features.remove("VDI_SNAPSHOT");
+      };
 
   /** vm-shared gets a second VIF on a network only a-host-1 reaches. */
   private static final Setup PRIVATE_NETWORK =
@@ -279,7 +302,78 @@ class SimulatorPreCheckTest {
             Attempt.MIGRATE_RECEIVE_ON_EXTRA_NETWORK,
             "INTERFACE_HAS_NO_IP",
             "{pif}"),
+        row(
+            "CPU features missing",
+            OLDER_CPU,
+            Attempt.POOL_MIGRATE_SHARED,
+            "VM_INCOMPATIBLE_WITH_THIS_HOST",
+            "{vm}",
+            "{host}",
+            "VM last booted on a CPU with features this host's CPU does not have."),
+        row(
+            "CPU vendor differs",
+            AMD_HOST,
+            Attempt.ASSERT_CAN_BOOT_SHARED,
+            "VM_INCOMPATIBLE_WITH_THIS_HOST",
+            "{vm}",
+            "{host}",
+            "VM last booted on a host which had a CPU from a different vendor."),
+        row(
+            "CPU features missing in the other pool",
+            REMOTE_OLDER_CPU,
+            Attempt.CROSS_POOL_SHARED,
+            "VM_INCOMPATIBLE_WITH_THIS_HOST",
+            "OpaqueRef:NULL",
+            "{remote-host}",
+            "VM last booted on a CPU with features this host's CPU does not have."),
+        row(
+            "licence: no live migration",
+            NO_XEN_MOTION,
+            Attempt.POOL_MIGRATE_SHARED,
+            "LICENCE_RESTRICTION",
+            "Xen_motion"),
+        row(
+            "licence: no storage migration",
+            NO_STORAGE_MOTION,
+            Attempt.STORAGE_MIGRATE_LOCAL,
+            "LICENCE_RESTRICTION",
+            "Storage_motion"),
+        row(
+            "source SR cannot mirror",
+            LVM_CANNOT_MIRROR,
+            Attempt.STORAGE_MIGRATE_LOCAL,
+            "SR_DOES_NOT_SUPPORT_MIGRATION",
+            "{local-sr}",
+            "VDI_MIRROR"),
+        row(
+            "destination SR cannot take a mirror",
+            REMOTE_NFS_CANNOT_MIRROR,
+            Attempt.CROSS_POOL_SHARED,
+            "SR_DOES_NOT_SUPPORT_MIGRATION",
+            "{remote-sr}",
+            "VDI_SNAPSHOT;VDI_MIRROR_IN"),
         // Several checks apply: the first in xapi's order wins.
+        row(
+            "CPU beats the operation check",
+            all(OLDER_CPU, BLOCKED),
+            Attempt.POOL_MIGRATE_SHARED,
+            "VM_INCOMPATIBLE_WITH_THIS_HOST",
+            "{vm}",
+            "{host}",
+            "VM last booted on a CPU with features this host's CPU does not have."),
+        row(
+            "boot checks beat the licence",
+            all(NO_XEN_MOTION, SMALL_HOST),
+            Attempt.POOL_MIGRATE_SHARED,
+            "HOST_NOT_ENOUGH_FREE_MEMORY",
+            "{needed}",
+            "{available}"),
+        row(
+            "storage licence beats the disk map",
+            NO_STORAGE_MOTION,
+            Attempt.STORAGE_MIGRATE_LOCAL_WITHOUT_DISKS,
+            "LICENCE_RESTRICTION",
+            "Storage_motion"),
         row(
             "blocked beats power state",
             all(BLOCKED, HALTED),
@@ -371,6 +465,7 @@ class SimulatorPreCheckTest {
           refs.put("{available}", Long.toString(host2(w).freeMemory()));
           SimHost remote = w.pool("pool-b").host("b-host-1");
           refs.put("{remote-host}", remote.ref);
+          refs.put("{remote-sr}", w.pool("pool-b").sr("nfs-b").ref);
           refs.put("{remote-available}", Long.toString(remote.freeMemory()));
           refs.put(
               "{template}",

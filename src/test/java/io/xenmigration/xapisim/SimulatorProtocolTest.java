@@ -71,7 +71,7 @@ class SimulatorProtocolTest {
 
   @Test
   void valuesNestedTooDeepAreAFailureNotAStackOverflow() throws Exception {
-    int depth = 100_000;
+    int depth = 5_000; // deeper than the limit, within xapi's 300 KiB
     String nested = "<value><array><data>".repeat(depth) + "</data></array></value>".repeat(depth);
     HttpResponse<String> answer =
         post(
@@ -163,37 +163,107 @@ class SimulatorProtocolTest {
 
   @Test
   void xmlRpcIsAnsweredOnEveryPathXapiDoesNotClaim() throws Exception {
-    for (String path : java.util.List.of("/xmlrpc", "/RPC2", "/any/path")) {
+    for (String path : java.util.List.of("/xmlrpc", "/RPC2", "/json", "/any/path")) {
       HttpResponse<String> answer = call(path, "VM.get_all", session);
       assertThat(answer.statusCode()).as(path).isEqualTo(200);
+      assertThat(answer.headers().firstValue("Content-Type")).as(path).hasValue("text/xml");
+      assertThat(answer.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
       assertThat(answer.body()).as(path).contains("<name>Status</name>", "Success", "OpaqueRef:");
     }
-    assertThat(call("/jsonrpc/", "VM.get_all", session).statusCode()).isEqualTo(404);
   }
 
   @Test
-  void systemListMethodsNamesEveryMethodServedWithTheAsyncForms() throws Exception {
-    for (String[] params : new String[][] {{}, {session}}) {
+  void systemListMethodsIsABareArrayOfTheSynchronousNames() throws Exception {
+    for (String[] params : new String[][] {{}, {session}, {session, "extra"}}) {
       String body = call("/", "system.listMethods", params).body();
       assertThat(body)
+          .startsWith("<?xml version=\"1.0\"?><methodResponse><params><param><value><array><data>")
           .contains(
               "<value>VM.pool_migrate</value>",
-              "<value>Async.VM.pool_migrate</value>",
+              "<value>VM.get_all_records</value>",
               "<value>event.from</value>",
+              "<value>event.inject</value>",
               "<value>session.login_with_password</value>",
               "<value>system.listMethods</value>")
-          .doesNotContain("<value>Async.VM.get_all</value>");
+          .doesNotContain("Status", "<value>Async.");
     }
   }
 
   @Test
-  void otherPathsAndMethodsAreRefused() throws Exception {
-    assertThat(call("/jsonrpc", "VM.get_all", session).statusCode()).isEqualTo(404);
+  void anUnknownMethodChecksItsFirstParameterAsASessionFirst() throws Exception {
+    assertThat(call("/", "VM.teleport", "OpaqueRef:nope").body())
+        .contains(failure("SESSION_INVALID", "OpaqueRef:nope"));
+    assertThat(call("/", "VM.teleport").body())
+        .contains(failure("MESSAGE_METHOD_UNKNOWN", "VM.teleport"));
+  }
+
+  @Test
+  void otherPathsAndMethodsGetXapisHttpAnswers() throws Exception {
     URI uri = simulator.url("pool-a").toURI();
-    assertThat(
-            HTTP.send(
-                    HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString())
-                .statusCode())
-        .isEqualTo(405);
+    HttpResponse<String> get =
+        HTTP.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(get.statusCode()).isEqualTo(403);
+    assertThat(get.headers().firstValue("Content-Type")).hasValue("text/html");
+    HttpResponse<String> delete =
+        HTTP.send(
+            HttpRequest.newBuilder(uri).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(delete.statusCode()).isEqualTo(501);
+    assertThat(call("/cli", "VM.get_all", session).statusCode()).isEqualTo(404);
+    assertThat(call("/services/SM", "VM.get_all", session).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void optionsAnswersWithXapisCorsHeadersOnAnyPath() throws Exception {
+    for (String path : java.util.List.of("/", "/jsonrpc", "/elsewhere")) {
+      HttpResponse<String> answer =
+          HTTP.send(
+              HttpRequest.newBuilder(simulator.url("pool-a").toURI().resolve(path))
+                  .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                  .header("Access-Control-Request-Headers", "content-type")
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(answer.statusCode()).as(path).isEqualTo(200);
+      assertThat(answer.body()).isEmpty();
+      assertThat(answer.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+      assertThat(answer.headers().firstValue("Access-Control-Allow-Headers"))
+          .hasValue("content-type, X-Requested-With");
+      assertThat(answer.headers().firstValue("Access-Control-Allow-Methods")).hasValue("PUT");
+    }
+  }
+
+  /** Sends raw bytes and returns what comes back until the server closes the connection. */
+  private static String raw(String request) throws Exception {
+    URI uri = simulator.url("pool-a").toURI();
+    try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      socket.getOutputStream().flush();
+      return new String(
+          socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void bodiesOverXapisLimitOrWithoutALengthAreRefusedUnread() throws Exception {
+    // A declared length over 300 KiB is refused before a byte of the body is sent.
+    String over =
+        raw(
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: "
+                + ((300 << 10) + 1)
+                + "\r\n\r\n");
+    assertThat(over).startsWith("HTTP/1.1 500").contains("text/html");
+    String small =
+        "<?xml version=\"1.0\"?><methodCall><methodName>system.listMethods</methodName>"
+            + "<params/></methodCall>";
+    String chunked =
+        raw(
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n"
+                + Integer.toHexString(small.length())
+                + "\r\n"
+                + small
+                + "\r\n0\r\n\r\n");
+    assertThat(chunked).startsWith("HTTP/1.1 500").contains("content-length");
+    assertThat(post("/", small).statusCode()).isEqualTo(200);
   }
 }

@@ -81,29 +81,50 @@ public final class CallContext {
     return task;
   }
 
+  private static String argument(int index) {
+    return "argument " + (index + 1);
+  }
+
   /** Argument {@code index} (the session not counted) as a string. */
   String string(int index) {
-    Object value = args.get(index);
-    if (value instanceof String text) {
-      return text;
-    }
-    throw new XapiError("FIELD_TYPE_ERROR", "argument " + (index + 1));
+    return text(args.get(index), argument(index));
   }
 
   /** Argument {@code index} as a struct of strings. */
   Map<String, String> stringMap(int index) {
-    Object value = args.get(index);
+    return strings(args.get(index), argument(index));
+  }
+
+  /** Argument {@code index} as an integer (XML-RPC sends int64 values as strings). */
+  long number(int index) {
+    return number(args.get(index), argument(index));
+  }
+
+  /** Argument {@code index} as a boolean. */
+  boolean bool(int index) {
+    return bool(args.get(index), argument(index));
+  }
+
+  /** A value (an argument, or a field of a record argument) as a string. */
+  static String text(Object value, String what) {
+    if (value instanceof String text) {
+      return text;
+    }
+    throw new XapiError("FIELD_TYPE_ERROR", what);
+  }
+
+  /** A value as a struct of strings. */
+  static Map<String, String> strings(Object value, String what) {
     if (!(value instanceof Map<?, ?> map)) {
-      throw new XapiError("FIELD_TYPE_ERROR", "argument " + (index + 1));
+      throw new XapiError("FIELD_TYPE_ERROR", what);
     }
     Map<String, String> strings = new LinkedHashMap<>();
     map.forEach((k, v) -> strings.put(String.valueOf(k), String.valueOf(v)));
     return strings;
   }
 
-  /** Argument {@code index} as an integer (XML-RPC sends int64 values as strings). */
-  long number(int index) {
-    Object value = args.get(index);
+  /** A value as an integer: a number, or (as XML-RPC sends int64) a decimal string. */
+  static long number(Object value, String what) {
     if (value instanceof Number n) {
       return n.longValue();
     }
@@ -114,19 +135,18 @@ public final class CallContext {
         // falls through to the type error
       }
     }
-    throw new XapiError("FIELD_TYPE_ERROR", "argument " + (index + 1));
+    throw new XapiError("FIELD_TYPE_ERROR", what);
   }
 
-  /** Argument {@code index} as a boolean. */
-  boolean bool(int index) {
-    Object value = args.get(index);
+  /** A value as a boolean. */
+  static boolean bool(Object value, String what) {
     if (value instanceof Boolean flag) {
       return flag;
     }
     if (value instanceof String text && (text.equals("true") || text.equals("false"))) {
       return Boolean.parseBoolean(text);
     }
-    throw new XapiError("FIELD_TYPE_ERROR", "argument " + (index + 1));
+    throw new XapiError("FIELD_TYPE_ERROR", what);
   }
 
   /** The object a ref argument names, in this pool, or HANDLE_INVALID. */

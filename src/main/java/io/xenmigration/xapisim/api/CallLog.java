@@ -41,6 +41,7 @@ public final class CallLog {
   private static final int RETAINED = 200_000;
 
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> transports = new ConcurrentHashMap<>();
   private final ArrayDeque<Entry> entries = new ArrayDeque<>();
   private final List<Hook> hooks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -84,6 +85,18 @@ public final class CallLog {
     }
   }
 
+  /** Counts one request that reached a pool on a transport ({@code xml-rpc}, {@code json-rpc}). */
+  public void countTransport(String transport) {
+    transports.computeIfAbsent(transport, t -> new LongAdder()).increment();
+  }
+
+  /** Requests per transport since the last {@link #clear()}. */
+  public Map<String, Long> transports() {
+    Map<String, Long> snapshot = new TreeMap<>();
+    transports.forEach((transport, adder) -> snapshot.put(transport, adder.sum()));
+    return snapshot;
+  }
+
   /** How many times a method was called since the last {@link #clear()}. */
   public long count(String method) {
     LongAdder adder = counts.get(method);
@@ -119,6 +132,7 @@ public final class CallLog {
   /** Forgets every call. */
   public void clear() {
     counts.clear();
+    transports.clear();
     synchronized (entries) {
       entries.clear();
     }

@@ -6,6 +6,7 @@ import io.xenmigration.xapisim.model.SimPool;
 import io.xenmigration.xapisim.model.SimSession;
 import io.xenmigration.xapisim.model.SimTask;
 import io.xenmigration.xapisim.model.XClass;
+import io.xenmigration.xapisim.wire.RpcCall;
 import io.xenmigration.xapisim.wire.XmlRpc;
 import java.time.Instant;
 import java.util.HashMap;
@@ -43,22 +44,11 @@ public final class Dispatcher {
     HostCalls.register(this);
     VmCalls.register(this);
     TaskCalls.register(this);
+    VdiCalls.register(this);
     EventCalls.register(this);
-    // Clients such as Xen Orchestra's discover the classes this way, with or without a session.
-    addWithoutSession("system.listMethods", 0, 1, context -> listMethods());
-  }
-
-  /** Every method served, {@code Async.} forms of the asynchronous ones included, sorted. */
-  private List<String> listMethods() {
-    List<String> names = new java.util.ArrayList<>();
-    for (Method method : methods.values()) {
-      names.add(method.name());
-      if (method.async()) {
-        names.add("Async." + method.name());
-      }
-    }
-    names.sort(null);
-    return names;
+    // Clients such as Xen Orchestra's discover the classes this way. xapi matches the name before
+    // anything else, so any parameters (a session or none) are taken and ignored.
+    addWithoutSession("system.listMethods", 0, Integer.MAX_VALUE, context -> methodNames());
   }
 
   void add(String name, int required, int optional, boolean async, Handler handler) {
@@ -69,7 +59,15 @@ public final class Dispatcher {
     methods.put(name, new Method(name, required, optional, false, false, handler));
   }
 
-  /** Every method name served, without the {@code Async.} forms. */
+  /** The log every call is recorded in. */
+  public CallLog calls() {
+    return calls;
+  }
+
+  /**
+   * Every method name served, sorted: what {@code system.listMethods} answers. As xapi's generated
+   * list, it names the synchronous forms only; {@code Async.} ones are not listed.
+   */
   public List<String> methodNames() {
     return methods.keySet().stream().sorted().toList();
   }
@@ -78,7 +76,7 @@ public final class Dispatcher {
    * Answers one call; the caller holds the world's lock. Returns the value, or a future that
    * completes with it; throws {@link XapiError} for a failure.
    */
-  public Object dispatch(SimPool pool, XmlRpc.Call call) {
+  public Object dispatch(SimPool pool, RpcCall call) {
     Instant wall = Instant.now();
     List<String> error = null;
     Object answer = null;
@@ -105,7 +103,7 @@ public final class Dispatcher {
    * Who made a call: the originator its session logged in with. A login names it itself; a
    * session's originator is remembered past its logout, so the logout is told apart too.
    */
-  private String caller(SimPool pool, XmlRpc.Call call, Object answer) {
+  private String caller(SimPool pool, RpcCall call, Object answer) {
     List<Object> params = call.params();
     if (call.method().equals("session.login_with_password")) {
       String originator = params.size() > 3 ? String.valueOf(params.get(3)) : "";
@@ -133,11 +131,16 @@ public final class Dispatcher {
         }
       };
 
-  private Object answer(SimPool pool, XmlRpc.Call call) {
+  private Object answer(SimPool pool, RpcCall call) {
     String name = call.method();
     boolean async = name.startsWith("Async.");
     Method method = methods.get(async ? name.substring("Async.".length()) : name);
     if (method == null || (async && !method.async)) {
+      // xapi tries an unknown name with parameters as a host extension, which checks the first
+      // parameter as a session before finding there is no such extension.
+      if (!call.params().isEmpty()) {
+        validSession(pool, call.params().get(0));
+      }
       throw new XapiError("MESSAGE_METHOD_UNKNOWN", name);
     }
     faults.checkCall(name);
@@ -147,14 +150,7 @@ public final class Dispatcher {
       int expected = given < method.required ? method.required : method.required + method.optional;
       throw new XapiError("MESSAGE_PARAMETER_COUNT_MISMATCH", name, expected, Math.max(given, 0));
     }
-    SimSession session = null;
-    if (method.session) {
-      Object ref = params.get(0);
-      session = ref instanceof String text ? pool.find(XClass.SESSION, text) : null;
-      if (session == null || !session.valid) {
-        throw new XapiError("SESSION_INVALID", String.valueOf(ref));
-      }
-    }
+    SimSession session = method.session ? validSession(pool, params.get(0)) : null;
     List<Object> args = params.subList(method.session ? 1 : 0, params.size());
     if (!async) {
       CallContext context = new CallContext(pool, session, name, args, null);
@@ -174,6 +170,14 @@ public final class Dispatcher {
       finish(context, task, null, e);
     }
     return task.ref;
+  }
+
+  private static SimSession validSession(SimPool pool, Object ref) {
+    SimSession session = ref instanceof String text ? pool.find(XClass.SESSION, text) : null;
+    if (session == null || !session.valid) {
+      throw new XapiError("SESSION_INVALID", String.valueOf(ref));
+    }
+    return session;
   }
 
   /** A synchronous call's internal task disappears once the call has its answer. */

@@ -262,7 +262,8 @@ final class Evacuation {
         context.emit(sub, "add");
         inFlight.add(sub);
         try {
-          Object started = VmCalls.startPoolMigrate(sub, next.getKey(), next.getValue(), engine);
+          Object started =
+              VmCalls.startPoolMigrate(sub, next.getKey(), next.getValue(), engine, false);
           ((CompletableFuture<?>) started).whenComplete((value, error) -> ended(sub, error));
         } catch (XapiError e) {
           Dispatcher.finish(context, sub, null, e);

@@ -16,8 +16,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The calls every class has: {@code get_all}, {@code get_all_records}, {@code get_record}, {@code
- * get_by_uuid}, {@code get_by_name_label} and a getter per record field.
+ * The calls every class has: {@code get_all}, {@code get_all_records}, {@code
+ * get_all_records_where}, {@code get_record}, {@code get_by_uuid}, {@code get_by_name_label}, a
+ * getter per record field and {@code add_to_other_config}/{@code remove_from_other_config}.
  */
 final class ObjectCalls {
 
@@ -35,7 +36,8 @@ final class ObjectCalls {
           XClass.VIF,
           XClass.NETWORK,
           XClass.PIF,
-          XClass.TASK);
+          XClass.TASK,
+          XClass.SM);
 
   private ObjectCalls() {}
 
@@ -56,7 +58,43 @@ final class ObjectCalls {
             }
             return records;
           });
+      dispatcher.add(
+          prefix + "get_all_records_where",
+          1,
+          0,
+          false,
+          c -> {
+            DbFilter filter = DbFilter.parse(c.string(0));
+            Map<String, Object> records = new LinkedHashMap<>();
+            for (XObject object : c.pool.<XObject>all(xclass)) {
+              Map<String, Object> record = object.record();
+              if (filter.test(record)) {
+                records.put(object.ref, record);
+              }
+            }
+            return records;
+          });
       dispatcher.add(prefix + "get_record", 1, 0, false, c -> c.resolve(xclass, 0).record());
+      if (xclass != XClass.TASK) { // a task's map has rules of its own (TaskCalls)
+        dispatcher.add(
+            prefix + "add_to_other_config",
+            3,
+            0,
+            false,
+            c -> {
+              addToOtherConfig(c, c.resolve(xclass, 0));
+              return "";
+            });
+        dispatcher.add(
+            prefix + "remove_from_other_config",
+            2,
+            0,
+            false,
+            c -> {
+              removeFromOtherConfig(c, c.resolve(xclass, 0));
+              return "";
+            });
+      }
       dispatcher.add(
           prefix + "get_by_uuid",
           1,
@@ -89,6 +127,36 @@ final class ObjectCalls {
         dispatcher.add(
             prefix + "get_" + field, 1, 0, false, c -> c.resolve(xclass, 0).record().get(field));
       }
+    }
+  }
+
+  /**
+   * Adds a key to an object's {@code other_config}. An existing key is refused, even with the same
+   * value, as xapi's database refuses a duplicate map key ({@code MAP_DUPLICATE_KEY [class, field,
+   * ref, key]}); an empty key is an error inside xapi's database.
+   */
+  static void addToOtherConfig(CallContext context, XObject object) {
+    String key = context.string(1);
+    String value = context.string(2);
+    if (key.isEmpty()) {
+      throw new XapiError("INTERNAL_ERROR", "Db_exn.Empty_key_in_map");
+    }
+    if (object.otherConfig.containsKey(key)) {
+      throw duplicateKey(object, "other_config", key);
+    }
+    object.otherConfig.put(key, value);
+    context.emit(object, "mod");
+  }
+
+  /** xapi's database refusing a key a map already has. */
+  static XapiError duplicateKey(XObject object, String field, String key) {
+    return new XapiError("MAP_DUPLICATE_KEY", object.xclass().wireName(), field, object.ref, key);
+  }
+
+  /** Removes a key from an object's {@code other_config}; a missing key is no error. */
+  static void removeFromOtherConfig(CallContext context, XObject object) {
+    if (object.otherConfig.remove(context.string(1)) != null) {
+      context.emit(object, "mod");
     }
   }
 

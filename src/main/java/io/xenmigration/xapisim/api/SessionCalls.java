@@ -32,6 +32,7 @@ final class SessionCalls {
   private static Object logout(CallContext context) {
     context.session.valid = false;
     context.pool.unregister(context.session);
+    context.pool.events.wake(); // calls waiting on this session's events end with SESSION_INVALID
     return "";
   }
 }

@@ -2,10 +2,12 @@ package io.xenmigration.xapisim.api;
 
 import io.xenmigration.xapisim.engine.MigrationEngine;
 import io.xenmigration.xapisim.engine.MigrationEngine.Kind;
+import io.xenmigration.xapisim.model.CpuFeatures;
 import io.xenmigration.xapisim.model.SimHost;
 import io.xenmigration.xapisim.model.SimNetwork;
 import io.xenmigration.xapisim.model.SimPool;
 import io.xenmigration.xapisim.model.SimSession;
+import io.xenmigration.xapisim.model.SimSm;
 import io.xenmigration.xapisim.model.SimSr;
 import io.xenmigration.xapisim.model.SimTask;
 import io.xenmigration.xapisim.model.SimVbd;
@@ -20,7 +22,7 @@ import java.util.Map;
 
 /**
  * VM migration calls with xapi's checks in xapi's order ({@code xapi_vm_lifecycle.ml}, {@code
- * xapi_vm_helpers.ml}, {@code xapi_vm_migrate.ml}), and VDI destruction for failed mirrors.
+ * xapi_vm_helpers.ml}, {@code xapi_vm_migrate.ml}).
  */
 final class VmCalls {
 
@@ -35,7 +37,6 @@ final class VmCalls {
     dispatcher.add("VM.assert_can_migrate", 6, 1, true, c -> assertCanMigrate(c, plan(c)));
     dispatcher.add("VM.pool_migrate", 3, 0, true, c -> poolMigrate(c, dispatcher.engine));
     dispatcher.add("VM.migrate_send", 6, 1, true, c -> migrateSend(c, dispatcher.engine));
-    dispatcher.add("VDI.destroy", 1, 0, true, VmCalls::destroyVdi);
   }
 
   /** A {@code migrate_send} or {@code assert_can_migrate} request with its refs resolved. */
@@ -131,6 +132,11 @@ final class VmCalls {
    * without the memory check, which its own bin-packing does.
    */
   static void checkBoot(SimVm vm, SimHost host, boolean checkStorage, boolean checkMemory) {
+    checkBoot(vm, host, checkStorage, checkMemory, true);
+  }
+
+  private static void checkBoot(
+      SimVm vm, SimHost host, boolean checkStorage, boolean checkMemory, boolean checkCpu) {
     if (!host.metrics.live) {
       throw new XapiError("HOST_NOT_LIVE");
     }
@@ -138,6 +144,9 @@ final class VmCalls {
       throw new XapiError("HOST_DISABLED", host.ref);
     }
     checkHardwareVersion(vm, host);
+    if (checkCpu) {
+      checkCpu(vm, vm.ref, host);
+    }
     if (checkStorage) {
       for (SimVbd vbd : vm.vbds) {
         if (!vbd.empty() && !host.sees(vbd.vdi.sr)) {
@@ -155,6 +164,70 @@ final class VmCalls {
     } else {
       checkCpus(vm, host);
     }
+  }
+
+  /**
+   * {@code Cpuid_helpers.assert_vm_is_compatible}: a running VM moves only to a host of the vendor
+   * it last booted on that offers every CPU feature it booted with. {@code vmRef} is what the error
+   * names: the VM, or {@code OpaqueRef:NULL} when the check runs on its metadata in another pool.
+   */
+  private static void checkCpu(SimVm vm, String vmRef, SimHost host) {
+    if (vm.powerState.equals("Halted")) {
+      return;
+    }
+    String vendor = vm.lastBootCpuFlags.get("vendor");
+    if (vendor != null && !vendor.equals(host.cpuVendor)) {
+      throw new XapiError(
+          "VM_INCOMPATIBLE_WITH_THIS_HOST",
+          vmRef,
+          host.ref,
+          "VM last booted on a host which had a CPU from a different vendor.");
+    }
+    String features = vm.lastBootCpuFlags.get("features");
+    if (features != null && !CpuFeatures.compatible(features, host.cpuFeatures)) {
+      throw new XapiError(
+          "VM_INCOMPATIBLE_WITH_THIS_HOST",
+          vmRef,
+          host.ref,
+          "VM last booted on a CPU with features this host's CPU does not have.");
+    }
+  }
+
+  /**
+   * {@code assert_sr_support_operations}: every disk that changes SR needs a driver that can
+   * snapshot and mirror it where it is, and one that can snapshot and take a mirror where it goes.
+   */
+  private static void assertSrsCanMirror(Plan plan) {
+    plan.vdiMap.forEach(
+        (vdi, target) -> {
+          if (vdi.sr == target) {
+            return;
+          }
+          assertSrSupports(vdi.sr, "VDI_SNAPSHOT", "VDI_MIRROR");
+          assertSrSupports(target, "VDI_SNAPSHOT", "VDI_MIRROR_IN");
+        });
+  }
+
+  private static void assertSrSupports(SimSr sr, String... features) {
+    SimSm driver = sr.pool.findSm(sr.type); // no driver: no features, as xapi reads it
+    List<String> missing =
+        java.util.Arrays.stream(features)
+            .filter(feature -> driver == null || !driver.has(feature))
+            .toList();
+    if (!missing.isEmpty()) {
+      throw new XapiError("SR_DOES_NOT_SUPPORT_MIGRATION", sr.ref, String.join(";", missing));
+    }
+  }
+
+  /** {@code Pool_features.assert_enabled}: a feature the pool's licence restricts is refused. */
+  private static void assertLicensed(SimPool pool, String restriction, String feature) {
+    if ("true".equals(pool.restrictions.get(restriction))) {
+      throw new XapiError("LICENCE_RESTRICTION", feature);
+    }
+  }
+
+  private static boolean forced(Map<String, String> options) {
+    return "true".equalsIgnoreCase(options.getOrDefault("force", ""));
   }
 
   private static void checkHardwareVersion(SimVm vm, SimHost host) {
@@ -191,6 +264,8 @@ final class VmCalls {
   private static Object assertCanMigrate(CallContext context, Plan plan) {
     SimVm vm = plan.vm;
     SimHost destination = plan.destination;
+    boolean force = forced(plan.options);
+    assertLicensed(vm.pool, "restrict_storage_xen_motion", "Storage_motion");
     for (SimVbd vbd : vm.vbds) {
       if (!vbd.empty() && "Disk".equals(vbd.type) && !plan.vdiMap.containsKey(vbd.vdi)) {
         throw new XapiError("VDI_NOT_IN_MAP", vbd.vdi.ref);
@@ -200,7 +275,8 @@ final class VmCalls {
       if (olderThan(destination, vm.residentOn)) {
         throw new XapiError("NOT_SUPPORTED_DURING_UPGRADE");
       }
-      checkBoot(vm, destination, false);
+      assertSrsCanMirror(plan);
+      checkBoot(vm, destination, false, true, !force);
       if (!plan.vifMap.isEmpty()) {
         throw new XapiError(
             "OPERATION_NOT_ALLOWED",
@@ -212,6 +288,7 @@ final class VmCalls {
         // xapi sends [vm, host] although the error is declared [host, vm].
         throw new XapiError("VM_HOST_INCOMPATIBLE_VERSION_MIGRATE", vm.ref, destination.ref);
       }
+      assertSrsCanMirror(plan);
       if ("true".equals(plan.options.get("copy")) && !"Halted".equals(vm.powerState)) {
         throw new XapiError(
             "VM_BAD_POWER_STATE",
@@ -232,6 +309,10 @@ final class VmCalls {
         }
       }
       checkMemoryAndCpus(vm, destination);
+      if (!force) {
+        // The destination checks the VM's metadata it is sent, before the VM exists there.
+        checkCpu(vm, XObject.NULL_REF, destination);
+      }
     }
     for (SimVdi vdi : plan.vdiMap.keySet()) {
       if (vdi.cbtEnabled) {
@@ -271,19 +352,26 @@ final class VmCalls {
   private static Object poolMigrate(CallContext context, MigrationEngine engine) {
     SimVm vm = context.resolve(XClass.VM, 0);
     SimHost destination = context.resolve(XClass.HOST, 1);
-    context.stringMap(2);
-    return startPoolMigrate(context.task(), vm, destination, engine);
+    boolean force = forced(context.stringMap(2));
+    return startPoolMigrate(context.task(), vm, destination, engine, force);
   }
 
-  /** Checks and starts a {@code pool_migrate} in a task: the call's own, or an evacuation's. */
+  /**
+   * Checks and starts a {@code pool_migrate} in a task: the call's own, or an evacuation's. As on
+   * xapi's master, the CPU check comes first, unless forced; the licence last, on the VM's host.
+   */
   static Object startPoolMigrate(
-      SimTask task, SimVm vm, SimHost destination, MigrationEngine engine) {
+      SimTask task, SimVm vm, SimHost destination, MigrationEngine engine, boolean force) {
+    if (!force) {
+      checkCpu(vm, vm.ref, destination);
+    }
     assertCanPoolMigrate(vm);
     if (olderThan(destination, vm.residentOn)) {
       throw new XapiError("NOT_SUPPORTED_DURING_UPGRADE");
     }
-    checkBoot(vm, destination, true);
+    checkBoot(vm, destination, true, true, !force);
     assertHostAllows(destination, "vm_migrate");
+    assertLicensed(vm.pool, "restrict_xen_motion", "Xen_motion");
     return engine.start(
         new MigrationEngine.Request(Kind.POOL_MIGRATE, task, vm, destination, Map.of(), Map.of()));
   }
@@ -312,28 +400,5 @@ final class VmCalls {
             plan.destination,
             plan.vdiMap,
             plan.vifMap));
-  }
-
-  /**
-   * Destroys a VDI, with xapi's checks ({@code xapi_vdi.ml}, {@code check_operation_error}): none
-   * while an operation runs on it, none while a VBD uses it. Like xapi, it does not know that a
-   * storage datapath writes a mirror's leaf, which has no VBD: destroying that one breaks the
-   * mirror.
-   */
-  private static Object destroyVdi(CallContext context) {
-    SimVdi vdi = context.resolve(XClass.VDI, 0);
-    if (!vdi.currentOperations.isEmpty()) {
-      var running = vdi.currentOperations.entrySet().iterator().next();
-      throw new XapiError(
-          "OTHER_OPERATION_IN_PROGRESS", "VDI", vdi.ref, running.getValue(), running.getKey());
-    }
-    if (!vdi.vbds.isEmpty()) {
-      throw new XapiError("VDI_IN_USE", vdi.ref, "destroy");
-    }
-    vdi.sr.vdis.remove(vdi);
-    context.pool.unregister(vdi);
-    context.pool.world.destroyed(vdi);
-    context.emit(vdi, "del");
-    return "";
   }
 }

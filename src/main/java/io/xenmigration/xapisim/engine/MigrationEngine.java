@@ -680,6 +680,7 @@ public final class MigrationEngine {
     copy.dirtyBytesPerSecond = vm.dirtyBytesPerSecond;
     copy.hardwarePlatformVersion = vm.hardwarePlatformVersion;
     copy.otherConfig.putAll(vm.otherConfig);
+    copy.lastBootCpuFlags.putAll(vm.lastBootCpuFlags);
     copy.residentOn = destination;
     copy.domid = nextDomid(destination);
     destination.residentVms.add(copy);

@@ -10,8 +10,13 @@ import java.util.function.Predicate;
 /** The pool's event stream for {@code event.from}: numbered changes with a record snapshot. */
 public final class EventLog {
 
-  /** How many events are kept; a token older than that gets EVENTS_LOST, as in xapi. */
+  /**
+   * How many events are kept by default: what {@code event.next} can still deliver (EVENTS_LOST
+   * past it) and {@code event.from} can answer change by change (past it, with every object).
+   */
   static final int RETAINED = 100_000;
+
+  private int capacity = RETAINED;
 
   /** One change to one object. */
   public record Event(
@@ -37,13 +42,57 @@ public final class EventLog {
     lastId++;
     events.addLast(
         new Event(
-            lastId, now, object.xclass(), operation, object.ref, object.uuid, object.record()));
-    if (events.size() > RETAINED) {
+            lastId,
+            now,
+            object.xclass(),
+            operation,
+            object.ref,
+            object.uuid,
+            frozen(object.record())));
+    while (events.size() > capacity) {
       events.removeFirst();
     }
+    wake();
+  }
+
+  /**
+   * Runs every listener once, as at an event: the listeners of calls waiting for events look again
+   * (a session gone ends them). One that fails does not keep the others from running.
+   */
+  public void wake() {
     List<Runnable> notify = new ArrayList<>(listeners);
     listeners.clear();
-    notify.forEach(Runnable::run);
+    for (Runnable listener : notify) {
+      try {
+        listener.run();
+      } catch (RuntimeException e) {
+        // A waiter's own failure is its own; the other waiters still hear of the change.
+      }
+    }
+  }
+
+  /** Keeps at most this many events from now on (tests lose events with a small number). */
+  public void setCapacity(int events) {
+    capacity = Math.max(1, events);
+  }
+
+  /**
+   * A record as it is now: records hold the objects' live maps and lists, which later changes would
+   * otherwise show through an older event.
+   */
+  @SuppressWarnings("unchecked")
+  static <T> T frozen(T value) {
+    if (value instanceof Map<?, ?> map) {
+      Map<Object, Object> copy = new java.util.LinkedHashMap<>();
+      map.forEach((k, v) -> copy.put(k, frozen(v)));
+      return (T) java.util.Collections.unmodifiableMap(copy);
+    }
+    if (value instanceof java.util.Collection<?> items) {
+      List<Object> copy = new ArrayList<>(items.size());
+      items.forEach(item -> copy.add(frozen(item)));
+      return (T) java.util.Collections.unmodifiableList(copy);
+    }
+    return value;
   }
 
   /** Whether events after this id are still all retained. */
@@ -69,6 +118,11 @@ public final class EventLog {
   /** Runs the listener once, at the next event. */
   public void onNextEvent(Runnable listener) {
     listeners.add(listener);
+  }
+
+  /** How many listeners wait for the next event: calls parked until something changes. */
+  public int waiting() {
+    return listeners.size();
   }
 
   /** Forgets a listener that has not run yet. */

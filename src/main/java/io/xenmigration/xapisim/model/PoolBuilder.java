@@ -1,6 +1,7 @@
 package io.xenmigration.xapisim.model;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -88,6 +89,7 @@ public final class PoolBuilder {
     SimSr local = pool.register(new SimSr(pool));
     local.nameLabel = "Local storage on " + nameLabel;
     local.type = "lvm";
+    pool.sm(local.type);
     local.shared = false;
     local.physicalSize = 1L << 40;
     attach(host, local);
@@ -99,6 +101,7 @@ public final class PoolBuilder {
     SimSr sr = pool.register(new SimSr(pool));
     sr.nameLabel = nameLabel;
     sr.type = "nfs";
+    pool.sm(sr.type);
     sr.shared = true;
     for (SimHost host : pool.<SimHost>all(XClass.HOST)) {
       attach(host, sr);
@@ -124,6 +127,10 @@ public final class PoolBuilder {
     SimVm vm = newVm(nameLabel, memory);
     vm.residentOn = host;
     vm.domid = nextDomid++;
+    // A starting VM gets the pool's CPU level: the features every host offers now.
+    Map<String, String> level = pool.cpuInfo();
+    vm.lastBootCpuFlags.put("vendor", level.get("vendor"));
+    vm.lastBootCpuFlags.put("features", level.get("features_hvm"));
     host.residentVms.add(vm);
     addDisk(vm, diskSr, diskSize, "0");
     addCdDrive(vm, "3");

@@ -22,6 +22,16 @@ public final class SimHost extends XObject {
   public long memoryOverhead = 512L << 20;
 
   public int cpuCount = 16;
+
+  /** The CPU vendor ({@code cpu_info["vendor"]}): a VM moves only between hosts of one vendor. */
+  public String cpuVendor = "GenuineIntel";
+
+  /**
+   * The CPU features the host offers guests ({@code cpu_info["features_hvm"]}, in xapi's hex
+   * words): a VM moves only to a host offering every feature it booted with.
+   */
+  public String cpuFeatures = CpuFeatures.INTEL_DEFAULT;
+
   public String productVersion = "8.2.1";
   public String platformVersion = "3.2.1";
 
@@ -43,7 +53,6 @@ public final class SimHost extends XObject {
   /** Still starting up: enable refuses with HOST_STILL_BOOTING. */
   public boolean booting;
 
-  public final Map<String, String> otherConfig = new LinkedHashMap<>();
   public final SimHostMetrics metrics;
   public SimVm controlDomain;
   public final Set<SimVm> residentVms = new LinkedHashSet<>();
@@ -203,10 +212,18 @@ public final class SimHost extends XObject {
     Map<String, String> cpuInfo = new LinkedHashMap<>();
     cpuInfo.put("cpu_count", Integer.toString(cpuCount));
     cpuInfo.put("socket_count", "2");
-    cpuInfo.put("vendor", "GenuineIntel");
+    cpuInfo.put("vendor", cpuVendor);
     cpuInfo.put("speed", "2600.000");
-    cpuInfo.put("modelname", "Intel(R) Xeon(R) CPU E5-2650 v2 @ 2.60GHz");
+    cpuInfo.put(
+        "modelname",
+        cpuVendor.equals("AuthenticAMD")
+            ? "AMD EPYC 7302 16-Core Processor"
+            : "Intel(R) Xeon(R) CPU E5-2650 v2 @ 2.60GHz");
     cpuInfo.put("features", "1fbee3ff-bfebfbff-00000001-2c100800");
+    cpuInfo.put("features_pv", cpuFeatures);
+    cpuInfo.put("features_hvm", cpuFeatures);
+    cpuInfo.put("features_pv_host", cpuFeatures);
+    cpuInfo.put("features_hvm_host", cpuFeatures);
     List<String> allowed = new ArrayList<>();
     for (String operation : OPERATIONS) {
       if (operationError(operation) == null) {

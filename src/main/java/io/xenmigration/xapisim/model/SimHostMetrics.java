@@ -34,6 +34,6 @@ public final class SimHostMetrics extends XObject {
         "last_updated",
         pool.world.clock.now(),
         "other_config",
-        Map.of());
+        otherConfig);
   }
 }

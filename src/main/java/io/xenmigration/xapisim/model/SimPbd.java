@@ -36,6 +36,6 @@ public final class SimPbd extends XObject {
         "currently_attached",
         currentlyAttached,
         "other_config",
-        Map.of());
+        otherConfig);
   }
 }

@@ -72,7 +72,7 @@ public final class SimPif extends XObject {
         "management",
         management,
         "other_config",
-        Map.of(),
+        otherConfig,
         "disallow_unplug",
         false,
         "tunnel_access_PIF_of",

@@ -27,6 +27,12 @@ public final class SimPool extends XObject {
   /** High availability on: evacuations keep to HA-protected VMs' plans. */
   public boolean haEnabled;
 
+  /**
+   * What the pool's licence restricts ({@code pool.restrictions}): {@code restrict_xen_motion}
+   * refuses {@code pool_migrate}, {@code restrict_storage_xen_motion} storage migrations.
+   */
+  public final Map<String, String> restrictions = new LinkedHashMap<>();
+
   public final EventLog events = new EventLog();
   private final Map<String, XObject> objects = new HashMap<>();
   private final Map<XClass, Map<String, XObject>> byClass = new EnumMap<>(XClass.class);
@@ -39,6 +45,8 @@ public final class SimPool extends XObject {
     for (XClass x : XClass.values()) {
       byClass.put(x, new LinkedHashMap<>());
     }
+    restrictions.put("restrict_xen_motion", "false");
+    restrictions.put("restrict_storage_xen_motion", "false");
     register(this);
   }
 
@@ -88,6 +96,22 @@ public final class SimPool extends XObject {
     return byClass.get(xclass).size();
   }
 
+  /** The storage manager driver of an SR type, made on first use as xapi registers each. */
+  public SimSm sm(String type) {
+    SimSm driver = findSm(type);
+    return driver != null ? driver : register(new SimSm(this, type));
+  }
+
+  /** The driver of an SR type, or null when the pool has none. */
+  public SimSm findSm(String type) {
+    for (SimSm sm : this.<SimSm>all(XClass.SM)) {
+      if (sm.type.equals(type)) {
+        return sm;
+      }
+    }
+    return null;
+  }
+
   /** The host with this name-label, or null. */
   public SimHost host(String nameLabel) {
     for (SimHost host : this.<SimHost>all(XClass.HOST)) {
@@ -118,6 +142,32 @@ public final class SimPool extends XObject {
     return null;
   }
 
+  /**
+   * The pool's CPU level ({@code pool.cpu_info}): the master's vendor and the features every host
+   * offers, which is what a VM starting in the pool gets.
+   */
+  public Map<String, String> cpuInfo() {
+    Map<String, String> info = new LinkedHashMap<>();
+    int cpus = 0;
+    String features = null;
+    for (SimHost host : this.<SimHost>all(XClass.HOST)) {
+      cpus += host.cpuCount;
+      features =
+          features == null
+              ? host.cpuFeatures
+              : CpuFeatures.intersection(features, host.cpuFeatures);
+    }
+    info.put("cpu_count", Integer.toString(cpus));
+    info.put("vendor", master == null ? "GenuineIntel" : master.cpuVendor);
+    if (features != null) {
+      info.put("features_pv", features);
+      info.put("features_hvm", features);
+      info.put("features_pv_host", features);
+      info.put("features_hvm_host", features);
+    }
+    return info;
+  }
+
   @Override
   public Map<String, Object> record() {
     Map<String, Object> record = new LinkedHashMap<>();
@@ -128,7 +178,7 @@ public final class SimPool extends XObject {
     record.put("default_SR", refOf(defaultSr));
     record.put("suspend_image_SR", refOf(defaultSr));
     record.put("crash_dump_SR", refOf(defaultSr));
-    record.put("other_config", Map.of());
+    record.put("other_config", otherConfig);
     record.put("ha_enabled", haEnabled);
     record.put("ha_configuration", Map.of());
     record.put("ha_statefiles", List.of());
@@ -147,14 +197,14 @@ public final class SimPool extends XObject {
     record.put("redo_log_enabled", false);
     record.put("redo_log_vdi", NULL_REF);
     record.put("vswitch_controller", "");
-    record.put("restrictions", Map.of("restrict_xen_motion", "false"));
+    record.put("restrictions", restrictions);
     record.put("metadata_VDIs", List.of());
     record.put("ha_cluster_stack", "xhad");
     record.put(
         "allowed_operations", List.of(haEnabled ? "ha_disable" : "ha_enable", "cluster_create"));
     record.put("current_operations", Map.of());
     record.put("guest_agent_config", Map.of());
-    record.put("cpu_info", Map.of("cpu_count", "0", "vendor", "GenuineIntel"));
+    record.put("cpu_info", cpuInfo());
     record.put("policy_no_vendor_device", false);
     record.put("live_patching_disabled", false);
     record.put("igmp_snooping_enabled", false);

@@ -16,6 +16,15 @@ public final class SimSession extends XObject {
 
   public boolean valid = true;
 
+  /**
+   * The classes this session registered for the legacy {@code event.next}, or null before its first
+   * {@code event.register}/{@code unregister} (xapi: SESSION_NOT_REGISTERED until then).
+   */
+  public java.util.Set<String> legacyClasses;
+
+  /** The id of the last event {@code event.next} delivered, or that registration started at. */
+  public long legacyCursor;
+
   public SimSession(SimPool pool, String username, Instant lastActive) {
     this(pool, username, lastActive, "");
   }
@@ -46,7 +55,7 @@ public final class SimSession extends XObject {
         "pool",
         false,
         "other_config",
-        Map.of(),
+        otherConfig,
         "is_local_superuser",
         true,
         "subject",

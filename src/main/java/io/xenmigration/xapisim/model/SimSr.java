@@ -65,7 +65,7 @@ public final class SimSr extends XObject {
         "shared",
         shared,
         "other_config",
-        Map.of(),
+        otherConfig,
         "tags",
         List.of(),
         "sm_config",

@@ -13,6 +13,7 @@ import java.util.Map;
 public final class SimTask extends XObject {
 
   public final String nameLabel;
+  public String nameDescription = "";
   public final Instant created;
   public String status = "pending";
   public double progress;
@@ -25,8 +26,7 @@ public final class SimTask extends XObject {
 
   public boolean cancelRequested;
   public final Map<String, String> currentOperations = new LinkedHashMap<>();
-  public final Map<String, String> otherConfig = new LinkedHashMap<>();
-  public final SimHost residentOn;
+  public SimHost residentOn;
 
   /** The task this one does part of, or null. */
   public SimTask subtaskOf;
@@ -76,7 +76,7 @@ public final class SimTask extends XObject {
     return fields(
         "uuid", uuid,
         "name_label", nameLabel,
-        "name_description", "",
+        "name_description", nameDescription,
         "allowed_operations", pending() && cancellable ? List.of("cancel") : List.of(),
         "current_operations", currentOperations,
         "created", created,

@@ -62,7 +62,7 @@ public final class SimVbd extends XObject {
             "empty",
             empty(),
             "other_config",
-            Map.of(),
+            otherConfig,
             "currently_attached",
             attached);
     record.putAll(Records.deviceRuntime());

@@ -13,6 +13,15 @@ import java.util.Map;
 public final class SimVdi extends XObject {
 
   public String nameLabel;
+  public String nameDescription = "";
+
+  /** The VDI type: {@code user} for guests' disks, {@code system}, {@code suspend}, ... */
+  public String type = "user";
+
+  public boolean sharable;
+  public boolean readOnly;
+  public final Map<String, String> xenstoreData = new LinkedHashMap<>();
+  public final List<String> tags = new ArrayList<>();
   public SimSr sr;
   public long virtualSize = 20L << 30;
   public boolean isASnapshot;
@@ -57,7 +66,7 @@ public final class SimVdi extends XObject {
         "name_label",
         nameLabel,
         "name_description",
-        "",
+        nameDescription,
         "allowed_operations",
         List.of("clone", "copy", "snapshot", "mirror", "resize"),
         "current_operations",
@@ -73,13 +82,13 @@ public final class SimVdi extends XObject {
         "physical_utilisation",
         virtualSize / 2,
         "type",
-        "user",
+        type,
         "sharable",
-        false,
+        sharable,
         "read_only",
-        false,
+        readOnly,
         "other_config",
-        Map.of(),
+        otherConfig,
         "storage_lock",
         false,
         "location",
@@ -91,7 +100,7 @@ public final class SimVdi extends XObject {
         "parent",
         NULL_REF,
         "xenstore_data",
-        Map.of(),
+        xenstoreData,
         "sm_config",
         smConfig,
         "is_a_snapshot",
@@ -103,7 +112,7 @@ public final class SimVdi extends XObject {
         "snapshot_time",
         Instant.EPOCH,
         "tags",
-        List.of(),
+        tags,
         "allow_caching",
         false,
         "on_boot",

@@ -2,7 +2,6 @@ package io.xenmigration.xapisim.model;
 
 import static io.xenmigration.xapisim.model.Records.fields;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,7 +12,6 @@ public final class SimVif extends XObject {
   public SimNetwork network;
   public String device = "0";
   public String mac;
-  public final Map<String, String> otherConfig = new LinkedHashMap<>();
 
   public SimVif(SimPool pool, SimVm vm) {
     super(pool);

@@ -32,6 +32,12 @@ public final class SimVm extends XObject {
   /** Pages the guest dirties per second while its memory is copied (simulation only). */
   public long dirtyBytesPerSecond;
 
+  /**
+   * The CPU the VM last booted with ({@code last_boot_CPU_flags}: {@code vendor}, {@code
+   * features}); it may move only to hosts of that vendor offering those features.
+   */
+  public final Map<String, String> lastBootCpuFlags = new LinkedHashMap<>();
+
   public final List<SimVbd> vbds = new ArrayList<>();
   public final List<SimVif> vifs = new ArrayList<>();
   public final List<SimVm> snapshots = new ArrayList<>();
@@ -41,8 +47,6 @@ public final class SimVm extends XObject {
 
   /** Operations refused with OPERATION_BLOCKED: operation → reason. */
   public final Map<String, String> blockedOperations = new LinkedHashMap<>();
-
-  public final Map<String, String> otherConfig = new LinkedHashMap<>();
 
   /** HA restart priority: {@code restart} protects the VM, "" and {@code best-effort} do not. */
   public String haRestartPriority = "";
@@ -211,7 +215,7 @@ public final class SimVm extends XObject {
         "domarch",
         "",
         "last_boot_CPU_flags",
-        Map.of(),
+        lastBootCpuFlags,
         "is_control_domain",
         isControlDomain,
         "metrics",

@@ -16,6 +16,7 @@ public enum XClass {
   NETWORK("network"),
   PIF("PIF"),
   TASK("task"),
+  SM("SM"),
   SESSION("session");
 
   private final String wireName;

@@ -13,6 +13,9 @@ public abstract class XObject {
   public final String uuid;
   public final SimPool pool;
 
+  /** The {@code other_config} map: every class the simulator serves has one. */
+  public final Map<String, String> otherConfig = new java.util.LinkedHashMap<>();
+
   protected XObject(SimPool pool) {
     this(pool, UUID.randomUUID().toString());
   }

@@ -34,9 +34,6 @@ public final class XmlRpc {
 
   private XmlRpc() {}
 
-  /** A method call as received. */
-  public record Call(String method, List<Object> params) {}
-
   /** An XML-RPC {@code <i4>}: xapi uses it only where a field is a plain OCaml int. */
   public record I4(int value) {}
 
@@ -80,7 +77,7 @@ public final class XmlRpc {
   }
 
   /** Parses one {@code <methodCall>}. */
-  public static Call parseCall(byte[] body) throws MalformedCallException {
+  public static RpcCall parseCall(byte[] body) throws MalformedCallException {
     XMLStreamReader reader = null;
     try {
       reader = INPUT.createXMLStreamReader(new ByteArrayInputStream(body));
@@ -99,7 +96,7 @@ public final class XmlRpc {
           default -> throw new XMLStreamException("unexpected <" + reader.getLocalName() + ">");
         }
       }
-      return new Call(method, params);
+      return new RpcCall(method, params);
     } catch (Depth e) {
       throw new TooDeepException("the call's values nest deeper than " + MAX_DEPTH);
     } catch (XMLStreamException | RuntimeException e) {
@@ -235,6 +232,11 @@ public final class XmlRpc {
     }
   }
 
+  /** A datetime in xapi's form, {@code 20260101T00:00:00Z}. */
+  public static String dateTime(Instant instant) {
+    return DATE_TIME.format(instant.atOffset(ZoneOffset.UTC)) + "Z";
+  }
+
   /** {@code {Status: Success, Value: value}}. */
   public static String success(Object value) {
     return response("Success", "Value", value);
@@ -243,6 +245,14 @@ public final class XmlRpc {
   /** {@code {Status: Failure, ErrorDescription: [code, params...]}}, every element a string. */
   public static String failure(List<String> errorDescription) {
     return response("Failure", "ErrorDescription", errorDescription);
+  }
+
+  /** A value on its own, without the {@code {Status, Value}} struct. */
+  public static String bare(Object value) {
+    StringBuilder out = new StringBuilder(256);
+    out.append("<?xml version=\"1.0\"?><methodResponse><params><param>");
+    writeValue(out, value);
+    return out.append("</param></params></methodResponse>").toString();
   }
 
   private static String response(String status, String key, Object value) {
@@ -284,9 +294,7 @@ public final class XmlRpc {
     } else if (value instanceof Double || value instanceof Float) {
       out.append("<double>").append(((Number) value).doubleValue()).append("</double>");
     } else if (value instanceof Instant instant) {
-      out.append("<dateTime.iso8601>")
-          .append(DATE_TIME.format(instant.atOffset(ZoneOffset.UTC)))
-          .append("Z</dateTime.iso8601>");
+      out.append("<dateTime.iso8601>").append(dateTime(instant)).append("</dateTime.iso8601>");
     } else if (value instanceof Map<?, ?> map) {
       out.append("<struct>");
       for (Map.Entry<?, ?> entry : map.entrySet()) {
