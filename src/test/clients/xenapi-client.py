@@ -3,7 +3,8 @@ unwrapped from {Status, Value}, failures raised with their ErrorDescription, eve
 event.from; live-migrates one VM with Async.VM.pool_migrate and follows the task and the VM's
 resident_on through events.
 
-python3 xenapi-client.py URL USER PASSWORD VM_NAME HOST_NAME ("-": any other enabled host)
+python3 xenapi-client.py URL USER PASSWORD VM_NAME HOST_NAME
+VM_NAME "-" only connects and caches; HOST_NAME "-" is any other enabled host.
 Prints one JSON line with what the client saw; exits non-zero on any failure.
 """
 
@@ -57,6 +58,10 @@ def main():
     for event in first["events"]:
         cached[event["class"]] = cached.get(event["class"], 0) + 1
     token = first["token"]
+    if vm_name == "-":  # connect and cache only
+        session.call("session.logout")
+        print(json.dumps({"apiVersion": [int(version[0]), int(version[1])], "cached": cached}))
+        return
 
     vm = session.call("VM.get_by_name_label", vm_name)[0]
     resident_on = session.call("VM.get_resident_on", vm)

@@ -52,6 +52,7 @@ public final class SimulatorThroughputBench {
             .clock(new ScaledClock(1.0))
             .pool("big", PoolGenerator.pool("big", 200, 4000, 512))
             .start()) {
+      jsonRpcUri = simulator.url("big").toURI().resolve("/jsonrpc");
       Connection probe = login(simulator);
       VM vm = VM.getByNameLabel(probe, "big-vm-1234").iterator().next();
       Host host = Host.getByNameLabel(probe, "big-host-17").iterator().next();
@@ -62,6 +63,9 @@ public final class SimulatorThroughputBench {
           List.of(
               new Scenario("VM.get_power_state", (c, v, h) -> v.getPowerState(c)),
               new Scenario("VM.get_record", (c, v, h) -> v.getRecord(c)),
+              new Scenario(
+                  "VM.get_record over JSON-RPC",
+                  (c, v, h) -> jsonRpc(c.getSessionReference(), "VM.get_record", v.toWireString())),
               new Scenario("host.compute_free_memory", (c, v, h) -> h.computeFreeMemory(c)));
       System.out.println();
       System.out.println("| call | connections | calls/s median | min | max |");
@@ -98,6 +102,34 @@ public final class SimulatorThroughputBench {
           millis.get(5),
           millis.get(0),
           millis.get(9));
+    }
+  }
+
+  private static final java.net.http.HttpClient HTTP =
+      java.net.http.HttpClient.newBuilder()
+          .version(java.net.http.HttpClient.Version.HTTP_1_1)
+          .build();
+  private static java.net.URI jsonRpcUri;
+
+  /** One call as Xen Orchestra's connector makes it: a JSON-RPC 2.0 POST to /jsonrpc. */
+  private static void jsonRpc(String session, String method, String ref) throws Exception {
+    String body =
+        "{\"jsonrpc\":\"2.0\",\"method\":\""
+            + method
+            + "\",\"params\":[\""
+            + session
+            + "\",\""
+            + ref
+            + "\"],\"id\":0}";
+    java.net.http.HttpResponse<String> answer =
+        HTTP.send(
+            java.net.http.HttpRequest.newBuilder(jsonRpcUri)
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    if (answer.statusCode() != 200 || !answer.body().contains("\"result\"")) {
+      throw new IllegalStateException(answer.body());
     }
   }
 

@@ -104,6 +104,9 @@ class SandboxE2E {
       var cached = ThirdPartyClients.xenOrchestra(url, user, password, "auto", "-", "-");
       assertThat(cached.get("pool").asText()).isEqualTo(pool);
       assertThat(cached.get("cached").get("host").asInt()).isGreaterThanOrEqualTo(2);
+      var pythonCached = ThirdPartyClients.python(url, user, password, "-", "-");
+      assertThat(pythonCached.get("cached").get("host").asInt())
+          .isEqualTo(cached.get("cached").get("host").asInt());
       if (!pool.equals("pool-a")) {
         continue;
       }
