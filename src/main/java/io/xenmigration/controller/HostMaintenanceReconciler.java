@@ -23,6 +23,7 @@ import io.xenmigration.api.v1alpha1.Unreadable;
 import io.xenmigration.api.v1alpha1.XenPool;
 import io.xenmigration.config.UnreadableResources;
 import io.xenmigration.events.EventRecorder;
+import io.xenmigration.maintenance.ChildMigrations;
 import io.xenmigration.maintenance.Children;
 import io.xenmigration.maintenance.MaintenanceLook;
 import io.xenmigration.maintenance.MaintenanceOutcome;
@@ -66,6 +67,7 @@ public class HostMaintenanceReconciler
   private final UnreadableResources unreadable;
   private final KubernetesClient client;
   private final Clock clock;
+  private final KnownMigrations known;
   private final Map<String, Instant> hostReadAt = new ConcurrentHashMap<>();
   private InformerEventSource<XenPool, HostMaintenance> pools;
   private InformerEventSource<LiveMigration, HostMaintenance> children;
@@ -79,8 +81,10 @@ public class HostMaintenanceReconciler
       MaintenanceMetrics metrics,
       UnreadableResources unreadable,
       KubernetesClient client,
-      Clock clock) {
+      Clock clock,
+      KnownMigrations known) {
     this.step = step;
+    this.known = known;
     this.drivers = drivers;
     this.inventories = inventories;
     this.events = events;
@@ -114,10 +118,13 @@ public class HostMaintenanceReconciler
                             .collect(Collectors.toSet()))
                 .build(),
             context);
-    // A child changing wakes its maintenance: a move ended, one may start.
+    // A child changing wakes its maintenance: a move ended, one may start. Only children are
+    // cached here (they carry the maintenance label); every other LiveMigration is read from the
+    // LiveMigration controller's cache, not held a second time.
     children =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(LiveMigration.class, HostMaintenance.class)
+                .withLabelSelector(ChildMigrations.MAINTENANCE_LABEL)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(HostMaintenance.class))
                 .build(),
             context);
@@ -201,8 +208,11 @@ public class HostMaintenanceReconciler
     List<LiveMigration> owned =
         children.list(namespace, m -> isOwnedBy(m, maintenance)).collect(Collectors.toList());
     String prefix = maintenance.getMetadata().getName() + "-";
+    // Names a child would take that other objects hold. Until the LiveMigration cache is there
+    // none show: a create then meets the other object's 409 and leaves it alone, and the next look
+    // reports the name taken.
     java.util.Set<String> taken =
-        children
+        known
             .list(
                 namespace,
                 m -> m.getMetadata().getName().startsWith(prefix) && !isOwnedBy(m, maintenance))

@@ -58,6 +58,7 @@ public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Clean
   private final MigrationMetrics metrics;
   private final UnreadableResources unreadable;
   private final Clock clock;
+  private final KnownMigrations known;
   private InformerEventSource<XenPool, LiveMigration> pools;
   private InformerEventSource<HostMaintenance, LiveMigration> maintenances;
 
@@ -68,8 +69,10 @@ public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Clean
       EventRecorder events,
       MigrationMetrics metrics,
       UnreadableResources unreadable,
-      Clock clock) {
+      Clock clock,
+      KnownMigrations known) {
     this.flow = flow;
+    this.known = known;
     this.step = step;
     this.events = events;
     this.metrics = metrics;
@@ -81,6 +84,7 @@ public class LiveMigrationReconciler implements Reconciler<LiveMigration>, Clean
   public List<EventSource<?, LiveMigration>> prepareEventSources(
       EventSourceContext<LiveMigration> context) {
     context.getPrimaryCache().addIndexers(CachedMigrations.indexers());
+    known.use(context.getPrimaryCache());
     metrics.countKnown(() -> context.getPrimaryCache().list());
     // A pool becoming Ready wakes the migrations waiting for it.
     pools =

@@ -37,7 +37,8 @@ class ErrorStatusTest {
           new EventRecorder(null, Clock.fixed(T0, ZoneOffset.UTC)),
           new MigrationMetrics(new SimpleMeterRegistry()),
           new UnreadableResources(new EventRecorder(null, Clock.fixed(T0, ZoneOffset.UTC))),
-          Clock.fixed(T0, ZoneOffset.UTC));
+          Clock.fixed(T0, ZoneOffset.UTC),
+          new KnownMigrations());
 
   private static LiveMigration running() {
     LiveMigration lm = new LiveMigration();

@@ -14,6 +14,7 @@ import io.xenmigration.api.v1alpha1.HostMaintenance;
 import io.xenmigration.api.v1alpha1.HostMaintenanceSpec;
 import io.xenmigration.api.v1alpha1.HostMaintenanceStatus;
 import io.xenmigration.api.v1alpha1.LiveMigration;
+import io.xenmigration.api.v1alpha1.LiveMigrationSpec;
 import io.xenmigration.api.v1alpha1.LiveMigrationStatus;
 import io.xenmigration.api.v1alpha1.MaintenancePhase;
 import io.xenmigration.api.v1alpha1.MigrationPhase;
@@ -77,7 +78,10 @@ class HostMaintenanceIT extends MigrationHarness {
   }
 
   private String maintain(String host, Consumer<HostMaintenanceSpec> change) {
-    String name = "hm-" + UUID.randomUUID().toString().substring(0, 6);
+    return maintain("hm-" + UUID.randomUUID().toString().substring(0, 6), host, change);
+  }
+
+  private String maintain(String name, String host, Consumer<HostMaintenanceSpec> change) {
     HostMaintenance hm = new HostMaintenance();
     hm.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
     HostMaintenanceSpec spec = new HostMaintenanceSpec();
@@ -317,6 +321,48 @@ class HostMaintenanceIT extends MigrationHarness {
       assertThat(hostOf(String.format("hm-%02d", i))).isEqualTo("a-host-1");
     }
     assertThat(eventReasons(hm)).contains("MaintenanceExiting", "HostEnabled");
+  }
+
+  @Test
+  void aLiveMigrationOfAnotherOwnerHoldingAChildsNameIsLeftAloneAndReported() {
+    // The maintenance caches only its children; it finds this one in the operator's own cache.
+    String name = "hm-" + UUID.randomUUID().toString().substring(0, 6);
+    String uuid = simulator.inWorld(w -> w.pool("pool-a").vm("back-1").uuid);
+    LiveMigration other = new LiveMigration();
+    other.setMetadata(
+        new ObjectMetaBuilder().withName(name + "-" + uuid).withNamespace(namespace).build());
+    LiveMigrationSpec spec = new LiveMigrationSpec();
+    spec.setPool("pool-a");
+    spec.setVm("back-1");
+    spec.setDryRun(true);
+    other.setSpec(spec);
+    client.resources(LiveMigration.class).inNamespace(namespace).resource(other).create();
+    awaitPhase(name + "-" + uuid, MigrationPhase.Planned);
+    maintain(name, "a-host-3", s -> {});
+    HostMaintenanceStatus status =
+        awaitMaintenance(
+            name,
+            s ->
+                assertThat(s.getBlocked())
+                    .anySatisfy(
+                        b -> {
+                          assertThat(b.getVm()).isEqualTo("back-1");
+                          assertThat(b.getCode()).isEqualTo("NameTaken");
+                        }));
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> !hostOf("back-2").equals("a-host-3") && !hostOf("back-3").equals("a-host-3"));
+    assertThat(hostOf("back-1")).isEqualTo("a-host-3");
+    assertThat(status.getBlocked()).noneMatch(b -> !b.getVm().equals("back-1"));
+    LiveMigration untouched =
+        client
+            .resources(LiveMigration.class)
+            .inNamespace(namespace)
+            .withName(name + "-" + uuid)
+            .get();
+    assertThat(untouched.getMetadata().getOwnerReferences()).isNullOrEmpty();
+    assertThat(untouched.getStatus().getPhase()).isEqualTo(MigrationPhase.Planned);
+    assertThat(children(name)).hasSize(2);
   }
 
   @Test
