@@ -106,16 +106,22 @@ final class ApiDocuments {
   }
 
   /**
-   * A group version's OpenAPI document: only what kubectl looks for to learn that PATCH takes
-   * {@code fieldValidation}, so it leaves validation to this server, as a real one does.
+   * A group version's OpenAPI document: each kind's schema in {@code components.schemas} (what
+   * {@code kubectl explain} reads), and the PATCH operations that take {@code fieldValidation}, so
+   * that kubectl leaves validation to this server, as a real one does.
    */
   static ObjectNode openApi(List<Resource> resources, String groupVersion) {
     ObjectNode doc = JSON.createObjectNode().put("openapi", "3.0.0");
-    doc.putObject("info").put("title", "xen-migration-operator sandbox").put("version", "v1");
+    doc.putObject("info").put("title", "Kubernetes").put("version", "v1.32.0");
     ObjectNode paths = doc.putObject("paths");
+    ObjectNode schemas = doc.putObject("components").putObject("schemas");
     for (Resource r : resources) {
       if (!r.groupVersion().equals(groupVersion)) {
         continue;
+      }
+      ApiSchemas.Schema schema = ApiSchemas.of(r);
+      if (schema != null) {
+        schema.components().fields().forEachRemaining(e -> schemas.set(e.getKey(), e.getValue()));
       }
       String path =
           (r.group().isEmpty() ? "/api/" : "/apis/")
@@ -225,11 +231,11 @@ final class ApiDocuments {
       for (Column c : cols) {
         definitions
             .addObject()
-            .put("name", c.name)
-            .put("type", c.type)
-            .put("format", c.name.equals("Name") ? "name" : "")
-            .put("description", c.description)
-            .put("priority", c.priority);
+            .put("name", c.name())
+            .put("type", c.type())
+            .put("format", c.name().equals("Name") ? "name" : "")
+            .put("description", c.description())
+            .put("priority", c.priority());
       }
     }
     ArrayNode rows = table.putArray("rows");
@@ -237,12 +243,9 @@ final class ApiDocuments {
       ObjectNode row = rows.addObject();
       ArrayNode cells = row.putArray("cells");
       for (Column c : cols) {
-        JsonNode value =
-            c.path.equals(".metadata.name") ? object.at("/metadata/name") : at(object, c.path);
+        JsonNode value = c.cell().apply(object, now);
         if (value == null || value.isMissingNode() || value.isNull()) {
-          cells.add(c.path.isEmpty() ? "" : "");
-        } else if (c.type.equals("date")) {
-          cells.add(age(value.asText(), now));
+          cells.add("");
         } else if (value.isValueNode()) {
           cells.add(value);
         } else {
@@ -262,38 +265,49 @@ final class ApiDocuments {
     return table;
   }
 
-  private record Column(String name, String type, String path, String description, int priority) {}
+  /** A column of a Table: its definition and how a row's cell is made from the object. */
+  record Column(
+      String name,
+      String type,
+      String description,
+      int priority,
+      java.util.function.BiFunction<JsonNode, Instant, JsonNode> cell) {}
 
+  /** The columns of a CRD's printer columns, or a built-in kind's as the API server prints it. */
   private static List<Column> columns(Resource r) {
+    if (r.crd() == null) {
+      return BuiltInTables.columns(r.plural());
+    }
     List<Column> cols = new java.util.ArrayList<>();
-    cols.add(new Column("Name", "string", ".metadata.name", "Name of the object", 0));
-    if (r.crd() != null) {
-      for (JsonNode c : r.crd().at("/spec/versions/0/additionalPrinterColumns")) {
-        cols.add(
-            new Column(
-                c.path("name").asText(),
-                c.path("type").asText("string"),
-                c.path("jsonPath").asText(),
-                c.path("description").asText(""),
-                c.path("priority").asInt(0)));
+    cols.add(BuiltInTables.name());
+    JsonNode printer = null;
+    for (JsonNode v : r.crd().at("/spec/versions")) {
+      if (v.path("name").asText().equals(r.version())) {
+        printer = v.path("additionalPrinterColumns");
       }
-      if (cols.stream().noneMatch(c -> c.path.equals(".metadata.creationTimestamp"))) {
-        cols.add(new Column("Age", "date", ".metadata.creationTimestamp", "", 0));
-      }
-      return cols;
     }
-    if (r.plural().equals("events")) {
-      cols.add(new Column("Last Seen", "date", ".lastTimestamp", "", 0));
-      cols.add(new Column("Type", "string", ".type", "", 0));
-      cols.add(new Column("Reason", "string", ".reason", "", 0));
-      cols.add(new Column("Object", "string", ".involvedObject.name", "", 0));
-      cols.add(new Column("Message", "string", ".message", "", 0));
-      return cols;
+    boolean age = false;
+    for (JsonNode c : printer == null ? JSON.createArrayNode() : printer) {
+      String path = c.path("jsonPath").asText();
+      String type = c.path("type").asText("string");
+      age |= path.equals(".metadata.creationTimestamp");
+      cols.add(
+          new Column(
+              c.path("name").asText(),
+              type,
+              c.path("description").asText(""),
+              c.path("priority").asInt(0),
+              (object, now) -> {
+                JsonNode value = at(object, path);
+                // kubectl prints cells as given: the server writes date columns as ages.
+                return type.equals("date") && value != null && value.isTextual()
+                    ? JSON.getNodeFactory().textNode(age(value.asText(), now))
+                    : value;
+              }));
     }
-    if (r.plural().equals("secrets")) {
-      cols.add(new Column("Type", "string", ".type", "", 0));
+    if (!age) {
+      cols.add(BuiltInTables.age());
     }
-    cols.add(new Column("Age", "date", ".metadata.creationTimestamp", "", 0));
     return cols;
   }
 

@@ -15,7 +15,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -185,21 +184,43 @@ final class ApiFrontEnd implements AutoCloseable {
     }
     Target target = parsed.get();
     Resource r = resource.get();
-    switch (method) {
-      case "GET" -> {
-        if (target.name() == null && isTrue(query.get("watch"))) {
-          watches.serve(exchange, r, target, query, wantsTable(exchange));
-        } else if (target.name() == null) {
-          list(exchange, r, target, query);
-        } else {
-          get(exchange, r, target);
-        }
+    try {
+      String dryRun = query.get("dryRun");
+      if (dryRun != null && !dryRun.equals("All")) {
+        throw new ListOptions.Refused(
+            400,
+            "Invalid dry run value: dryRun: Unsupported value: \""
+                + dryRun
+                + "\": supported values: \"All\"");
       }
-      case "POST" -> create(exchange, r, target, query, body(exchange));
-      case "PUT" -> update(exchange, r, target, query, body(exchange));
-      case "PATCH" -> patch(exchange, r, target, query);
-      case "DELETE" -> delete(exchange, r, target);
-      default -> send(exchange, 405, ApiDocuments.status(405, "MethodNotAllowed", method, null));
+      switch (method) {
+        case "GET" -> {
+          if (target.name() == null) {
+            ListOptions options = ListOptions.parse(query, r);
+            if (options.watch()) {
+              watches.serve(exchange, r, target, options, wantsTable(exchange));
+            } else {
+              list(exchange, r, target, query, options);
+            }
+          } else {
+            get(exchange, r, target);
+          }
+        }
+        case "POST" -> create(exchange, r, target, query, body(exchange));
+        case "PUT" -> update(exchange, r, target, query, body(exchange));
+        case "PATCH" -> patch(exchange, r, target, query);
+        case "DELETE" -> {
+          deleteOptions(exchange, query);
+          if (target.name() == null) {
+            deleteCollection(exchange, r, target, query, ListOptions.parse(query, r));
+          } else {
+            delete(exchange, r, target, query);
+          }
+        }
+        default -> send(exchange, 405, ApiDocuments.status(405, "MethodNotAllowed", method, null));
+      }
+    } catch (ListOptions.Refused e) {
+      send(exchange, e.code, ApiDocuments.status(e.code, reason(e.code), e.getMessage(), null));
     }
   }
 
@@ -222,10 +243,34 @@ final class ApiFrontEnd implements AutoCloseable {
     send(exchange, response.statusCode(), object);
   }
 
-  private void list(HttpExchange exchange, Resource r, Target t, Map<String, String> query)
+  private void list(
+      HttpExchange exchange, Resource r, Target t, Map<String, String> query, ListOptions options)
       throws Exception {
-    List<JsonNode> items = listItems(r, t, query);
-    String resourceVersion = highestResourceVersion(items);
+    List<JsonNode> all = listItems(r, t, options);
+    String resourceVersion = highestResourceVersion(all);
+    if (options.resourceVersionMatch().equals("Exact")
+        && !options.resourceVersion().equals(resourceVersion)) {
+      // A past state cannot be served: the store keeps only the present, as after a compaction.
+      send(
+          exchange,
+          410,
+          ApiDocuments.status(
+              410, "Expired", "The resourceVersion for the provided list is too old.", null));
+      return;
+    }
+    List<JsonNode> items = all;
+    String next = null;
+    long remaining = 0;
+    if (options.continueAfter() != null) {
+      String after = options.continueAfter();
+      items = items.stream().filter(i -> ListOptions.key(i).compareTo(after) >= 0).toList();
+    }
+    if (options.limit() > 0 && items.size() > options.limit()) {
+      remaining = items.size() - options.limit();
+      items = items.subList(0, (int) options.limit());
+      next =
+          ListOptions.continueToken(ListOptions.key(items.get(items.size() - 1)), resourceVersion);
+    }
     if (wantsTable(exchange)) {
       send(
           exchange,
@@ -241,7 +286,10 @@ final class ApiFrontEnd implements AutoCloseable {
     }
     ObjectNode list = JSON.createObjectNode().put("kind", r.kind() + "List");
     list.put("apiVersion", r.groupVersion());
-    list.putObject("metadata").put("resourceVersion", resourceVersion);
+    ObjectNode listMeta = list.putObject("metadata").put("resourceVersion", resourceVersion);
+    if (next != null) {
+      listMeta.put("continue", next).put("remainingItemCount", remaining);
+    }
     ArrayNode array = list.putArray("items");
     items.forEach(array::add);
     send(exchange, 200, list);
@@ -250,30 +298,22 @@ final class ApiFrontEnd implements AutoCloseable {
   /**
    * Objects of a kind in a namespace (or all), filtered by the field selector the store ignores.
    */
-  List<JsonNode> listItems(Resource r, Target t, Map<String, String> query) throws Exception {
-    String path = storeListPath(t);
-    String labels = query.get("labelSelector");
-    if (labels != null && !labels.isEmpty()) {
-      path += "?labelSelector=" + URLEncoder.encode(labels, StandardCharsets.UTF_8);
-    }
-    HttpResponse<String> response = forward("GET", path, null, null);
+  List<JsonNode> listItems(Resource r, Target t, ListOptions options) throws Exception {
+    // Selectors are applied here, never by the store: it reads set-based ones as "everything".
+    HttpResponse<String> response = forward("GET", storeListPath(t), null, null);
     List<JsonNode> items = new ArrayList<>();
     if (response.statusCode() != 200) {
       throw new IOException(
           "the store answered " + response.statusCode() + " to a list of " + r.qualifiedName());
     }
-    FieldSelector selector = FieldSelector.parse(query.get("fieldSelector"));
     for (JsonNode item : JSON.readTree(response.body()).path("items")) {
       JsonNode fixed = fix(r, item);
-      if (selector.matches(fixed)) {
+      if (options.matches(fixed)) {
         items.add(fixed);
       }
     }
     // A real API server lists in key order: namespace, then name.
-    items.sort(
-        java.util.Comparator.comparing(
-            (JsonNode i) ->
-                i.at("/metadata/namespace").asText() + "/" + i.at("/metadata/name").asText()));
+    items.sort(java.util.Comparator.comparing(ListOptions::key));
     return items;
   }
 
@@ -298,6 +338,11 @@ final class ApiFrontEnd implements AutoCloseable {
     if (!(parsed instanceof ObjectNode object)) {
       send(
           exchange, 400, ApiDocuments.status(400, "BadRequest", "the body is not an object", null));
+      return;
+    }
+    JsonNode wrongType = typeOf(r, object);
+    if (wrongType != null) {
+      send(exchange, 400, wrongType);
       return;
     }
     ObjectNode metadata = object.with("metadata");
@@ -327,13 +372,38 @@ final class ApiFrontEnd implements AutoCloseable {
       send(exchange, 409, ApiDocuments.alreadyExists(r, name));
       return;
     }
+    JsonNode refused = pruneUnknown(exchange, r, object, query);
+    if (refused != null) {
+      send(exchange, 400, refused);
+      return;
+    }
+    ManagedFields fields = new ManagedFields(r, clock.instant());
+    String type = exchange.getRequestHeaders().getFirst("Content-Type");
+    if (type != null && type.startsWith(JsonPatches.APPLY_PATCH)) {
+      object =
+          fields.apply(null, object, applyManager(query), ListOptions.bool(query, "force"), false);
+      object.with("metadata").put("name", name);
+      if (t.namespace() != null) {
+        object.with("metadata").put("namespace", t.namespace());
+      }
+    } else {
+      fields.update(null, object, manager(exchange, query), false);
+    }
     List<CustomResourceValidator.Problem> problems = admit(r, object, null);
     if (!problems.isEmpty()) {
       send(exchange, 422, ApiDocuments.invalid(r, name, problems));
       return;
     }
     if (isDryRun(query)) {
-      send(exchange, 201, object);
+      // What the create would store, stored nowhere.
+      ObjectNode created = ServerDefaults.apply((ObjectNode) fix(r, object), true);
+      created
+          .with("metadata")
+          .put(
+              "creationTimestamp",
+              java.time.format.DateTimeFormatter.ISO_INSTANT.format(
+                  clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+      send(exchange, 201, created);
       return;
     }
     HttpResponse<String> response =
@@ -354,7 +424,7 @@ final class ApiFrontEnd implements AutoCloseable {
   private void update(
       HttpExchange exchange, Resource r, Target t, Map<String, String> query, JsonNode body)
       throws Exception {
-    Answer answer = write(r, t, query, body);
+    Answer answer = write(exchange, r, t, query, body);
     send(exchange, answer.code(), answer.body());
   }
 
@@ -362,7 +432,20 @@ final class ApiFrontEnd implements AutoCloseable {
    * Replaces an object (or its status): the store's version must be the one given; admission checks
    * custom resources; the status subresource changes only the status.
    */
-  private Answer write(Resource r, Target t, Map<String, String> query, JsonNode body)
+  private Answer write(
+      HttpExchange exchange, Resource r, Target t, Map<String, String> query, JsonNode body)
+      throws Exception {
+    return write(exchange, r, t, query, body, false);
+  }
+
+  /** The same; {@code applied}: the body is what an apply left, its managedFields recorded. */
+  private Answer write(
+      HttpExchange exchange,
+      Resource r,
+      Target t,
+      Map<String, String> query,
+      JsonNode body,
+      boolean applied)
       throws Exception {
     HttpResponse<String> current = forward("GET", storePath(t, false), null, null);
     if (current.statusCode() == 404) {
@@ -378,17 +461,36 @@ final class ApiFrontEnd implements AutoCloseable {
       return new Answer(409, ApiDocuments.modified(r, t.name()));
     }
     ObjectNode object = (ObjectNode) body;
+    JsonNode wrongType = typeOf(r, object);
+    if (wrongType != null) {
+      return new Answer(400, wrongType);
+    }
     boolean status = "status".equals(t.subresource());
     if (status) {
       // The status subresource changes the status only, as a real API server does.
       ObjectNode merged = (ObjectNode) old.deepCopy();
       merged.set("status", object.path("status").deepCopy());
+      JsonNode fields = object.at("/metadata/managedFields");
+      if (applied && fields.isArray()) {
+        merged.with("metadata").set("managedFields", fields.deepCopy());
+      } else if (applied) {
+        merged.with("metadata").remove("managedFields");
+      }
       object = merged;
     } else if (r.hasStatus() && old.has("status")) {
       // ...and the main resource never changes the status.
       object.set("status", old.get("status").deepCopy());
+    } else if (r.hasStatus()) {
+      object.remove("status");
     }
     object.with("metadata").put("resourceVersion", rv(old));
+    if (!applied) {
+      new ManagedFields(r, clock.instant()).update(old, object, manager(exchange, query), status);
+    }
+    JsonNode refused = pruneUnknown(exchange, r, object, query);
+    if (refused != null) {
+      return new Answer(400, refused);
+    }
     if (!status) {
       List<CustomResourceValidator.Problem> problems = admit(r, object, old);
       if (!problems.isEmpty()) {
@@ -396,7 +498,7 @@ final class ApiFrontEnd implements AutoCloseable {
       }
     }
     if (isDryRun(query)) {
-      return new Answer(200, object);
+      return new Answer(200, ServerDefaults.apply((ObjectNode) fix(r, object), false));
     }
     HttpResponse<String> response =
         forward("PUT", storePath(t, status), object.toString(), "application/json");
@@ -413,6 +515,22 @@ final class ApiFrontEnd implements AutoCloseable {
   private void patch(HttpExchange exchange, Resource r, Target t, Map<String, String> query)
       throws Exception {
     String type = exchange.getRequestHeaders().getFirst("Content-Type");
+    if (!JsonPatches.accepts(type, r.group(), r.kind(), r.crd() != null)) {
+      send(
+          exchange,
+          415,
+          ApiDocuments.status(
+              415,
+              "UnsupportedMediaType",
+              "the body of the request was in an unknown format - accepted media types include: "
+                  + (r.crd() == null ? JsonPatches.STRATEGIC_MERGE_PATCH + ", " : "")
+                  + JsonPatches.JSON_PATCH
+                  + ", "
+                  + JsonPatches.MERGE_PATCH
+                  + ", application/apply-patch+yaml",
+              null));
+      return;
+    }
     JsonNode patch = body(exchange);
     for (int attempt = 1; ; attempt++) {
       HttpResponse<String> current = forward("GET", storePath(t, false), null, null);
@@ -439,8 +557,26 @@ final class ApiFrontEnd implements AutoCloseable {
         return;
       }
       JsonNode patched;
+      boolean applied = type.startsWith(JsonPatches.APPLY_PATCH);
       try {
-        patched = JsonPatches.apply(old, patch, type);
+        if (applied) {
+          if (!patch.isObject()) {
+            throw new IllegalArgumentException("the applied configuration is not an object");
+          }
+          patched =
+              new ManagedFields(r, clock.instant())
+                  .apply(
+                      old,
+                      (ObjectNode) patch,
+                      applyManager(query),
+                      ListOptions.bool(query, "force"),
+                      "status".equals(t.subresource()));
+        } else {
+          patched = JsonPatches.apply(old, patch, type);
+        }
+      } catch (ManagedFields.Conflicts e) {
+        send(exchange, 409, e.status);
+        return;
       } catch (JsonPatches.PatchConflict e) {
         send(exchange, 409, ApiDocuments.status(409, "Conflict", e.getMessage(), null));
         return;
@@ -459,7 +595,7 @@ final class ApiFrontEnd implements AutoCloseable {
         return;
       }
       ((ObjectNode) patched).with("metadata").put("resourceVersion", rv(old));
-      Answer answer = write(r, t, query, patched);
+      Answer answer = write(exchange, r, t, query, patched, applied);
       if (!answer.conflict() || attempt == 5) {
         send(exchange, answer.code(), answer.body());
         return;
@@ -467,9 +603,246 @@ final class ApiFrontEnd implements AutoCloseable {
     }
   }
 
-  private void delete(HttpExchange exchange, Resource r, Target t) throws Exception {
+  private void delete(HttpExchange exchange, Resource r, Target t, Map<String, String> query)
+      throws Exception {
+    if (isDryRun(query)
+        || query.containsKey(PRECONDITION_UID)
+        || query.containsKey(PRECONDITION_VERSION)) {
+      HttpResponse<String> current = forward("GET", storePath(t, false), null, null);
+      if (current.statusCode() != 200) {
+        relay(exchange, r, t.name(), current);
+        return;
+      }
+      JsonNode object = JSON.readTree(current.body());
+      JsonNode failed = preconditionFailed(r, object, query);
+      if (failed != null) {
+        send(exchange, 409, failed);
+        return;
+      }
+      if (isDryRun(query)) {
+        send(exchange, 200, deletedInDryRun(r, object));
+        return;
+      }
+    }
     HttpResponse<String> response = forward("DELETE", storePath(t, false), null, null);
     relay(exchange, r, t.name(), response);
+  }
+
+  /**
+   * Reads a delete's body, DeleteOptions, into the query as the server merges them: {@code dryRun}
+   * (how kubectl asks for a dry-run delete) and the preconditions on UID and resourceVersion.
+   */
+  private static void deleteOptions(HttpExchange exchange, Map<String, String> query)
+      throws IOException {
+    byte[] bytes = exchange.getRequestBody().readAllBytes();
+    String type = exchange.getRequestHeaders().getFirst("Content-Type");
+    if (bytes.length == 0 || ProtobufObjects.isProtobuf(type)) {
+      return;
+    }
+    JsonNode options;
+    try {
+      options = JSON.readTree(bytes);
+    } catch (IOException e) {
+      throw new ListOptions.Refused(
+          400, "the body of DeleteOptions does not parse: " + e.getMessage());
+    }
+    for (JsonNode value : options.path("dryRun")) {
+      if (!value.asText().equals("All")) {
+        throw new ListOptions.Refused(
+            400,
+            "Invalid dry run value: dryRun: Unsupported value: \""
+                + value.asText()
+                + "\": supported values: \"All\"");
+      }
+      query.put("dryRun", "All");
+    }
+    String uid = options.at("/preconditions/uid").asText("");
+    if (!uid.isEmpty()) {
+      query.put(PRECONDITION_UID, uid);
+    }
+    String version = options.at("/preconditions/resourceVersion").asText("");
+    if (!version.isEmpty()) {
+      query.put(PRECONDITION_VERSION, version);
+    }
+  }
+
+  /** Keys of a delete's preconditions among its query (no real parameter has these names). */
+  private static final String PRECONDITION_UID = " preconditions.uid";
+
+  private static final String PRECONDITION_VERSION = " preconditions.resourceVersion";
+
+  /** 409 when the object is not the one the delete's preconditions name; null when it is. */
+  private static JsonNode preconditionFailed(Resource r, JsonNode current, Map<String, String> q) {
+    String uid = q.get(PRECONDITION_UID);
+    String have = current.at("/metadata/uid").asText();
+    if (uid != null && !uid.equals(have)) {
+      return ApiDocuments.status(
+          409,
+          "Conflict",
+          "Precondition failed: UID in precondition: " + uid + ", UID in object meta: " + have,
+          null);
+    }
+    String version = q.get(PRECONDITION_VERSION);
+    if (version != null && !version.equals(rv(current))) {
+      return ApiDocuments.status(
+          409,
+          "Conflict",
+          "Precondition failed: ResourceVersion in precondition: "
+              + version
+              + ", ResourceVersion in object meta: "
+              + rv(current),
+          null);
+    }
+    return null;
+  }
+
+  /**
+   * What a dry-run delete answers, changing nothing: an object with finalizers as it would be,
+   * marked for deletion; one without as it was, the way the API server returns a deleted object.
+   */
+  private JsonNode deletedInDryRun(Resource r, JsonNode current) {
+    ObjectNode object = (ObjectNode) fix(r, current);
+    if (object.at("/metadata/finalizers").size() > 0
+        && !object.at("/metadata/deletionTimestamp").isTextual()) {
+      object
+          .with("metadata")
+          .put(
+              "deletionTimestamp",
+              java.time.format.DateTimeFormatter.ISO_INSTANT.format(
+                  clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))
+          .put("deletionGracePeriodSeconds", 0);
+    }
+    return object;
+  }
+
+  /**
+   * Deletes the objects of a collection that match the query's selectors, one by one (the store
+   * would delete them all, whatever the selectors), and answers with the list of them.
+   */
+  private void deleteCollection(
+      HttpExchange exchange, Resource r, Target t, Map<String, String> query, ListOptions options)
+      throws Exception {
+    List<JsonNode> items = listItems(r, t, options);
+    ObjectNode list = JSON.createObjectNode().put("kind", r.kind() + "List");
+    list.put("apiVersion", r.groupVersion());
+    list.putObject("metadata").put("resourceVersion", highestResourceVersion(items));
+    ArrayNode deleted = list.putArray("items");
+    for (JsonNode item : items) {
+      Target named =
+          new Target(
+              t.groupVersion(),
+              item.at("/metadata/namespace").asText(null),
+              t.plural(),
+              item.at("/metadata/name").asText(),
+              null);
+      if (isDryRun(query)) {
+        deleted.add(deletedInDryRun(r, item));
+      } else if (forward("DELETE", storePath(named, false), null, null).statusCode() < 300) {
+        deleted.add(item);
+      }
+    }
+    send(exchange, 200, list);
+  }
+
+  /**
+   * A body's apiVersion and kind, defaulted from the path where left out as the API server does
+   * (typed clients such as the Python one send neither); a refusal when they name another kind.
+   */
+  private static JsonNode typeOf(Resource r, ObjectNode object) {
+    String apiVersion = object.path("apiVersion").asText("");
+    String kind = object.path("kind").asText("");
+    if (apiVersion.isEmpty()) {
+      object.put("apiVersion", r.groupVersion());
+    } else if (!apiVersion.equals(r.groupVersion())) {
+      return ApiDocuments.status(
+          400,
+          "BadRequest",
+          "the API version in the data ("
+              + apiVersion
+              + ") does not match the expected API"
+              + " version ("
+              + r.groupVersion()
+              + ")",
+          null);
+    }
+    if (kind.isEmpty()) {
+      object.put("kind", r.kind());
+    } else if (!kind.equals(r.kind())) {
+      return ApiDocuments.status(
+          400,
+          "BadRequest",
+          r.kind()
+              + " in version \""
+              + r.version()
+              + "\" cannot be handled as a "
+              + r.kind()
+              + ": the kind in the data ("
+              + kind
+              + ") does not match the expected kind ("
+              + r.kind()
+              + ")",
+          null);
+    }
+    return null;
+  }
+
+  /** The Status reason of a refusal's code. */
+  private static String reason(int code) {
+    return switch (code) {
+      case 400 -> "BadRequest";
+      case 415 -> "UnsupportedMediaType";
+      default -> "Invalid";
+    };
+  }
+
+  /** The field manager of a write: its {@code fieldManager}, else its user agent's name. */
+  private static String manager(HttpExchange exchange, Map<String, String> query) {
+    return ManagedFields.manager(
+        query.get("fieldManager"), exchange.getRequestHeaders().getFirst("User-Agent"));
+  }
+
+  /** An apply's field manager, which it must name. */
+  private static String applyManager(Map<String, String> query) {
+    String manager = query.get("fieldManager");
+    if (manager == null || manager.isEmpty()) {
+      throw new ListOptions.Refused(
+          422,
+          "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required"
+              + " for apply patch");
+    }
+    return ManagedFields.manager(manager, null);
+  }
+
+  /**
+   * Drops the fields the kind's schema does not have, as the API server's decoding does, and
+   * answers for them as the write's {@code fieldValidation} asks: the refusal of a Strict write
+   * (null otherwise), a {@code Warning} header per field for Warn, nothing for Ignore.
+   */
+  private static JsonNode pruneUnknown(
+      HttpExchange exchange, Resource r, ObjectNode object, Map<String, String> query) {
+    UnknownFields.Validation validation = UnknownFields.Validation.of(query.get("fieldValidation"));
+    ApiSchemas.Schema schema = ApiSchemas.of(r);
+    if (schema == null) {
+      return null;
+    }
+    List<String> unknown = new UnknownFields(schema.components()).prune(schema.root(), object);
+    if (unknown.isEmpty()) {
+      return null;
+    }
+    switch (validation) {
+      case STRICT -> {
+        return ApiDocuments.status(
+            400, "BadRequest", UnknownFields.strictMessage(r.kind(), r.version(), unknown), null);
+      }
+      case WARN ->
+          unknown.forEach(
+              field ->
+                  exchange
+                      .getResponseHeaders()
+                      .add("Warning", "299 - \"unknown field \\\"" + field + "\\\"\""));
+      case IGNORE -> {}
+    }
+    return null;
   }
 
   /**
@@ -502,12 +875,11 @@ final class ApiFrontEnd implements AutoCloseable {
   }
 
   /**
-   * A Secret's {@code stringData} is write-only on a real API server: each key is stored in {@code
-   * data}, base64-encoded, over any value {@code data} gives it, and {@code stringData} is never
-   * stored or read back. Clients that only read {@code data} then see what kubectl wrote.
+   * A Secret's {@code stringData} takes strings only; the store folds it into {@code data} (see
+   * {@link ServerDefaults#foldStringData}), so what a dry run answers is folded here too.
    */
   static List<CustomResourceValidator.Problem> foldStringData(ObjectNode secret) {
-    JsonNode plain = secret.remove("stringData");
+    JsonNode plain = secret.get("stringData");
     if (plain == null || plain.isNull()) {
       return List.of();
     }
@@ -515,25 +887,19 @@ final class ApiFrontEnd implements AutoCloseable {
       return List.of(new CustomResourceValidator.Problem("stringData", "must be an object"));
     }
     List<CustomResourceValidator.Problem> problems = new ArrayList<>();
-    ObjectNode data =
-        secret.get("data") instanceof ObjectNode given ? given : secret.putObject("data");
     plain
         .fields()
         .forEachRemaining(
             e -> {
-              JsonNode value = e.getValue();
-              if (!value.isTextual() && !value.isNull()) {
+              if (!e.getValue().isTextual() && !e.getValue().isNull()) {
                 problems.add(
                     new CustomResourceValidator.Problem(
                         "stringData." + e.getKey(), "must be a string"));
-                return;
               }
-              String text = value.isNull() ? "" : value.asText();
-              data.put(
-                  e.getKey(),
-                  java.util.Base64.getEncoder()
-                      .encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             });
+    if (problems.isEmpty()) {
+      ServerDefaults.foldStringData(secret);
+    }
     return problems;
   }
 
@@ -619,6 +985,7 @@ final class ApiFrontEnd implements AutoCloseable {
     if (!o.hasNonNull("apiVersion")) {
       o.put("apiVersion", r.groupVersion());
     }
+    ServerDefaults.asRead(o);
     if (r.plural().equals("customresourcedefinitions")) {
       ObjectNode status = o.with("status");
       ArrayNode conditions = status.putArray("conditions");
@@ -650,7 +1017,11 @@ final class ApiFrontEnd implements AutoCloseable {
       return JSON.createObjectNode();
     }
     if (ProtobufObjects.isProtobuf(type)) {
-      return ProtobufObjects.decode(bytes);
+      try {
+        return ProtobufObjects.decode(bytes);
+      } catch (IOException e) {
+        throw new ListOptions.Refused(415, e.getMessage() + "; send it as application/json");
+      }
     }
     if (type != null && type.contains("yaml")) {
       return YAML.readTree(bytes);
@@ -663,12 +1034,9 @@ final class ApiFrontEnd implements AutoCloseable {
     return accept != null && accept.contains("as=Table");
   }
 
+  /** Whether a write is a dry run ({@code dryRun=All}, the one value the route lets through). */
   private static boolean isDryRun(Map<String, String> query) {
     return query.containsKey("dryRun");
-  }
-
-  private static boolean isTrue(String value) {
-    return "true".equals(value) || "1".equals(value);
   }
 
   static Map<String, String> query(String raw) {

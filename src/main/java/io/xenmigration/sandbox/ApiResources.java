@@ -38,7 +38,18 @@ final class ApiResources {
 
     boolean hasStatus() {
       return crd == null
-          ? !List.of("namespaces", "secrets", "configmaps", "events", "serviceaccounts")
+          ? !List.of(
+                  "namespaces",
+                  "secrets",
+                  "configmaps",
+                  "events",
+                  "serviceaccounts",
+                  "roles",
+                  "rolebindings",
+                  "clusterroles",
+                  "clusterrolebindings",
+                  "leases",
+                  "networkpolicies")
               .contains(plural)
           : crd.at("/spec/versions/0/subresources/status").isObject();
     }
@@ -54,10 +65,15 @@ final class ApiResources {
           core("configmaps", "ConfigMap", true, "cm"),
           core("events", "Event", true, "ev"),
           core("serviceaccounts", "ServiceAccount", true, "sa"),
-          core("services", "Service", true, "svc"),
-          core("pods", "Pod", true, "po"),
-          builtIn("apps", "deployments", "Deployment", true, "deploy"),
-          builtIn("apps", "replicasets", "ReplicaSet", true, "rs"),
+          inAll(core("services", "Service", true, "svc")),
+          inAll(core("pods", "Pod", true, "po")),
+          inAll(builtIn("apps", "deployments", "Deployment", true, "deploy")),
+          inAll(builtIn("apps", "replicasets", "ReplicaSet", true, "rs")),
+          inAll(builtIn("apps", "statefulsets", "StatefulSet", true, "sts")),
+          inAll(builtIn("apps", "daemonsets", "DaemonSet", true, "ds")),
+          inAll(builtIn("batch", "jobs", "Job", true)),
+          inAll(builtIn("batch", "cronjobs", "CronJob", true, "cj")),
+          builtIn("networking.k8s.io", "networkpolicies", "NetworkPolicy", true, "netpol"),
           builtIn("rbac.authorization.k8s.io", "roles", "Role", true),
           builtIn("rbac.authorization.k8s.io", "rolebindings", "RoleBinding", true),
           builtIn("rbac.authorization.k8s.io", "clusterroles", "ClusterRole", false),
@@ -73,6 +89,20 @@ final class ApiResources {
               "crds"));
 
   private ApiResources() {}
+
+  /** In the {@code all} category, as {@code kubectl get all} finds kinds. */
+  private static Resource inAll(Resource r) {
+    return new Resource(
+        r.group(),
+        r.version(),
+        r.plural(),
+        r.singular(),
+        r.kind(),
+        r.namespaced(),
+        r.shortNames(),
+        List.of("all"),
+        null);
+  }
 
   private static Resource core(String plural, String kind, boolean namespaced, String... short_) {
     return builtIn("", plural, kind, namespaced, short_);

@@ -149,24 +149,98 @@ public final class CustomResourceValidator {
     return problems;
   }
 
-  /** The message a Kubernetes API server gives for the same mistake. */
+  /**
+   * The message a Kubernetes API server gives for the same mistake, in kube-openapi's words ({@code
+   * <field> in body should be ...}, numbers as Go's {@code %v} prints them).
+   */
   private static String kubernetesMessage(Error error) {
-    String value = error.getInstanceNode() == null ? "null" : error.getInstanceNode().toString();
-    String limit = error.getSchemaNode() == null ? "" : error.getSchemaNode().toString();
+    JsonNode instance = jackson2(error.getInstanceNode());
+    String value = instance == null ? "null" : instance.toString();
+    String limit = error.getSchemaNode() == null ? "" : number(jackson2(error.getSchemaNode()));
+    String field = fieldOf(error);
     return switch (String.valueOf(error.getKeyword())) {
       case "required" -> "Required value";
-      case "minimum" -> "Invalid value: " + value + ": should be greater than or equal to " + limit;
-      case "maximum" -> "Invalid value: " + value + ": should be less than or equal to " + limit;
+      case "minimum" ->
+          "Invalid value: "
+              + value
+              + ": "
+              + field
+              + " in body should be greater than or equal to "
+              + limit;
+      case "maximum" ->
+          "Invalid value: "
+              + value
+              + ": "
+              + field
+              + " in body should be less than or equal to "
+              + limit;
       case "enum" ->
           "Unsupported value: "
               + value
               + ": supported values: "
               + limit.replaceAll("^\\[|\\]$", "").replace(",", ", ");
       case "pattern" ->
-          "Invalid value: " + value + ": should match '" + limit.replace("\"", "") + "'";
-      case "type" -> "Invalid value: " + value + ": must be of type " + limit.replace("\"", "");
+          "Invalid value: "
+              + value
+              + ": "
+              + field
+              + " in body should match '"
+              + limit.replace("\"", "")
+              + "'";
+      case "type" -> {
+        String actual = typeName(instance);
+        yield "Invalid value: \""
+            + actual
+            + "\": "
+            + field
+            + " in body must be of type "
+            + limit.replace("\"", "")
+            + ": \""
+            + actual
+            + "\"";
+      }
       default -> error.getMessage().replaceFirst("^\\$[^:]*: ", "");
     };
+  }
+
+  /** The validator's node (its own Jackson) as this class's. */
+  private static JsonNode jackson2(Object node) {
+    if (node == null) {
+      return null;
+    }
+    try {
+      return ApiDocuments.JSON.readTree(node.toString());
+    } catch (IOException e) {
+      return ApiDocuments.JSON.getNodeFactory().textNode(node.toString());
+    }
+  }
+
+  /** A schema number as Go prints a float64 with {@code %v}: {@code 1}, not {@code 1.0}. */
+  private static String number(JsonNode node) {
+    if (node.isNumber() && node.asDouble() == Math.rint(node.asDouble())) {
+      return Long.toString(node.asLong());
+    }
+    return node.toString();
+  }
+
+  /** The OpenAPI type of a value, as the server names what it was given. */
+  private static String typeName(JsonNode value) {
+    if (value == null || value.isNull()) {
+      return "null";
+    }
+    if (value.isTextual()) {
+      return "string";
+    }
+    if (value.isIntegralNumber()) {
+      return "integer";
+    }
+    if (value.isNumber()) {
+      return "number";
+    }
+    if (value.isBoolean()) {
+      return "boolean";
+    }
+    return value.isArray() ? "array" : "object";
   }
 
   /** Kubernetes names fields as {@code spec.attempts[0].host}; the validator uses JSON pointers. */

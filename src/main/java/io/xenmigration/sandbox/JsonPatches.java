@@ -10,17 +10,42 @@ import java.util.Map;
 
 /**
  * Applies the patch kinds kubectl, helm and the operator send: JSON merge patch (RFC 7386), JSON
- * patch (RFC 6902), and strategic merge or apply patches, taken as merge patches (their list
- * merging by key does not matter for what the sandbox stores).
+ * patch (RFC 6902), strategic merge patch with the built-in kinds' merge keys ({@link
+ * StrategicMerge}), and apply patches, taken as merge patches.
  */
 final class JsonPatches {
 
   private JsonPatches() {}
 
-  /** The patched copy of {@code target}. */
+  static final String JSON_PATCH = "application/json-patch+json";
+  static final String MERGE_PATCH = "application/merge-patch+json";
+  static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
+  static final String APPLY_PATCH = "application/apply-patch";
+
+  /** Whether a real API server takes this patch type for this kind (null: not a patch type). */
+  static boolean accepts(String contentType, String group, String kind, boolean custom) {
+    if (contentType == null) {
+      return false;
+    }
+    if (contentType.startsWith(STRATEGIC_MERGE_PATCH)) {
+      // Custom resources have no Go types to read merge keys from: a real server refuses it.
+      return !custom && StrategicMerge.knows(group, kind);
+    }
+    return contentType.startsWith(JSON_PATCH)
+        || contentType.startsWith(MERGE_PATCH)
+        || contentType.startsWith(APPLY_PATCH);
+  }
+
+  /** The patched copy of {@code target}; its apiVersion and kind choose the merge keys. */
   static JsonNode apply(JsonNode target, JsonNode patch, String contentType) {
-    if (contentType != null && contentType.startsWith("application/json-patch+json")) {
+    if (contentType != null && contentType.startsWith(JSON_PATCH)) {
       return jsonPatch(target.deepCopy(), patch);
+    }
+    if (contentType != null && contentType.startsWith(STRATEGIC_MERGE_PATCH)) {
+      String apiVersion = target.path("apiVersion").asText();
+      String group =
+          apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+      return StrategicMerge.apply(target, patch, group, target.path("kind").asText());
     }
     return mergePatch(target.deepCopy(), patch);
   }

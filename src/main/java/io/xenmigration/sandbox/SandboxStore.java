@@ -75,6 +75,45 @@ final class SandboxStore extends KubernetesCrudDispatcher {
     }
   }
 
+  /** What the last write on this thread stored, as {@link ServerDefaults} made it. */
+  private final ThreadLocal<String> stored = new ThreadLocal<>();
+
+  /**
+   * Every stored object passes through here (create, replace, patch, whoever wrote it): it is
+   * stored as a real API server would store it, and the write answers with what was stored.
+   */
+  @Override
+  public void processEvent(
+      String path,
+      AttributeSet pathKey,
+      AttributeSet oldKey,
+      io.fabric8.kubernetes.api.model.GenericKubernetesResource resource,
+      String value) {
+    String normalized = value;
+    if (value != null) {
+      try {
+        normalized =
+            ApiDocuments.JSON.writeValueAsString(
+                ServerDefaults.apply(
+                    (ObjectNode) ApiDocuments.JSON.readTree(value), oldKey == null));
+      } catch (IOException | RuntimeException e) {
+        normalized = value; // the store took it as it was; so does this
+      }
+      stored.set(normalized);
+    }
+    super.processEvent(path, pathKey, oldKey, resource, normalized);
+  }
+
+  /** The answer of a write, with the object as stored rather than as the store was given it. */
+  private MockResponse asStored(MockResponse response) {
+    String value = stored.get();
+    stored.remove();
+    if (value != null && response.code() >= 200 && response.code() < 300) {
+      response.setBody(value);
+    }
+    return response;
+  }
+
   @Override
   public Map.Entry<AttributeSet, String> findResource(AttributeSet query) {
     String name = singleName(query);
@@ -202,7 +241,8 @@ final class SandboxStore extends KubernetesCrudDispatcher {
       return rulesReview(request);
     }
     synchronized (writeLock(createdPath(request))) {
-      return noted(request.getPath(), super.handleCreate(request));
+      stored.remove();
+      return noted(request.getPath(), asStored(super.handleCreate(request)));
     }
   }
 
@@ -244,7 +284,8 @@ final class SandboxStore extends KubernetesCrudDispatcher {
       return refused(request.getPath(), fault);
     }
     synchronized (writeLock(objectPath(request.getPath()))) {
-      return answerLate(noted(request.getPath(), super.handleUpdate(request)), fault);
+      stored.remove();
+      return answerLate(noted(request.getPath(), asStored(super.handleUpdate(request))), fault);
     }
   }
 
@@ -327,7 +368,8 @@ final class SandboxStore extends KubernetesCrudDispatcher {
                     .toString());
       }
     }
-    MockResponse response = super.handlePatch(request);
+    stored.remove();
+    MockResponse response = asStored(super.handlePatch(request));
     // The store answers 202 and nothing when the patch let the object go.
     if ((response.code() == 200 || response.code() == 202)
         && (response.getBody() == null || response.getBody().size() == 0)

@@ -9,10 +9,8 @@ import io.xenmigration.sandbox.ApiResources.Resource;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -54,21 +52,19 @@ final class WatchBridge implements AutoCloseable {
       HttpExchange exchange,
       Resource r,
       ApiFrontEnd.Target target,
-      Map<String, String> query,
+      ListOptions options,
       boolean table)
       throws Exception {
     exchange.getResponseHeaders().set("Content-Type", "application/json");
     exchange.sendResponseHeaders(200, 0);
     OutputStream out = exchange.getResponseBody();
-    Stream stream = new Stream(out, r, table, FieldSelector.parse(query.get("fieldSelector")));
-    String from = query.getOrDefault("resourceVersion", "");
-    boolean fromStart = from.isEmpty() || from.equals("0");
+    Stream stream = new Stream(out, r, table, options);
+    String from = options.resourceVersion();
+    // sendInitialEvents=true asks for the current objects whatever the version given.
+    boolean fromStart = from.isEmpty() || from.equals("0") || options.sendInitialEvents();
     stream.since = fromStart ? 0 : parse(from);
+    // Selectors are applied here, never by the store: it reads set-based ones as "everything".
     String path = ApiFrontEnd.storeListPath(target) + "?watch=true";
-    String labels = query.get("labelSelector");
-    if (labels != null && !labels.isEmpty()) {
-      path += "&labelSelector=" + URLEncoder.encode(labels, StandardCharsets.UTF_8);
-    }
     URI ws = URI.create(store.toString().replaceFirst("^http", "ws")).resolve(path);
     WebSocket socket = null;
     try {
@@ -76,17 +72,23 @@ final class WatchBridge implements AutoCloseable {
       // events wait until the list is out, so that the client sees the objects first.
       socket = http.newWebSocketBuilder().buildAsync(ws, stream).get(10, TimeUnit.SECONDS);
       if (fromStart) {
-        for (JsonNode object : api.listItems(r, target, query)) {
+        List<JsonNode> initial = api.listItems(r, target, options);
+        for (JsonNode object : initial) {
           stream.emit("ADDED", object);
         }
+        if (options.sendInitialEvents()) {
+          // The watch-list protocol: a bookmark marks the end of the initial objects.
+          stream.initialEventsEnd(ApiFrontEnd.highestResourceVersion(initial));
+        }
       } else {
-        catchUp(stream, r, target, query);
+        catchUp(stream, r, target, options);
       }
       stream.goLive();
       // The watch's own thread beats its heart, so a client that stopped reading holds up only
       // its own watch; the beat also tells a watch whose client went away, so that it ends.
-      boolean bookmarks = "true".equals(query.get("allowWatchBookmarks"));
-      long end = clock.millis() + 1000 * parse(query.getOrDefault("timeoutSeconds", "1800"));
+      boolean bookmarks = options.allowWatchBookmarks();
+      long timeout = options.timeoutSeconds() > 0 ? options.timeoutSeconds() : 1800;
+      long end = clock.millis() + 1000 * timeout;
       while (!stream.done.isDone() && clock.millis() < end) {
         long wait = Math.min(HEARTBEAT_SECONDS * 1000, Math.max(1, end - clock.millis()));
         try {
@@ -118,19 +120,13 @@ final class WatchBridge implements AutoCloseable {
    * objects as MODIFIED, and the named object as DELETED when it is gone (so that {@code kubectl
    * delete} and {@code kubectl wait --for=delete} see the end they wait for).
    */
-  private void catchUp(
-      Stream stream, Resource r, ApiFrontEnd.Target target, Map<String, String> query)
+  private void catchUp(Stream stream, Resource r, ApiFrontEnd.Target target, ListOptions options)
       throws Exception {
-    List<JsonNode> now = api.listItems(r, target, query);
+    List<JsonNode> now = api.listItems(r, target, options);
     for (JsonNode object : now) {
       stream.emit("MODIFIED", object);
     }
-    String name = null;
-    for (FieldSelector.Term term : stream.selector.terms()) {
-      if (term.equal() && term.path().equals("metadata.name")) {
-        name = term.value();
-      }
-    }
+    String name = options.fields().name();
     if (name != null && now.isEmpty()) {
       ObjectNode gone =
           JSON.createObjectNode().put("kind", r.kind()).put("apiVersion", r.groupVersion());
@@ -157,7 +153,7 @@ final class WatchBridge implements AutoCloseable {
     final OutputStream out;
     final Resource r;
     final boolean table;
-    final FieldSelector selector;
+    final ListOptions selector;
     final Map<String, Long> sent = new HashMap<>();
     final StringBuilder partial = new StringBuilder();
     final java.util.List<JsonNode> pending = new java.util.ArrayList<>();
@@ -166,7 +162,7 @@ final class WatchBridge implements AutoCloseable {
     long newest;
     boolean columnsSent;
 
-    Stream(OutputStream out, Resource r, boolean table, FieldSelector selector) {
+    Stream(OutputStream out, Resource r, boolean table, ListOptions selector) {
       this.out = out;
       this.r = r;
       this.table = table;
@@ -221,22 +217,40 @@ final class WatchBridge implements AutoCloseable {
       pending.clear();
     }
 
-    /** Writes an event unless the client has it already or it does not match its selector. */
+    /**
+     * Writes an event unless the client has it already or it does not match its selectors. As on a
+     * real API server, an object that stops matching leaves the watch as DELETED, and one that
+     * starts matching enters it as ADDED.
+     */
     synchronized void emit(String type, JsonNode raw) {
       JsonNode object = ApiFrontEnd.fix(r, raw);
+      String key = ListOptions.key(object);
+      long version = parse(ApiFrontEnd.rv(object));
       if (!selector.matches(object)) {
+        if (sent.remove(key) != null) {
+          send("DELETED", object, version);
+        }
         return;
       }
-      long version = parse(ApiFrontEnd.rv(object));
-      String key =
-          object.at("/metadata/namespace").asText() + "/" + object.at("/metadata/name").asText();
-      if (!type.equals("DELETED")) {
-        Long already = sent.get(key);
-        if (version <= since || (already != null && version <= already)) {
-          return;
-        }
+      if (type.equals("DELETED")) {
+        sent.remove(key);
+        send(type, object, version);
+        return;
+      }
+      Long already = sent.get(key);
+      if (version <= since || (already != null && version <= already)) {
+        // The client has this one (from its list, or sent before): known, not sent again.
+        sent.putIfAbsent(key, version);
+        return;
+      }
+      if (already == null && live) {
+        type = "ADDED"; // new to this watch: created, or just come to match its selectors
       }
       sent.put(key, version);
+      send(type, object, version);
+    }
+
+    private void send(String type, JsonNode object, long version) {
       newest = Math.max(newest, version);
       JsonNode shown =
           table
@@ -245,6 +259,16 @@ final class WatchBridge implements AutoCloseable {
               : object;
       columnsSent = true;
       write(JSON.createObjectNode().put("type", type).set("object", shown));
+    }
+
+    /** The bookmark that ends a watch-list's initial objects. */
+    synchronized void initialEventsEnd(String resourceVersion) {
+      ObjectNode object =
+          JSON.createObjectNode().put("kind", r.kind()).put("apiVersion", r.groupVersion());
+      ObjectNode metadata = object.putObject("metadata");
+      metadata.put("resourceVersion", resourceVersion);
+      metadata.putObject("annotations").put("k8s.io/initial-events-end", "true");
+      write(JSON.createObjectNode().put("type", "BOOKMARK").set("object", object));
     }
 
     synchronized void bookmark() {

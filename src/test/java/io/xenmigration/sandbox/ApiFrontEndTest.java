@@ -392,15 +392,59 @@ class ApiFrontEndTest {
   void fieldSelectorsAsDescribeAndWaitSendThem() throws Exception {
     JsonNode event =
         JSON.readTree(
-            "{\"metadata\":{\"name\":\"e1\"},\"involvedObject\":{\"name\":\"m1\",\"kind\":\"LiveMigration\"}}");
+            "{\"metadata\":{\"name\":\"e1\",\"namespace\":\"n\"},\"involvedObject\":"
+                + "{\"name\":\"m1\",\"kind\":\"LiveMigration\"},\"source\":{\"component\":\"op\"}}");
+    ApiResources.Resource events =
+        ApiResources.find(ApiResources.all(List.of()), "v1", "events").orElseThrow();
     assertThat(
-            FieldSelector.parse("involvedObject.name=m1,involvedObject.kind=LiveMigration")
+            FieldSelector.parse("involvedObject.name=m1,involvedObject.kind=LiveMigration", events)
                 .matches(event))
         .isTrue();
-    assertThat(FieldSelector.parse("metadata.name==e1").matches(event)).isTrue();
-    assertThat(FieldSelector.parse("involvedObject.name=m2").matches(event)).isFalse();
-    assertThat(FieldSelector.parse("involvedObject.name!=m1").matches(event)).isFalse();
-    assertThat(FieldSelector.parse(null).matches(event)).isTrue();
+    assertThat(FieldSelector.parse("metadata.name==e1", events).matches(event)).isTrue();
+    assertThat(FieldSelector.parse("source=op", events).matches(event)).isTrue();
+    assertThat(FieldSelector.parse("involvedObject.name=m2", events).matches(event)).isFalse();
+    assertThat(FieldSelector.parse("involvedObject.name!=m1", events).matches(event)).isFalse();
+    assertThat(FieldSelector.parse(null, events).matches(event)).isTrue();
+    assertThat(FieldSelector.parse("metadata.name=a\\,b", events).name()).isEqualTo("a,b");
+    assertThatThrownBy(() -> FieldSelector.parse("spec.x=1", events))
+        .hasMessage("field label not supported: spec.x");
+    ApiResources.Resource secrets =
+        ApiResources.find(ApiResources.all(List.of()), "v1", "secrets").orElseThrow();
+    assertThat(FieldSelector.parse("type=Opaque", secrets).terms()).hasSize(1);
+    assertThatThrownBy(() -> FieldSelector.parse("reason=x", secrets))
+        .isInstanceOf(FieldSelector.Invalid.class);
+  }
+
+  @Test
+  void labelSelectorsInTheFullGrammar() throws Exception {
+    JsonNode infra = JSON.readTree("{\"metadata\":{\"labels\":{\"team\":\"infra\",\"n\":\"3\"}}}");
+    JsonNode bare = JSON.readTree("{\"metadata\":{}}");
+    assertThat(LabelSelector.parse("team in (infra, apps)").matches(infra)).isTrue();
+    assertThat(LabelSelector.parse("team in (apps)").matches(infra)).isFalse();
+    assertThat(LabelSelector.parse("team notin (apps)").matches(bare)).isTrue();
+    assertThat(LabelSelector.parse("!team").matches(bare)).isTrue();
+    assertThat(LabelSelector.parse("!team").matches(infra)).isFalse();
+    assertThat(LabelSelector.parse("team").matches(bare)).isFalse();
+    assertThat(LabelSelector.parse("team=infra,n>2").matches(infra)).isTrue();
+    assertThat(LabelSelector.parse("team==infra,n<3").matches(infra)).isFalse();
+    assertThat(LabelSelector.parse("team!=infra").matches(bare)).isTrue();
+    assertThat(LabelSelector.parse("").matches(bare)).isTrue();
+    for (String bad : List.of("team in infra", "te am", "n>x", "=x", "team=(", "a,,b")) {
+      assertThatThrownBy(() -> LabelSelector.parse(bad))
+          .as(bad)
+          .isInstanceOf(LabelSelector.Invalid.class);
+    }
+  }
+
+  @Test
+  void queryBooleansAsTheApiServerConvertsThem() {
+    for (String yes : List.of("true", "True", "TRUE", "1", "t", "yes", "")) {
+      assertThat(ListOptions.bool(java.util.Map.of("watch", yes), "watch")).as(yes).isTrue();
+    }
+    for (String no : List.of("false", "False", "FALSE", "0")) {
+      assertThat(ListOptions.bool(java.util.Map.of("watch", no), "watch")).as(no).isFalse();
+    }
+    assertThat(ListOptions.bool(java.util.Map.of(), "watch")).isFalse();
   }
 
   @Test
@@ -422,11 +466,12 @@ class ApiFrontEndTest {
     assertThat(read.at("/data/password").asText()).isEqualTo("czNjcsOpdA==");
     assertThat(read.at("/data/keep").asText()).isEqualTo("eA==");
 
-    // An apply that gives stringData only changes the keys it names.
+    // An apply that gives stringData only changes the keys it names (forced: the creator owns
+    // data.password).
     HttpResponse<String> applied =
         call(
             "PATCH",
-            secrets + "/creds?fieldManager=kubectl",
+            secrets + "/creds?fieldManager=kubectl&force=true",
             "application/apply-patch+yaml",
             "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"creds\"},"
                 + "\"stringData\":{\"password\":\"new\"}}");

@@ -47,6 +47,17 @@ public final class ThirdPartyClients {
     return run("python3", "xenapi-client.py", url, user, password, vm, host);
   }
 
+  /**
+   * The official Kubernetes Python client (Debian's {@code python3-kubernetes}) against a
+   * kubeconfig's API server: lists, watches, writes, pages and deletes in a namespace.
+   */
+  public static JsonNode kubernetesPython(Path kubeconfig, String namespace) throws Exception {
+    // Debian's package installs for Debian's interpreter, whatever else is first on the PATH.
+    String python =
+        Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+    return run(python, "kube-client.py", kubeconfig.toAbsolutePath().toString(), namespace);
+  }
+
   private static JsonNode run(String... command) throws IOException, InterruptedException {
     Path dir = directory();
     Path out = Files.createTempFile("client", ".out");
