@@ -246,8 +246,9 @@ final class ApiFrontEnd implements AutoCloseable {
   private void list(
       HttpExchange exchange, Resource r, Target t, Map<String, String> query, ListOptions options)
       throws Exception {
-    List<JsonNode> all = listItems(r, t, options);
-    String resourceVersion = highestResourceVersion(all);
+    Listed listed = listed(r, t, options);
+    List<JsonNode> all = listed.items();
+    String resourceVersion = listed.resourceVersion();
     if (options.resourceVersionMatch().equals("Exact")
         && !options.resourceVersion().equals(resourceVersion)) {
       // A past state cannot be served: the store keeps only the present, as after a compaction.
@@ -261,6 +262,10 @@ final class ApiFrontEnd implements AutoCloseable {
     List<JsonNode> items = all;
     String next = null;
     long remaining = 0;
+    if (options.continueVersion() != null) {
+      // Pages after the first say the version the first was read at, as client-go's pager keeps.
+      resourceVersion = options.continueVersion();
+    }
     if (options.continueAfter() != null) {
       String after = options.continueAfter();
       items = items.stream().filter(i -> ListOptions.key(i).compareTo(after) >= 0).toList();
@@ -272,16 +277,19 @@ final class ApiFrontEnd implements AutoCloseable {
           ListOptions.continueToken(ListOptions.key(items.get(items.size() - 1)), resourceVersion);
     }
     if (wantsTable(exchange)) {
-      send(
-          exchange,
-          200,
+      ObjectNode table =
           ApiDocuments.table(
               r,
               items,
               resourceVersion,
               true,
               "Object".equals(query.get("includeObject")),
-              clock.instant()));
+              clock.instant());
+      if (next != null) {
+        // kubectl get pages with limit=500: without the token it would stop at the first page.
+        table.with("metadata").put("continue", next).put("remainingItemCount", remaining);
+      }
+      send(exchange, 200, table);
       return;
     }
     ObjectNode list = JSON.createObjectNode().put("kind", r.kind() + "List");
@@ -299,6 +307,13 @@ final class ApiFrontEnd implements AutoCloseable {
    * Objects of a kind in a namespace (or all), filtered by the field selector the store ignores.
    */
   List<JsonNode> listItems(Resource r, Target t, ListOptions options) throws Exception {
+    return listed(r, t, options).items();
+  }
+
+  /** A list's matching objects and its resourceVersion (of the collection, not the selection). */
+  record Listed(List<JsonNode> items, String resourceVersion) {}
+
+  Listed listed(Resource r, Target t, ListOptions options) throws Exception {
     // Selectors are applied here, never by the store: it reads set-based ones as "everything".
     HttpResponse<String> response = forward("GET", storeListPath(t), null, null);
     List<JsonNode> items = new ArrayList<>();
@@ -306,15 +321,17 @@ final class ApiFrontEnd implements AutoCloseable {
       throw new IOException(
           "the store answered " + response.statusCode() + " to a list of " + r.qualifiedName());
     }
+    List<JsonNode> all = new ArrayList<>();
     for (JsonNode item : JSON.readTree(response.body()).path("items")) {
       JsonNode fixed = fix(r, item);
+      all.add(fixed);
       if (options.matches(fixed)) {
         items.add(fixed);
       }
     }
     // A real API server lists in key order: namespace, then name.
     items.sort(java.util.Comparator.comparing(ListOptions::key));
-    return items;
+    return new Listed(items, highestResourceVersion(all));
   }
 
   /** A list's resourceVersion: the newest of its items, from which a watch goes on. */
@@ -484,12 +501,12 @@ final class ApiFrontEnd implements AutoCloseable {
       object.remove("status");
     }
     object.with("metadata").put("resourceVersion", rv(old));
-    if (!applied) {
-      new ManagedFields(r, clock.instant()).update(old, object, manager(exchange, query), status);
-    }
     JsonNode refused = pruneUnknown(exchange, r, object, query);
     if (refused != null) {
       return new Answer(400, refused);
+    }
+    if (!applied) {
+      new ManagedFields(r, clock.instant()).update(old, object, manager(exchange, query), status);
     }
     if (!status) {
       List<CustomResourceValidator.Problem> problems = admit(r, object, old);
@@ -587,7 +604,7 @@ final class ApiFrontEnd implements AutoCloseable {
             ApiDocuments.status(422, "Invalid", "bad patch: " + e.getMessage(), null));
         return;
       }
-      if (!patched.isObject()) {
+      if (!patched.isObject() || (patched.has("metadata") && !patched.get("metadata").isObject())) {
         send(
             exchange,
             422,
@@ -646,7 +663,12 @@ final class ApiFrontEnd implements AutoCloseable {
       throw new ListOptions.Refused(
           400, "the body of DeleteOptions does not parse: " + e.getMessage());
     }
-    for (JsonNode value : options.path("dryRun")) {
+    JsonNode dryRun = options.path("dryRun");
+    if (!dryRun.isMissingNode() && !dryRun.isNull() && !dryRun.isArray()) {
+      throw new ListOptions.Refused(
+          400, "DeleteOptions: dryRun: must be a list of strings, not " + dryRun);
+    }
+    for (JsonNode value : dryRun) {
       if (!value.asText().equals("All")) {
         throw new ListOptions.Refused(
             400,
@@ -722,10 +744,23 @@ final class ApiFrontEnd implements AutoCloseable {
   private void deleteCollection(
       HttpExchange exchange, Resource r, Target t, Map<String, String> query, ListOptions options)
       throws Exception {
-    List<JsonNode> items = listItems(r, t, options);
+    if (r.namespaced() && t.namespace() == null) {
+      // A real server has no deletecollection across namespaces.
+      send(
+          exchange,
+          405,
+          ApiDocuments.status(
+              405,
+              "MethodNotAllowed",
+              "the server does not allow this method on the requested resource",
+              null));
+      return;
+    }
+    Listed listed = listed(r, t, options);
+    List<JsonNode> items = listed.items();
     ObjectNode list = JSON.createObjectNode().put("kind", r.kind() + "List");
     list.put("apiVersion", r.groupVersion());
-    list.putObject("metadata").put("resourceVersion", highestResourceVersion(items));
+    list.putObject("metadata").put("resourceVersion", listed.resourceVersion());
     ArrayNode deleted = list.putArray("items");
     for (JsonNode item : items) {
       Target named =
@@ -749,6 +784,22 @@ final class ApiFrontEnd implements AutoCloseable {
    * (typed clients such as the Python one send neither); a refusal when they name another kind.
    */
   private static JsonNode typeOf(Resource r, ObjectNode object) {
+    JsonNode metadata = object.get("metadata");
+    if (metadata != null && !metadata.isObject()) {
+      return ApiDocuments.status(
+          400,
+          "BadRequest",
+          r.kind()
+              + " in version \""
+              + r.version()
+              + "\" cannot be handled as a "
+              + r.kind()
+              + ": metadata must be an object",
+          null);
+    }
+    if (!r.namespaced() && metadata instanceof ObjectNode meta) {
+      meta.remove("namespace"); // a cluster-scoped object has none, whatever the body says
+    }
     String apiVersion = object.path("apiVersion").asText("");
     String kind = object.path("kind").asText("");
     if (apiVersion.isEmpty()) {
@@ -1023,10 +1074,15 @@ final class ApiFrontEnd implements AutoCloseable {
         throw new ListOptions.Refused(415, e.getMessage() + "; send it as application/json");
       }
     }
-    if (type != null && type.contains("yaml")) {
-      return YAML.readTree(bytes);
+    try {
+      if (type != null && type.contains("yaml")) {
+        return YAML.readTree(bytes);
+      }
+      return JSON.readTree(bytes);
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      throw new ListOptions.Refused(
+          400, "the body of the request does not parse: " + e.getOriginalMessage());
     }
-    return JSON.readTree(bytes);
   }
 
   static boolean wantsTable(HttpExchange exchange) {

@@ -63,6 +63,14 @@ record FieldSelector(List<Term> terms) {
           "nodes",
           fields("spec.unschedulable", "/spec/unschedulable"));
 
+  /** What a field reads as when absent: the zero value of its Go type, as the server compares. */
+  private static final Map<String, String> ZERO =
+      Map.of(
+          "/status/succeeded", "0",
+          "/status/replicas", "0",
+          "/spec/hostNetwork", "false",
+          "/spec/unschedulable", "false");
+
   private static Map<String, String> fields(String... pairs) {
     Map<String, String> map = new LinkedHashMap<>();
     for (int i = 0; i < pairs.length; i += 2) {
@@ -79,6 +87,9 @@ record FieldSelector(List<Term> terms) {
     }
     Map<String, String> supported = supported(resource);
     for (String term : splitUnescaped(selector)) {
+      if (term.isBlank()) {
+        continue; // the server's parser skips empty terms ("a=b,")
+      }
       String[] parts = operator(term);
       String key = parts[0].trim();
       String pointer = supported.get(key);
@@ -115,7 +126,10 @@ record FieldSelector(List<Term> terms) {
   boolean matches(JsonNode object) {
     for (Term term : terms) {
       JsonNode node = object.at(term.pointer());
-      String actual = node.isMissingNode() || node.isNull() ? "" : node.asText();
+      String actual =
+          node.isMissingNode() || node.isNull()
+              ? ZERO.getOrDefault(term.pointer(), "")
+              : node.asText();
       if (actual.equals(term.value()) != term.equal()) {
         return false;
       }

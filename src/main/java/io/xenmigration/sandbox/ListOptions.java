@@ -23,9 +23,11 @@ record ListOptions(
     String resourceVersionMatch,
     long limit,
     String continueAfter,
+    String continueVersion,
     long timeoutSeconds,
     boolean allowWatchBookmarks,
-    boolean sendInitialEvents) {
+    boolean sendInitialEvents,
+    boolean sendInitialEventsGiven) {
 
   /** A query the server refuses: 400 for what does not parse, 422 for what the rules forbid. */
   static final class Refused extends IllegalArgumentException {
@@ -96,7 +98,7 @@ record ListOptions(
       }
     }
     String token = query.getOrDefault("continue", "");
-    if (!token.isEmpty() && !rv.isEmpty()) {
+    if (!token.isEmpty() && !rv.isEmpty() && !rv.equals("0")) {
       problems.add(
           "resourceVersion: Forbidden: specifying resource version is not allowed when using"
               + " continue");
@@ -112,10 +114,12 @@ record ListOptions(
         rv,
         match,
         number(query, "limit", 0),
-        token.isEmpty() ? null : continueKey(token),
+        token.isEmpty() ? null : continueToken(token).path("start").asText(),
+        token.isEmpty() ? null : continueToken(token).path("rv").asText(),
         number(query, "timeoutSeconds", 0),
         bookmarks,
-        initial);
+        initial,
+        query.containsKey("sendInitialEvents"));
   }
 
   private static long number(Map<String, String> query, String name, long otherwise) {
@@ -140,14 +144,14 @@ record ListOptions(
     return labels.matches(object) && fields.matches(object);
   }
 
-  /** The key a list goes on after, from a continue token this server made. */
-  private static String continueKey(String token) {
+  /** A continue token this server made: the key a list goes on after, and its version. */
+  private static JsonNode continueToken(String token) {
     try {
       JsonNode decoded = ApiDocuments.JSON.readTree(Base64.getUrlDecoder().decode(token));
       if (!"meta.k8s.io/v1".equals(decoded.path("v").asText()) || !decoded.has("start")) {
         throw new IllegalArgumentException("not a continue token");
       }
-      return decoded.path("start").asText();
+      return decoded;
     } catch (java.io.IOException | IllegalArgumentException e) {
       throw new Refused(400, "continue key is not valid: " + e.getMessage());
     }

@@ -93,7 +93,6 @@ final class ManagedFields {
    */
   ObjectNode apply(
       JsonNode current, ObjectNode applied, String manager, boolean force, boolean status) {
-    applied = asStored(applied.deepCopy());
     ObjectNode base = current == null ? created(applied) : (ObjectNode) current.deepCopy();
     String subresource = status ? "status" : "";
     List<Entry> entries = entries(base);
@@ -113,7 +112,7 @@ final class ManagedFields {
         }
       }
     }
-    if (!conflicts.isEmpty() && !force) {
+    if (!conflicts.isEmpty() && !force && !lastAppliedAllows(base, conflicts, theirs, status)) {
       throw new Conflicts(conflictStatus(conflicts, versions));
     }
     List<Entry> kept = new ArrayList<>();
@@ -136,7 +135,9 @@ final class ManagedFields {
           new Entry(e.manager(), e.operation(), e.apiVersion(), e.time(), e.subresource(), paths));
     }
     for (String path : previous) {
-      if (!mine.containsKey(path) && !ownedByOthers.contains(path)) {
+      if (!mine.containsKey(path)
+          && !ownedByOthers.contains(path)
+          && !partlyOwned(path, ownedByOthers)) {
         remove(base, path);
       }
     }
@@ -149,14 +150,36 @@ final class ManagedFields {
   }
 
   /**
-   * Fields are owned as the object is stored: a Secret's {@code stringData} is owned as the {@code
-   * data} keys it becomes.
+   * Whether client-side apply's record allows the conflicts, as the API server allows them: every
+   * conflicting field is in the {@code last-applied-configuration} with the value it still has, so
+   * the move from {@code kubectl apply} to {@code kubectl apply --server-side} takes it over.
    */
-  private ObjectNode asStored(ObjectNode object) {
-    if (resource.group().isEmpty() && resource.kind().equals("Secret")) {
-      ServerDefaults.foldStringData(object);
+  private boolean lastAppliedAllows(
+      JsonNode live,
+      Map<String, List<String>> conflicts,
+      Map<String, JsonNode> theirs,
+      boolean status) {
+    String annotation =
+        live.at("/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration")
+            .asText("");
+    if (annotation.isEmpty()) {
+      return false;
     }
-    return object;
+    Map<String, JsonNode> lastApplied;
+    try {
+      lastApplied = leaves(JSON.readTree(annotation), status);
+    } catch (java.io.IOException e) {
+      return false;
+    }
+    for (List<String> paths : conflicts.values()) {
+      for (String path : paths) {
+        if (!lastApplied.containsKey(path)
+            || !Objects.equals(lastApplied.get(path), theirs.get(path))) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** What an apply that creates an object starts from: its type and identity. */
@@ -178,12 +201,15 @@ final class ManagedFields {
    * it, and removed fields are nobody's. A client that sends {@code managedFields: []} resets them.
    */
   void update(JsonNode old, ObjectNode updated, String manager, boolean status) {
-    asStored(updated);
     JsonNode given = updated.at("/metadata/managedFields");
+    // managedFields a client sends are taken as they are (kubectl hands client-side apply's
+    // fields to server-side apply so); left out, the stored ones stay; [] resets them.
+    boolean sent =
+        given.isArray() && (old == null || !given.equals(old.at("/metadata/managedFields")));
     List<Entry> entries =
         given.isArray() && given.isEmpty()
             ? new ArrayList<>()
-            : entries(old == null ? updated : old);
+            : entries(old == null || sent ? updated : old);
     if (given.isArray() && given.isEmpty()) {
       old = null; // reset: the updater owns everything it leaves
     }
@@ -222,6 +248,15 @@ final class ManagedFields {
     write(updated, kept);
   }
 
+  /** Whether others own fields inside the list element a path marks ({@code ...k:{..}/.}). */
+  private static boolean partlyOwned(String path, Set<String> others) {
+    if (!path.endsWith(SEP + ".")) {
+      return false;
+    }
+    String element = path.substring(0, path.length() - 1);
+    return others.stream().anyMatch(p -> p.startsWith(element));
+  }
+
   // --- merging ---
 
   private ObjectNode merge(ObjectNode base, ObjectNode applied, boolean status) {
@@ -257,14 +292,14 @@ final class ManagedFields {
       }
       return b;
     }
-    String key = patch instanceof ArrayNode ? listKey(names) : null;
-    if (key != null && !key.isEmpty() && base instanceof ArrayNode b) {
+    List<String> keys = patch instanceof ArrayNode ? listKeys(names) : null;
+    if (keys != null && base instanceof ArrayNode b) {
       ArrayNode result = b.deepCopy();
       for (JsonNode item : patch) {
-        int at = indexOf(result, key, item.get(key));
+        int at = indexOf(result, keys, item);
         if (at < 0) {
           result.add(item.deepCopy());
-        } else {
+        } else if (!keys.isEmpty()) {
           result.set(at, mergeKeyed(result.get(at), item, names));
         }
       }
@@ -273,13 +308,23 @@ final class ManagedFields {
     return patch.deepCopy();
   }
 
-  private static int indexOf(ArrayNode list, String key, JsonNode value) {
+  /** Where a list holds the item with the same keys (the same value, in a set); -1 if nowhere. */
+  private static int indexOf(ArrayNode list, List<String> keys, JsonNode item) {
     for (int i = 0; i < list.size(); i++) {
-      if (Objects.equals(list.get(i).get(key), value)) {
+      if (keys.isEmpty() ? list.get(i).equals(item) : sameKeys(list.get(i), item, keys)) {
         return i;
       }
     }
     return -1;
+  }
+
+  private static boolean sameKeys(JsonNode left, JsonNode right, List<String> keys) {
+    for (String key : keys) {
+      if (!Objects.equals(left.get(key), right.get(key))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   // --- field sets ---
@@ -316,7 +361,7 @@ final class ManagedFields {
   }
 
   private void walk(JsonNode value, String path, List<String> names, Map<String, JsonNode> out) {
-    if (value instanceof ObjectNode object && !object.isEmpty()) {
+    if (value instanceof ObjectNode object && !object.isEmpty() && !atomic(names)) {
       for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> field = it.next();
         names.add(field.getKey());
@@ -325,17 +370,21 @@ final class ManagedFields {
       }
       return;
     }
-    String key = value instanceof ArrayNode ? listKey(names) : null;
-    if (key == null) {
+    List<String> keys = value instanceof ArrayNode ? listKeys(names) : null;
+    if (keys == null) {
       out.put(path, value);
-    } else if (key.isEmpty()) {
+    } else if (keys.isEmpty()) {
       for (JsonNode item : value) {
         out.put(path + SEP + "v:" + item, item);
       }
     } else {
       for (JsonNode item : value) {
         ObjectNode id = JSON.createObjectNode();
-        id.set(key, item.path(key));
+        for (String key : keys) {
+          if (item.has(key)) {
+            id.set(key, item.get(key));
+          }
+        }
         String element = path + SEP + "k:" + id;
         out.put(element + SEP + ".", id);
         walk(item, element, names, out);
@@ -343,10 +392,40 @@ final class ManagedFields {
     }
   }
 
-  /** A list's merge key at a path of field names: "" for a set, null for an atomic list. */
-  private String listKey(List<String> names) {
+  /**
+   * Lists keyed otherwise for server-side apply than for a strategic merge patch (the types' {@code
+   * listMapKey} tags): ports are told apart by their protocol too.
+   */
+  private static final Map<String, List<String>> APPLY_KEYS =
+      Map.of(
+          "ports/containerPort", List.of("containerPort", "protocol"),
+          "ports/port", List.of("port", "protocol"));
+
+  /** A workload's label selector is one value (atomic), owned whole, as its type marks it. */
+  private boolean atomic(List<String> names) {
+    return resource.crd() == null
+        && names.size() == 2
+        && names.get(0).equals("spec")
+        && names.get(1).equals("selector")
+        && List.of("apps", "batch", "policy").contains(resource.group());
+  }
+
+  /** A list's keys at a path of field names: none for a set, null for an atomic list. */
+  private List<String> listKeys(List<String> names) {
+    if (names.size() == 2 && names.get(0).equals("metadata")) {
+      // ObjectMeta's lists, whatever the kind (a CRD's schema says nothing of metadata).
+      return switch (names.get(1)) {
+        case "finalizers" -> List.of();
+        case "ownerReferences" -> List.of("uid");
+        default -> null;
+      };
+    }
     if (resource.crd() == null) {
-      return StrategicMerge.listKey(resource.group(), resource.kind(), names);
+      String key = StrategicMerge.listKey(resource.group(), resource.kind(), names);
+      if (key == null || key.isEmpty()) {
+        return key == null ? null : List.of();
+      }
+      return APPLY_KEYS.getOrDefault(names.get(names.size() - 1) + "/" + key, List.of(key));
     }
     JsonNode schema = null;
     for (JsonNode v : resource.crd().at("/spec/versions")) {
@@ -367,8 +446,12 @@ final class ManagedFields {
       return null;
     }
     return switch (schema.path("x-kubernetes-list-type").asText("atomic")) {
-      case "set" -> "";
-      case "map" -> schema.path("x-kubernetes-list-map-keys").path(0).asText(null);
+      case "set" -> List.of();
+      case "map" -> {
+        List<String> keys = new ArrayList<>();
+        schema.path("x-kubernetes-list-map-keys").forEach(k -> keys.add(k.asText()));
+        yield keys.isEmpty() ? null : keys;
+      }
       default -> null;
     };
   }

@@ -61,7 +61,9 @@ final class WatchBridge implements AutoCloseable {
     Stream stream = new Stream(out, r, table, options);
     String from = options.resourceVersion();
     // sendInitialEvents=true asks for the current objects whatever the version given.
-    boolean fromStart = from.isEmpty() || from.equals("0") || options.sendInitialEvents();
+    boolean noInitial = options.sendInitialEventsGiven() && !options.sendInitialEvents();
+    boolean fromStart =
+        ((from.isEmpty() || from.equals("0")) && !noInitial) || options.sendInitialEvents();
     stream.since = fromStart ? 0 : parse(from);
     // Selectors are applied here, never by the store: it reads set-based ones as "everything".
     String path = ApiFrontEnd.storeListPath(target) + "?watch=true";
@@ -72,15 +74,19 @@ final class WatchBridge implements AutoCloseable {
       // events wait until the list is out, so that the client sees the objects first.
       socket = http.newWebSocketBuilder().buildAsync(ws, stream).get(10, TimeUnit.SECONDS);
       if (fromStart) {
-        List<JsonNode> initial = api.listItems(r, target, options);
-        for (JsonNode object : initial) {
+        ApiFrontEnd.Listed initial = api.listed(r, target, options);
+        for (JsonNode object : initial.items()) {
           stream.emit("ADDED", object);
         }
         if (options.sendInitialEvents()) {
           // The watch-list protocol: a bookmark marks the end of the initial objects.
-          stream.initialEventsEnd(ApiFrontEnd.highestResourceVersion(initial));
+          stream.initialEventsEnd(initial.resourceVersion());
         }
       } else {
+        if (noInitial && (from.isEmpty() || from.equals("0"))) {
+          // sendInitialEvents=false from "now": only what changes after this moment.
+          stream.since = Long.parseLong(api.listed(r, target, options).resourceVersion());
+        }
         catchUp(stream, r, target, options);
       }
       stream.goLive();

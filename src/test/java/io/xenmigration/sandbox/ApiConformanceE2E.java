@@ -185,6 +185,20 @@ class ApiConformanceE2E {
                         "get", "secrets", "-n", "sandbox", "--field-selector", "data.x=y"))
                 .err())
         .contains("field label not supported: data.x");
+    // A field no controller filled reads as its zero value, as a real server compares it.
+    namespace("jobs");
+    ok(sandbox.kubectl("create", "job", "j", "-n", "jobs", "--image=busybox"));
+    assertThat(
+            kubectl(
+                "get",
+                "jobs",
+                "-n",
+                "jobs",
+                "--field-selector",
+                "status.successful=0",
+                "-o",
+                "name"))
+        .isEqualTo("job.batch/j\n");
   }
 
   @Test
@@ -342,6 +356,11 @@ class ApiConformanceE2E {
     assertThat(second.at("/metadata/continue").asText("")).isEmpty();
     assertThat(names("get", "configmaps", "-n", "pages", "--chunk-size=1", "-o", "name"))
         .containsExactly("configmap/c1", "configmap/c2", "configmap/c3");
+    // Tables page too (kubectl asks for 500 rows at a time): every row comes.
+    assertThat(kubectl("get", "configmaps", "-n", "pages", "--chunk-size=1"))
+        .contains("c1")
+        .contains("c2")
+        .contains("c3");
     assertThat(fails(sandbox.kubectl("get", "--raw", "/api/v1/configmaps?continue=bogus")).err())
         .contains("continue");
 
@@ -384,6 +403,36 @@ class ApiConformanceE2E {
             fails(sandbox.kubectl("get", "--raw", "/api/v1/namespaces/query/configmaps?limit=x"))
                 .err())
         .contains("limit");
+  }
+
+  @Test
+  void malformedRequestsAreRefusedNotCrashed() throws Exception {
+    java.nio.file.Path bad = sandbox.dir.resolve("bad-metadata.json");
+    java.nio.file.Files.writeString(
+        bad, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":\"x\"}");
+    assertThat(
+            fails(
+                    sandbox.kubectl(
+                        "create",
+                        "--raw",
+                        "/api/v1/namespaces/sandbox/configmaps",
+                        "-f",
+                        bad.toString()))
+                .err())
+        .contains("metadata must be an object");
+    assertThat(fails(sandbox.kubectl("delete", "--raw", "/api/v1/secrets")).err())
+        .contains("does not allow this method");
+    ok(sandbox.kubectl("get", "secret", "sandbox-pool-credentials", "-n", "sandbox"));
+    // A cluster-scoped object with a namespace in its manifest (common in charts): stored without.
+    ok(
+        sandbox.kubectlWithInput(
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"
+                + "metadata: {name: scoped, namespace: sandbox}\nrules: []\n",
+            "apply",
+            "-f",
+            "-"));
+    assertThat(kubectl("get", "clusterrole", "scoped", "-o", "jsonpath={.metadata.namespace}"))
+        .isEmpty();
   }
 
   @Test
@@ -478,6 +527,58 @@ class ApiConformanceE2E {
             .at("/spec/template/spec/containers/0");
     assertThat(container.path("image").asText()).isEqualTo("busybox:1");
     assertThat(container.at("/env/0/value").asText()).isEqualTo("y");
+
+    // From client-side to server-side apply: kubectl hands the fields over, no conflict.
+    String moved = deployment.replace("name: d,", "name: m,");
+    ok(
+        sandbox.kubectlWithInput(
+            moved.formatted("      - {name: app, image: 'busybox:1'}\n"), "apply", "-f", "-"));
+    ok(
+        sandbox.kubectlWithInput(
+            moved.formatted("      - {name: app, image: 'busybox:2'}\n"),
+            "apply",
+            "--server-side",
+            "-f",
+            "-"));
+    assertThat(
+            kubectl(
+                "get",
+                "deployment",
+                "m",
+                "-n",
+                "ssa",
+                "-o",
+                "jsonpath={.spec.template.spec.containers[0].image}"))
+        .isEqualTo("busybox:2");
+
+    // Finalizers are a set: an applied one joins the operator's, and leaves without taking it.
+    String lm =
+        "apiVersion: xenmigration.io/v1alpha1\nkind: LiveMigration\nmetadata:\n"
+            + "  name: applied\n  namespace: sandbox\n  finalizers: [%s]\n"
+            + "spec: {pool: pool-a, vm: vm-04, cancel: true}\n";
+    ok(sandbox.kubectlWithInput(lm.formatted(""), "apply", "--server-side", "-f", "-"));
+    ok(
+        sandbox.kubectl(
+            "wait",
+            "--for=jsonpath={.status.phase}=Cancelled",
+            "lm/applied",
+            "-n",
+            "sandbox",
+            "--timeout=60s"));
+    JsonNode operators =
+        json("get", "lm", "applied", "-n", "sandbox", "-o", "json").at("/metadata/finalizers");
+    assertThat(operators).isNotEmpty();
+    ok(
+        sandbox.kubectlWithInput(
+            lm.formatted("example.com/mine"), "apply", "--server-side", "-f", "-"));
+    JsonNode both =
+        json("get", "lm", "applied", "-n", "sandbox", "-o", "json").at("/metadata/finalizers");
+    assertThat(both.toString()).contains("example.com/mine").contains(operators.get(0).asText());
+    ok(sandbox.kubectlWithInput(lm.formatted(""), "apply", "--server-side", "-f", "-"));
+    assertThat(
+            json("get", "lm", "applied", "-n", "sandbox", "-o", "json").at("/metadata/finalizers"))
+        .isEqualTo(operators);
+    ok(sandbox.kubectl("delete", "lm", "applied", "-n", "sandbox", "--wait=false"));
   }
 
   @Test
@@ -534,6 +635,10 @@ class ApiConformanceE2E {
     ok(sandbox.kubectl("create", "deployment", "t", "-n", "tables", "--image=busybox"));
     assertThat(kubectl("get", "deployments", "-n", "tables").lines().findFirst().orElse(""))
         .matches("NAME\\s+READY\\s+UP-TO-DATE\\s+AVAILABLE\\s+AGE");
+    ok(sandbox.kubectl("run", "p", "-n", "tables", "--image=busybox"));
+    List<String> pods = kubectl("get", "pods", "-n", "tables").lines().toList();
+    assertThat(pods.get(0)).matches("NAME\\s+READY\\s+STATUS\\s+RESTARTS\\s+AGE");
+    assertThat(pods.get(1)).matches("p\\s+0/1\\s+Pending\\s+0\\s+\\d+s");
   }
 
   @Test
